@@ -1,0 +1,1 @@
+# Afterburner rules (host tool). Owned by the afterburner work.

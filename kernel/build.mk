@@ -1,0 +1,1 @@
+# Hypervisor image rules (boot/, kernel/, drivers/, ipvmm/).

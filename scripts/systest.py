@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Run one system test: boot something, capture its serial transcript and
+check it, in the manner of the xv6/JOS grading scripts.
+
+  systest.py --name NAME [--timeout S] [--expect RE]... [--reject RE]...
+             [--ordered] [--exit N] -- COMMAND ARGS...
+
+The transcript goes to build/test-logs/NAME.log. Every --expect must match
+some line (with --ordered, in the given order); no --reject may match any
+line. --exit checks the command's exit status. On failure the reasons and the
+tail of the transcript are printed and the exit status is 1; the log stays.
+"""
+import argparse, os, re, subprocess, sys, time
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--expect", action="append", default=[])
+    ap.add_argument("--reject", action="append", default=[])
+    ap.add_argument("--ordered", action="store_true")
+    ap.add_argument("--exit", type=int, default=None)
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
+    if not cmd:
+        ap.error("no command")
+    os.makedirs("build/test-logs", exist_ok=True)
+    log = f"build/test-logs/{a.name}.log"
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=a.timeout)
+        out, rc = p.stdout, p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = e.stdout or b"", "timeout"
+    text = out.decode("utf-8", "replace").replace("\r", "")
+    with open(log, "w") as f:
+        f.write(text)
+    lines = text.split("\n")
+    errors = []
+    if rc == "timeout":
+        errors.append(f"timed out after {a.timeout:.0f}s")
+    elif a.exit is not None and rc != a.exit:
+        errors.append(f"exit status {rc}, expected {a.exit}")
+    pos = 0
+    for pat in a.expect:
+        r = re.compile(pat)
+        idx = next((i for i in range(pos if a.ordered else 0, len(lines)) if r.search(lines[i])), None)
+        if idx is None:
+            errors.append(f"missing{' (in order)' if a.ordered else ''}: /{pat}/")
+        elif a.ordered:
+            pos = idx + 1
+    for pat in a.reject:
+        r = re.compile(pat)
+        hit = next((l for l in lines if r.search(l)), None)
+        if hit is not None:
+            errors.append(f"unwanted /{pat}/: {hit.strip()}")
+    dt = time.time() - t0
+    if errors:
+        print(f"FAIL {a.name} ({dt:.1f}s), transcript {log}")
+        for e in errors:
+            print(f"  {e}")
+        print("  --- last lines ---")
+        for l in lines[-25:]:
+            print(f"  | {l}")
+        return 1
+    print(f"PASS {a.name} ({dt:.1f}s, {len(a.expect)} expectations)")
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
