@@ -1,0 +1,21 @@
+# Guest loader: ELF validation unit tests on a real cross-assembled guest.
+LOADER_T := $(BUILD)/tests/loader
+
+$(LOADER_T)/guest.elf: tests/unit/loader/guest.S
+	@mkdir -p $(dir $@)
+	$(TCC) -m32 -nostdlib -static -no-pie -Wl,-Ttext=0x100000 -Wl,--build-id=none -o $@ $<
+
+$(LOADER_T)/test_guest_elf: tests/unit/loader/test_guest_elf.c kernel/guest_elf.c kernel/guest_elf.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Ikernel -DGUEST_ELF_PATH='"$(LOADER_T)/guest.elf"' \
+		-o $@ tests/unit/loader/test_guest_elf.c kernel/guest_elf.c -lcmocka
+
+# The same source must also build freestanding for the hypervisor.
+$(LOADER_T)/guest_elf.target.o: kernel/guest_elf.c kernel/guest_elf.h
+	@mkdir -p $(dir $@)
+	$(TCC) $(TARGET_CFLAGS) -c -o $@ $<
+
+.PHONY: test-unit-loader
+test-unit-loader: $(LOADER_T)/test_guest_elf $(LOADER_T)/guest.elf $(LOADER_T)/guest_elf.target.o
+	$(LOADER_T)/test_guest_elf
+TEST_TARGETS += test-unit-loader
