@@ -45,7 +45,7 @@ include kernel/build.mk
 include guests/build.mk
 include tests/build.mk
 
-# ISO_ENTRIES use commas inside titles freely; spaces are kept by quoting.
+# ISO_ENTRIES are make words: write a space inside an entry as `~`.
 
 .PHONY: all deps test run run-bochs gdb help clean distclean
 
@@ -85,7 +85,7 @@ distclean: clean
 ISO := $(BUILD)/hypervisor.iso
 ALL_TARGETS += $(ISO)
 $(ISO): $(ISO_FILES) scripts/mkiso.sh Makefile
-	scripts/mkiso.sh -o $@ $(addprefix -f ,$(ISO_FILES)) $(foreach e,$(ISO_ENTRIES),-e "$(e)")
+	scripts/mkiso.sh -o $@ $(addprefix -f ,$(ISO_FILES)) $(foreach e,$(ISO_ENTRIES),-e "$(subst ~, ,$(e))")
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,17 @@
+/*
+ * The end of every run (docs/architecture.md, "Exit and shutdown"): QEMU's
+ * isa-debug-exit, then Bochs's shutdown port, then halt forever on a
+ * machine that has neither.
+ */
+#include "machine.h"
+#include "x86.h"
+
+void machine_shutdown(int ok)
+{
+	cli();
+	outb(DEBUG_EXIT_PORT, ok ? DEBUG_EXIT_OK : DEBUG_EXIT_FAIL);
+	for (const char *s = "Shutdown"; *s; s++)
+		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+	for (;;)
+		hlt();
+}

@@ -1,0 +1,165 @@
+/* Small routines whose exact instruction addresses the tests check:
+ * fault probes (the handler resumes at catch_.resume), far transfers and
+ * the interrupt-window probes. catch_ layout: armed, resume, ... */
+#include "layout.h"
+
+#define ARM(label) movl $label, catch_+4; movl $1, catch_
+
+	.text
+/* uint32_t probe_read(uint32_t addr): 0xdeadbeef if it faulted. */
+	.globl probe_read, probe_read_insn
+probe_read:
+	movl 4(%esp), %edx
+	movl $0xdeadbeef, %eax
+	ARM(1f)
+probe_read_insn:
+	movl (%edx), %eax
+1:	movl $0, catch_
+	ret
+
+/* void probe_write(uint32_t addr, uint32_t val) */
+	.globl probe_write, probe_write_insn
+probe_write:
+	movl 4(%esp), %edx
+	movl 8(%esp), %eax
+	ARM(1f)
+probe_write_insn:
+	movl %eax, (%edx)
+1:	movl $0, catch_
+	ret
+
+/* void probe_load_fs(uint32_t sel): loads %fs, then restores the null selector. */
+	.globl probe_load_fs, probe_load_fs_insn
+probe_load_fs:
+	movl 4(%esp), %eax
+	ARM(1f)
+probe_load_fs_insn:
+	movw %ax, %fs
+1:	movl $0, catch_
+	xorl %eax, %eax
+	movw %ax, %fs
+	ret
+
+	.globl probe_de, probe_de_insn
+probe_de:
+	pushl %ebx
+	movl $1, %eax
+	xorl %edx, %edx
+	xorl %ebx, %ebx
+	ARM(1f)
+probe_de_insn:
+	divl %ebx
+1:	movl $0, catch_
+	popl %ebx
+	ret
+
+	.globl probe_ud, probe_ud_insn
+probe_ud:
+	ARM(1f)
+probe_ud_insn:
+	ud2
+1:	movl $0, catch_
+	ret
+
+	.globl probe_bp, probe_bp_after
+probe_bp:
+	ARM(probe_bp_after)
+	int3
+probe_bp_after:
+	movl $0, catch_
+	ret
+
+/* uint32_t farjmp_cs(void): %cs seen after a far jump to the alias code
+ * segment; jumps back to the kernel code segment before returning. */
+	.globl farjmp_cs
+farjmp_cs:
+	ljmp $SEL_KCODE2, $1f
+1:	xorl %eax, %eax
+	movw %cs, %ax
+	ljmp $SEL_KCODE, $2f
+2:	ret
+
+/* uint32_t lret_cs(void): far return into the alias segment and back. */
+	.globl lret_cs
+lret_cs:
+	pushl $SEL_KCODE2
+	pushl $1f
+	lret
+1:	xorl %eax, %eax
+	movw %cs, %ax
+	pushl $SEL_KCODE
+	pushl $2f
+	lret
+2:	ret
+
+/* uint32_t lcall_cs(void): far call into the alias segment; the callee
+ * returns its %cs with lret. */
+	.globl lcall_cs
+lcall_cs:
+	lcall $SEL_KCODE2, $far_callee
+	ret
+far_callee:
+	xorl %eax, %eax
+	movw %cs, %ax
+	lret
+
+/* uint32_t iret_same_level(void): iret to a label at CPL 0 with a chosen
+ * EFLAGS (IF clear, bit 1, ZF); returns the EFLAGS seen afterwards. */
+	.globl iret_same_level
+iret_same_level:
+	pushl $0x00000042
+	pushl %cs
+	pushl $1f
+	iret
+1:	pushfl
+	popl %eax
+	ret
+
+/* Interrupt windows: the caller made IRQ0 pending with IF=0. The timer
+ * handler records the interrupted EIP in irq0_eip. An afterburned sti or
+ * popf is followed by its nop padding, so the tests accept a range:
+ * after sti, at least one more instruction (the first nop, or the movl
+ * unburned); after popf, the next instruction boundary up to the label
+ * after the site. */
+	.globl shadow_sti_probe, shadow_sti, shadow_after
+shadow_sti_probe:
+	movl $0, shadow_marker
+shadow_sti:
+	sti
+	movl $1, shadow_marker   /* runs inside the STI shadow when unburned */
+shadow_after:
+	nop
+	nop
+	cli
+	ret
+
+	.globl popf_irq_probe, popf_insn, popf_after
+popf_irq_probe:
+	pushl $0x00000202
+popf_insn:
+	popfl
+popf_after:
+	nop
+	nop
+	cli
+	ret
+
+	.globl iret_irq_probe, iret_target
+iret_irq_probe:
+	pushl $0x00000202
+	pushl %cs
+	pushl $iret_target
+	iret
+iret_target:
+	nop
+	nop
+	cli
+	ret
+
+	.globl int81, int82
+int81:
+	int $VEC_TRAPGATE
+	ret
+int82:
+	int $VEC_INTGATE
+	ret

@@ -1,0 +1,88 @@
+/* Descriptor tables, segment loads and far transfers. */
+#include "testos.h"
+#include "x86.h"
+
+#define DESC_ACCESSED (1ull << 40)
+#define DESC_TYPE(d)  ((uint32_t)((d) >> 40) & 0xf)
+
+static uint64_t gdt_copy[GDT_ENTRIES] __attribute__((aligned(8)));
+
+void test_desc(void)
+{
+	struct dtr d;
+	sgdt(&d);
+	CHECKF(d.base == (uint32_t)gdt && d.limit == sizeof(gdt) - 1, "desc", "sgdt returns the loaded GDT",
+	       "base=%x limit=%x", d.base, d.limit);
+	sidt(&d);
+	CHECKF(d.base == (uint32_t)idt && d.limit == sizeof(idt) - 1, "desc", "sidt returns the loaded IDT",
+	       "base=%x limit=%x", d.base, d.limit);
+	CHECKF(str() == SEL_TSS, "desc", "str returns the loaded TSS selector", "tr=%x", str());
+	CHECKF(sldt() == SEL_LDT, "desc", "sldt returns the loaded LDT selector", "ldtr=%x", sldt());
+	CHECKF(DESC_TYPE(gdt[SEL_TSS >> 3]) == 0xb, "desc", "ltr marks the TSS descriptor busy",
+	       "type=%x", DESC_TYPE(gdt[SEL_TSS >> 3]));
+	CHECKF(read_cs() == SEL_KCODE, "desc", "cs holds the kernel code selector", "cs=%x", read_cs());
+	CHECKF(read_ds() == SEL_KDATA && read_es() == SEL_KDATA && read_ss() == SEL_KDATA, "desc",
+	       "ds, es and ss hold the kernel data selector", "ds=%x es=%x ss=%x", read_ds(), read_es(), read_ss());
+
+	/* A segment with a non-zero base from the LDT: fs:0 is ldt_buf[0]. */
+	ldt_buf[0x10] = 0;
+	write_fs(SEL_LDT_DATA);
+	uint16_t fs = read_fs();
+	__asm__ volatile("movb $0x5a, %%fs:0x10" ::: "memory");
+	uint32_t v;
+	__asm__ volatile("movzbl %%fs:0x10, %0" : "=r"(v));
+	write_fs(0);
+	CHECKF(fs == SEL_LDT_DATA && ldt_buf[0x10] == 0x5a && v == 0x5a, "desc",
+	       "ldt data segment applies its base", "fs=%x buf=%x read=%x", fs, ldt_buf[0x10], v);
+
+	gdt[SEL_FRESH >> 3] &= ~DESC_ACCESSED;
+	write_gs(SEL_FRESH);
+	write_gs(0);
+	CHECK(gdt[SEL_FRESH >> 3] & DESC_ACCESSED, "desc", "segment load sets the accessed bit");
+
+	catch_reset();
+	probe_load_fs(0xf8);                      /* index 31: beyond the GDT limit */
+	CHECKF(catch_.vec == 13 && catch_.err == 0xf8 && catch_.eip == (uint32_t)probe_load_fs_insn, "desc",
+	       "selector beyond gdt limit raises #GP(selector)", "vec=%x err=%x", catch_.vec, catch_.err);
+	catch_reset();
+	probe_load_fs(SEL_NOTPRES);
+	CHECKF(catch_.vec == 11 && catch_.err == SEL_NOTPRES, "desc", "not-present segment raises #NP(selector)",
+	       "vec=%x err=%x", catch_.vec, catch_.err);
+	catch_reset();
+	probe_load_fs(SEL_XONLY);
+	CHECKF(catch_.vec == 13 && catch_.err == SEL_XONLY, "desc", "execute-only code into fs raises #GP(selector)",
+	       "vec=%x err=%x", catch_.vec, catch_.err);
+	catch_reset();
+	probe_load_fs(SEL_UDATA);                 /* DPL 3 data at CPL 0 is fine */
+	CHECKF(!catch_.hit, "desc", "dpl 3 data segment loads at cpl 0", "vec=%x", catch_.vec);
+
+	CHECKF(farjmp_cs() == SEL_KCODE2 && read_cs() == SEL_KCODE, "desc", "far jump switches cs and back",
+	       "cs=%x", read_cs());
+	CHECKF(lret_cs() == SEL_KCODE2, "desc", "far return to the same level loads cs", "cs=%x", read_cs());
+	CHECKF(lcall_cs() == SEL_KCODE2 && read_cs() == SEL_KCODE, "desc", "far call and lret", "cs=%x", read_cs());
+	uint32_t fl = iret_same_level();
+	CHECKF((fl & 0x8d5) == 0x40 && !(fl & EFLAGS_IF), "desc", "iret to the same level restores eflags",
+	       "eflags=%x", fl);
+
+	/* Switch to a copy of the GDT at another address and back. */
+	memcpy(gdt_copy, gdt, sizeof(gdt));
+	struct dtr g = { sizeof(gdt_copy) - 1, (uint32_t)gdt_copy }, back = { sizeof(gdt) - 1, (uint32_t)gdt };
+	uint32_t flags = irq_save();
+	lgdt(&g);
+	sgdt(&d);
+	write_ds(SEL_KDATA);
+	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEL_KCODE));
+	lgdt(&back);
+	irq_restore(flags);
+	CHECKF(d.base == (uint32_t)gdt_copy && d.limit == sizeof(gdt_copy) - 1, "desc",
+	       "lgdt to a second table, reload segments, return", "base=%x", d.base);
+
+	struct dtr i0, i1 = { 0x7f, (uint32_t)idt };
+	sidt(&i0);
+	flags = irq_save();
+	lidt(&i1);
+	sidt(&d);
+	lidt(&i0);
+	irq_restore(flags);
+	CHECKF(d.limit == 0x7f && d.base == (uint32_t)idt, "desc", "lidt loads a new limit", "limit=%x", d.limit);
+}

@@ -1,0 +1,117 @@
+/* Interrupt flag, gates, exceptions, nesting and interrupt windows. */
+#include "testos.h"
+#include "x86.h"
+
+/* Bounded wait for the next timer tick with interrupts enabled. */
+static bool wait_tick(void)
+{
+	uint32_t t0 = ticks;
+	for (uint32_t i = 0; i < 200000000 && ticks == t0; i++)
+		pause_();
+	return ticks != t0;
+}
+
+static void exceptions(void)
+{
+	catch_reset();
+	probe_de();
+	CHECKF(catch_.vec == 0 && catch_.eip == (uint32_t)probe_de_insn, "intr",
+	       "#DE on divide by zero, eip at the div", "vec=%x eip=%x", catch_.vec, catch_.eip);
+	catch_reset();
+	probe_ud();
+	CHECKF(catch_.vec == 6 && catch_.eip == (uint32_t)probe_ud_insn, "intr", "#UD on ud2, eip at the ud2",
+	       "vec=%x eip=%x", catch_.vec, catch_.eip);
+	catch_reset();
+	probe_bp();
+	CHECKF(catch_.vec == 3 && catch_.eip == (uint32_t)probe_bp_after, "intr", "#BP on int3, eip after it",
+	       "vec=%x eip=%x", catch_.vec, catch_.eip);
+	catch_reset();
+	probe_load_fs(SEL_KCODE2 | 0x100);        /* index 39: outside the GDT */
+	CHECKF(catch_.vec == 13 && catch_.err == ((SEL_KCODE2 | 0x100) & ~3u), "intr",
+	       "#GP pushes an error code", "vec=%x err=%x", catch_.vec, catch_.err);
+	catch_reset();
+	probe_read(UNMAPPED_VA + 0x44);
+	CHECKF(catch_.vec == 14 && catch_.err == 0 && catch_.cr2 == UNMAPPED_VA + 0x44, "intr",
+	       "#PF pushes an error code and sets cr2", "vec=%x err=%x cr2=%x", catch_.vec, catch_.err, catch_.cr2);
+}
+
+/* The timer handler records where IRQ0 interrupted us; make IRQ0 pending
+ * with IF=0, then open the window one way or another. */
+static void windows(void)
+{
+	bool pend = pit_wait_pending_irq0();
+	irq0_eip = 0;
+	shadow_sti_probe();
+	CHECKF(pend && irq0_eip > (uint32_t)shadow_sti + 1 && irq0_eip <= (uint32_t)shadow_after, "intr",
+	       "pending irq waits one instruction after sti", "pend=%u eip=%x sti=%x", pend, irq0_eip,
+	       (uint32_t)shadow_sti);
+	pend = pit_wait_pending_irq0();
+	irq0_eip = 0;
+	popf_irq_probe();
+	CHECKF(pend && irq0_eip > (uint32_t)popf_insn && irq0_eip <= (uint32_t)popf_after, "intr",
+	       "pending irq taken right after popf sets if", "eip=%x", irq0_eip);
+	pend = pit_wait_pending_irq0();
+	irq0_eip = 0;
+	iret_irq_probe();
+	CHECKF(pend && irq0_eip == (uint32_t)iret_target, "intr",
+	       "pending irq taken at the iret target when iret sets if", "eip=%x", irq0_eip);
+}
+
+void test_intr(void)
+{
+	cli();
+	CHECK(!(read_eflags() & EFLAGS_IF), "intr", "cli clears if");
+	sti();
+	CHECK(read_eflags() & EFLAGS_IF, "intr", "sti sets if");
+	write_eflags(read_eflags() & ~EFLAGS_IF);
+	bool off = !(read_eflags() & EFLAGS_IF);
+	write_eflags(read_eflags() | EFLAGS_IF);
+	bool on = read_eflags() & EFLAGS_IF;
+	CHECKF(off && on, "intr", "popf round trips if both ways", "off=%u on=%u", off, on);
+	CHECK(read_eflags() & 0x2, "intr", "pushf shows reserved bit 1 set");
+	write_eflags(read_eflags() | EFLAGS_IOPL);
+	bool iopl = (read_eflags() & EFLAGS_IOPL) == EFLAGS_IOPL;
+	write_eflags(read_eflags() & ~EFLAGS_IOPL);
+	CHECKF(iopl && !(read_eflags() & EFLAGS_IOPL), "intr", "popf at cpl 0 changes iopl", "iopl=%u", iopl);
+
+	CHECK(wait_tick(), "intr", "timer interrupts arrive with if set");
+	CHECKF(irq0_vec == VEC_IRQ0, "intr", "irq0 arrives on the remapped vector", "vec=%x", irq0_vec);
+
+	cli();
+	uint32_t t0 = ticks;
+	bool pend = pit_wait_pending_irq0();
+	bool held = ticks == t0 && pend;
+	sti();
+	bool taken = wait_tick();
+	CHECKF(held && taken, "intr", "irq held pending while if is clear, taken after sti",
+	       "held=%u taken=%u", held, taken);
+
+	exceptions();
+
+	gate_if_seen = 7;
+	int81();
+	CHECKF(gate_if_seen == EFLAGS_IF, "intr", "trap gate keeps if set", "if=%x", gate_if_seen);
+	gate_if_seen = 7;
+	int82();
+	CHECKF(gate_if_seen == 0, "intr", "interrupt gate clears if", "if=%x", gate_if_seen);
+
+	nest_mode = 1;
+	nest_depth_seen = 0;
+	catch_reset();
+	int81();
+	CHECKF(catch_.vec == 3 && nest_depth_seen == 2, "intr", "exception nests inside a trap handler",
+	       "vec=%x depth=%u", catch_.vec, nest_depth_seen);
+	nest_mode = 2;
+	irq0_max_depth = 0;
+	int81();
+	nest_mode = 0;
+	CHECKF(irq0_max_depth == 2, "intr", "timer irq nests inside a trap handler", "depth=%u", irq0_max_depth);
+
+	cli();
+	windows();
+	sti();
+
+	t0 = ticks;
+	hlt();
+	CHECK(ticks != t0, "intr", "hlt wakes on the timer interrupt");
+}

@@ -1,0 +1,100 @@
+/* Ring-3 processes: iret to ring 3, system calls, preemption, separate
+ * address spaces, faults confined to their process, user/supervisor
+ * protection and the privilege checks of ring 3. */
+#include "testos.h"
+#include "x86.h"
+
+#define MAX_TICKS (20 * HZ)
+
+/* Runs one program alone; returns its (reaped) state copy. */
+static struct proc run1(const uint8_t *code, const uint8_t *end)
+{
+	struct proc copy;
+	memset(&copy, 0, sizeof(copy));
+	struct proc *p = proc_new(code, end);
+	if (!p) {
+		copy.exit_code = -4;
+		return copy;
+	}
+	proc_run_all(MAX_TICKS);
+	copy = *p;
+	proc_reap();
+	return copy;
+}
+
+static void fault_case(const uint8_t *code, const uint8_t *end, uint32_t vec, uint32_t err, uint32_t cr2,
+		       const char *what)
+{
+	struct proc p = run1(code, end);
+	CHECKF(p.exit_code == -1 && p.fault_vec == vec && p.fault_err == err && p.fault_cr2 == cr2, "proc", what,
+	       "exit=%d vec=%x err=%x cr2=%x", p.exit_code, p.fault_vec, p.fault_err, p.fault_cr2);
+}
+
+void test_proc(void)
+{
+	unsigned free0 = pages_free();
+	struct proc r = run1(UPROG(ring3));
+	CHECKF(r.exit_code == 0 && (r.report[0] & 0xffff) == SEL_UCODE && (r.report[1] & 0xffff) == SEL_UDATA,
+	       "proc", "iret to ring 3: cs and ss hold rpl 3 selectors", "exit=%d cs=%x ss=%x", r.exit_code,
+	       r.report[0], r.report[1]);
+	CHECKF((r.report[2] & EFLAGS_IF) && !(r.report[2] & EFLAGS_IOPL), "proc",
+	       "ring 3 runs with if set and iopl 0", "eflags=%x", r.report[2]);
+	CHECKF(r.report_cs == SEL_UCODE && r.report_ss == SEL_UDATA, "proc",
+	       "int 0x80 frame holds the user cs and ss", "cs=%x ss=%x", r.report_cs, r.report_ss);
+	CHECKF(r.report_frame == (uint32_t)(r.kstack + PAGE_SIZE) - sizeof(struct trapframe), "proc",
+	       "int 0x80 switches to the tss esp0 stack", "frame=%x", r.report_frame);
+
+	/* a spinner that never yields next to a worker that needs the CPU */
+	struct proc *s = proc_new(UPROG(spin));
+	struct proc *w = proc_new(UPROG(worker));
+	if (s)
+		s->spinner = true;
+	bool done = s && w && proc_run_all(MAX_TICKS);
+	CHECKF(done && w->exit_code == 0x100 + w->pid, "proc",
+	       "worker finishes next to a spinner: syscalls with register arguments", "exit=%x pid=%d",
+	       w ? (uint32_t)w->exit_code : 0, w ? w->pid : 0);
+	CHECKF(done && s->preempts > 0 && s->exit_code == -2 && s->syscalls == 0, "proc",
+	       "timer preempts a process that never yields", "preempts=%u", s ? s->preempts : 0);
+	CHECKF(done && s->data[0] > 0, "proc", "preempted spinner made progress in its own page",
+	       "count=%u", s ? s->data[0] : 0);
+	proc_reap();
+
+	struct proc *a = proc_new(UPROG(separate)), *b = proc_new(UPROG(separate));
+	done = a && b && proc_run_all(MAX_TICKS);
+	CHECKF(done && a->exit_code == 0x200 + a->pid && b->exit_code == 0x200 + b->pid && a->pid != b->pid, "proc",
+	       "same virtual address holds each process's own data", "a=%x b=%x", a ? (uint32_t)a->exit_code : 0,
+	       b ? (uint32_t)b->exit_code : 0);
+	CHECKF(done && a->switches_in >= 5 && b->switches_in >= 5, "proc", "yield switches between processes",
+	       "a=%u b=%u", a ? a->switches_in : 0, b ? b->switches_in : 0);
+	proc_reap();
+
+	struct proc *f = proc_new(UPROG(rd_kernel)), *g = proc_new(UPROG(worker));
+	done = f && g && proc_run_all(MAX_TICKS);
+	CHECKF(done && f->exit_code == -1 && f->fault_vec == 14 && g->exit_code == 0x100 + g->pid, "proc",
+	       "a fault kills only the faulting process", "f=%d vec=%x g=%x", f ? f->exit_code : 0,
+	       f ? f->fault_vec : 0, g ? (uint32_t)g->exit_code : 0);
+	proc_reap();
+
+	fault_case(UPROG(rd_kernel), 14, 5, KERNEL_LOAD, "user read of a kernel page faults (err 5)");
+	fault_case(UPROG(wr_kernel), 14, 7, KERNEL_LOAD + 0x10, "user write of a kernel page faults (err 7)");
+	fault_case(UPROG(rd_super), 14, 5, USER_SUPER + 0x10, "user read of a supervisor pte faults (err 5)");
+	fault_case(UPROG(wr_ro), 14, 7, USER_RO + 4, "user write of a read-only page faults (err 7)");
+	fault_case(UPROG(rd_hole), 14, 4, USER_HOLE + 0x20, "user read of an unmapped page faults (err 4)");
+	fault_case(UPROG(cli), 13, 0, 0, "cli in ring 3 raises #GP(0)");
+	fault_case(UPROG(inport), 13, 0, 0, "in from ring 3 with iopl 0 raises #GP(0)");
+	fault_case(UPROG(intdpl0), 13, VEC_INTGATE * 8 + 2, 0, "int to a dpl 0 gate raises #GP(vector*8+2)");
+
+	r = run1(UPROG(wr_dz));
+	CHECKF(r.exit_code == 0x5a5a, "proc", "user demand-zero page on a write fault", "exit=%x", r.exit_code);
+
+	r = run1(UPROG(rdtsc));
+	CHECKF(r.exit_code == 0, "proc", "rdtsc allowed in ring 3 with cr4.tsd clear", "exit=%d", r.exit_code);
+	write_cr4(read_cr4() | CR4_TSD);
+	r = run1(UPROG(rdtsc));
+	write_cr4(read_cr4() & ~CR4_TSD);
+	CHECKF(r.exit_code == -1 && r.fault_vec == 13 && r.fault_err == 0, "proc",
+	       "rdtsc in ring 3 with cr4.tsd set raises #GP(0)", "exit=%d vec=%x", r.exit_code, r.fault_vec);
+
+	CHECKF(pages_free() == free0, "proc", "exited processes return all their pages", "free=%u before=%u",
+	       pages_free(), free0);
+}

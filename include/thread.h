@@ -1,0 +1,46 @@
+/*
+ * Hypervisor threads and the round-robin scheduler driven by the timer.
+ * Threads live in a fixed table with static stacks (no heap); the VM and IRQ
+ * threads of later issues are threads of this kind.
+ */
+#ifndef THREAD_H
+#define THREAD_H
+
+#include <stdint.h>
+#include "config.h"
+
+enum thread_state { T_FREE = 0, T_RUNNABLE, T_BLOCKED, T_DEAD };
+
+struct thread {
+	uint32_t esp;                 /* saved by switch_to (asm-offsets: THREAD_ESP) */
+	enum thread_state state;
+	unsigned id;
+	const char *name;
+	void (*fn)(void *);
+	void *arg;
+	uint32_t switches;            /* times it was switched in */
+	uint8_t *stack;               /* lowest byte of its stack */
+	uint32_t stack_top;           /* TSS esp0 while it runs (ring 1/3 -> 0) */
+};
+
+#define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */
+
+/* kernel/thread.c */
+extern struct thread *current;
+void thread_init(void);                      /* the boot flow becomes thread 0 */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+void thread_exit(void) __attribute__((noreturn));
+unsigned thread_count_live(void);
+struct thread *thread_by_index(unsigned i);   /* NULL past the table */
+void thread_run_current(void);               /* the trampoline's C half */
+
+/* kernel/sched.c */
+void sched_tick(void);                       /* from the timer interrupt */
+void schedule(void);                         /* pick the next runnable thread */
+void sched_yield(void);
+
+/* kernel/switch.asm: save callee-saved registers and esp in prev, load next */
+void switch_to(struct thread *prev, struct thread *next);
+void thread_entry_trampoline(void);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * The hypervisor's own command line (its image path already dropped by the
+ * Multiboot parser): "shutdown" runs the boot self-test and ends the
+ * machine; "loglevel=N" (1..4) sets the log level; "crash" faults on
+ * purpose after the self-test to show (and test) a panic. Anything else is counted
+ * and reported, never silently ignored.
+ */
+#include "hv.h"
+
+static int word_is(const char *w, unsigned len, const char *lit)
+{
+	unsigned i;
+	for (i = 0; i < len && lit[i]; i++)
+		if (w[i] != lit[i])
+			return 0;
+	return i == len && !lit[i];
+}
+
+/* "N" with 1 <= N <= 4, exactly one digit. */
+static int parse_level(const char *v, unsigned len)
+{
+	if (len != 1 || v[0] < '1' || v[0] > '4')
+		return -1;
+	return v[0] - '0';
+}
+
+void cmdline_parse(const char *s, struct hv_options *o)
+{
+	o->shutdown = 0;
+	o->loglevel = -1;
+	o->crash = 0;
+	o->unknown = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		const char *w = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		unsigned len = (unsigned)(s - w);
+		if (!len)
+			break;
+		if (word_is(w, len, "shutdown")) {
+			o->shutdown = 1;
+		} else if (word_is(w, len, "crash")) {
+			o->crash = 1;
+		} else if (len > 9 && word_is(w, 9, "loglevel=")) {
+			int l = parse_level(w + 9, len - 9);
+			if (l < 0)
+				o->unknown++;
+			else
+				o->loglevel = l;
+		} else {
+			o->unknown++;
+		}
+	}
+}

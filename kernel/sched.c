@@ -1,0 +1,44 @@
+/*
+ * Round-robin scheduling over the thread table, driven by the timer tick:
+ * every tick the running thread goes to the back of the line. Called with
+ * interrupts disabled (from the IRQ path, or after cli).
+ */
+#include "thread.h"
+#include "gdt.h"
+#include "x86.h"
+#include "log.h"
+
+void schedule(void)
+{
+	struct thread *prev = current, *next = 0;
+	/* A smashed canary means the thread ran off its fixed-size stack. */
+	if (*(const uint32_t *)prev->stack != THREAD_STACK_CANARY)
+		panic("thread %u (%s) overflowed its stack", prev->id, prev->name);
+	for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
+		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
+		if (t->state == T_RUNNABLE) {
+			next = t;
+			break;
+		}
+	}
+	if (!next)
+		panic("schedule: nothing runnable (thread 0 must never block)");
+	if (next == prev)
+		return;
+	next->switches++;
+	current = next;
+	tss_set_esp0(next->stack_top);
+	switch_to(prev, next);
+}
+
+void sched_tick(void)
+{
+	schedule();
+}
+
+void sched_yield(void)
+{
+	uint32_t f = irq_save();
+	schedule();
+	irq_restore(f);
+}
