@@ -1,0 +1,109 @@
+/*
+ * Page walk for 32-bit paging after the Intel SDM Vol. 3A, 4.3 and 4.6:
+ * R/W and U/S combine as the AND of both levels; supervisor writes to
+ * read-only pages fault only with CR0.WP; supervisor reads and fetches
+ * of user pages are allowed (no SMEP/SMAP: hidden by CPUID). Accessed
+ * bits of the directory entry are set as soon as it is used; the leaf's
+ * A and D only when the access is allowed (as QEMU and Bochs do).
+ */
+#include "vtlb_walk.h"
+
+#define PAGE_MASK  0xfffff000u
+#define LARGE_MASK 0xffc00000u
+
+static bool in_partition(const struct vtlb_mem *mem, uint32_t gpa, uint32_t len)
+{
+	return gpa <= mem->size && len <= mem->size - gpa;
+}
+
+/* Set bits in a guest paging entry. The guest is a uniprocessor stopped
+ * for the walk, so read-modify-write needs no lock. */
+static void set_bits(const struct vtlb_mem *mem, uint32_t gpa, uint32_t *entry,
+		     uint32_t bits)
+{
+	if ((*entry & bits) != bits) {
+		*entry |= bits;
+		mem->write32(mem->ctx, gpa, *entry);
+	}
+}
+
+static enum vtlb_status fault(struct vtlb_result *res, uint32_t error)
+{
+	res->error = error;
+	return VTLB_FAULT;
+}
+
+enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+			   uint32_t linear, enum vtlb_access access, bool user,
+			   struct vtlb_result *res)
+{
+	bool write = access == VTLB_WRITE;
+	uint32_t base_err = (write ? VTLB_PF_W : 0) | (user ? VTLB_PF_U : 0);
+	uint32_t pde_gpa, pde, pte_gpa, pte, leaf_gpa, perm, frame;
+	bool large;
+
+	*res = (struct vtlb_result){ 0 };
+	if (!(cpu->cr0 & VTLB_CR0_PG)) {
+		/* Physical mode: identity, everything allowed. */
+		if (!in_partition(mem, linear & PAGE_MASK, 4096)) {
+			res->bad_gpa = linear;
+			return VTLB_BAD_FRAME;
+		}
+		res->gpa = linear;
+		res->page_size = 4096;
+		res->user = res->rw = res->dirty = res->writable = true;
+		return VTLB_OK;
+	}
+
+	pde_gpa = (cpu->cr3 & PAGE_MASK) + (linear >> 22) * 4;
+	if (!in_partition(mem, pde_gpa, 4)) {
+		res->bad_gpa = pde_gpa;
+		return VTLB_BAD_TABLE;
+	}
+	pde = mem->read32(mem->ctx, pde_gpa);
+	if (!(pde & VTLB_PTE_P))
+		return fault(res, base_err);
+	large = (cpu->cr4 & VTLB_CR4_PSE) && (pde & VTLB_PDE_PS);
+	if (large && (pde & VTLB_PDE_PSE_RSVD))
+		return fault(res, base_err | VTLB_PF_P | VTLB_PF_RSVD);
+
+	if (large) {
+		pte = pde;
+		leaf_gpa = pde_gpa;
+		perm = pde;
+		frame = (pde & LARGE_MASK) | (linear & ~LARGE_MASK & PAGE_MASK);
+	} else {
+		set_bits(mem, pde_gpa, &pde, VTLB_PTE_A);
+		pte_gpa = (pde & PAGE_MASK) + ((linear >> 12) & 0x3ff) * 4;
+		if (!in_partition(mem, pte_gpa, 4)) {
+			res->bad_gpa = pte_gpa;
+			return VTLB_BAD_TABLE;
+		}
+		pte = mem->read32(mem->ctx, pte_gpa);
+		if (!(pte & VTLB_PTE_P))
+			return fault(res, base_err);
+		leaf_gpa = pte_gpa;
+		perm = pde & pte;
+		frame = pte & PAGE_MASK;
+	}
+
+	res->user = perm & VTLB_PTE_US;
+	res->rw = perm & VTLB_PTE_RW;
+	if (user && !res->user)
+		return fault(res, base_err | VTLB_PF_P);
+	if (write && !res->rw && (user || (cpu->cr0 & VTLB_CR0_WP)))
+		return fault(res, base_err | VTLB_PF_P);
+	if (!in_partition(mem, frame, 4096)) {
+		res->bad_gpa = frame;
+		return VTLB_BAD_FRAME;
+	}
+
+	set_bits(mem, leaf_gpa, &pte, VTLB_PTE_A | (write ? VTLB_PTE_D : 0));
+	res->gpa = frame | (linear & 0xfff);
+	res->page_size = large ? 0x400000u : 4096;
+	res->global = pte & VTLB_PTE_G;
+	res->dirty = pte & VTLB_PTE_D;
+	res->writable = res->dirty &&
+		(res->rw || (!user && !(cpu->cr0 & VTLB_CR0_WP)));
+	return VTLB_OK;
+}

@@ -1,0 +1,84 @@
+/*
+ * The virtual TLB's page walk: what the MMU would do with the guest's own
+ * 2-level (non-PAE) page tables for one access, as a pure function over a
+ * bounded guest-physical memory accessor. The shadow-page-table code calls
+ * it on a real #PF and either fills a shadow entry or reflects a #PF.
+ */
+#ifndef VTLB_WALK_H
+#define VTLB_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VTLB_CR0_PG   0x80000000u
+#define VTLB_CR0_WP   0x00010000u
+#define VTLB_CR4_PSE  0x00000010u
+
+#define VTLB_PTE_P    0x001u
+#define VTLB_PTE_RW   0x002u
+#define VTLB_PTE_US   0x004u
+#define VTLB_PTE_PWT  0x008u
+#define VTLB_PTE_PCD  0x010u
+#define VTLB_PTE_A    0x020u
+#define VTLB_PTE_D    0x040u
+#define VTLB_PDE_PS   0x080u
+#define VTLB_PTE_G    0x100u
+#define VTLB_PDE_PSE_RSVD 0x003fe000u	/* bits 21:13 of a 4 MiB PDE */
+
+/* #PF error code bits (Intel SDM Vol. 3A, 4.7). */
+#define VTLB_PF_P     0x01u	/* protection violation (else not present) */
+#define VTLB_PF_W     0x02u	/* the access was a write */
+#define VTLB_PF_U     0x04u	/* the access came from CPL 3 */
+#define VTLB_PF_RSVD  0x08u	/* a reserved bit was set */
+
+/*
+ * Guest-physical memory, bounded by the partition: an access at gpa with
+ * gpa + 4 > size must not happen (the walker checks before calling).
+ * read32/write32 are given 4-aligned in-range addresses only.
+ */
+struct vtlb_mem {
+	uint32_t size;		/* bytes of guest-physical memory */
+	uint32_t (*read32)(void *ctx, uint32_t gpa);
+	void (*write32)(void *ctx, uint32_t gpa, uint32_t val);
+	void *ctx;
+};
+
+struct vtlb_cpu {
+	uint32_t cr0, cr3, cr4;
+};
+
+enum vtlb_access {
+	VTLB_READ  = 0,
+	VTLB_WRITE = 1,
+	VTLB_EXEC  = 2,		/* a read without NX/SMEP on 32-bit paging */
+};
+
+enum vtlb_status {
+	VTLB_OK,		/* translated; result filled */
+	VTLB_FAULT,		/* deliver #PF(error) with CR2 = linear */
+	VTLB_BAD_TABLE,		/* a paging structure lies outside the partition */
+	VTLB_BAD_FRAME,		/* the translation points outside the partition */
+};
+
+struct vtlb_result {
+	uint32_t gpa;		/* guest-physical address of the byte */
+	uint32_t page_size;	/* 4 KiB, or 4 MiB for a PSE mapping */
+	bool user;		/* U/S at both levels: CPL 3 may access */
+	bool rw;		/* R/W at both levels */
+	bool global;
+	bool dirty;		/* the leaf's D bit (after this access) */
+	/*
+	 * May the shadow map it writable for this privilege? Only if the
+	 * guest allows the write now AND D is already set, so that the first
+	 * write to a clean page faults and the walker can set D.
+	 */
+	bool writable;
+	uint32_t error;		/* #PF error code when VTLB_FAULT */
+	uint32_t bad_gpa;	/* the offending address when VTLB_BAD_* */
+};
+
+enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+			   uint32_t linear, enum vtlb_access access, bool user,
+			   struct vtlb_result *res);
+
+#endif /* VTLB_WALK_H */

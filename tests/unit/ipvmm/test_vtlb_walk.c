@@ -1,0 +1,222 @@
+/* Virtual-TLB walk on crafted guest page tables in a fake partition. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vtlb_walk.h"
+
+#define MEM_SIZE (8u << 20)	/* an 8 MiB partition */
+#define PD   0x1000u
+#define PT   0x2000u
+
+static uint32_t ram[MEM_SIZE / 4];
+static unsigned reads, writes;
+
+static uint32_t rd(void *ctx, uint32_t gpa)
+{
+	(void)ctx;
+	assert_true(gpa % 4 == 0 && gpa + 4 <= MEM_SIZE);
+	reads++;
+	return ram[gpa / 4];
+}
+
+static void wr(void *ctx, uint32_t gpa, uint32_t v)
+{
+	(void)ctx;
+	assert_true(gpa % 4 == 0 && gpa + 4 <= MEM_SIZE);
+	writes++;
+	ram[gpa / 4] = v;
+}
+
+static const struct vtlb_mem mem = { MEM_SIZE, rd, wr, 0 };
+static struct vtlb_cpu cpu = { VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+
+static uint32_t *pde(uint32_t la) { return &ram[PD / 4 + (la >> 22)]; }
+static uint32_t *pte(uint32_t la) { return &ram[PT / 4 + ((la >> 12) & 0x3ff)]; }
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(ram, 0, sizeof(ram));
+	cpu = (struct vtlb_cpu){ VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+	reads = writes = 0;
+	return 0;
+}
+
+#define LA 0x00403123u	/* PDE 1, PTE 3 */
+
+static void map(uint32_t pde_flags, uint32_t pte_flags)
+{
+	*pde(LA) = PT | pde_flags;
+	*pte(LA) = 0x00345000u | pte_flags;
+}
+
+static enum vtlb_status walk(enum vtlb_access a, bool user, struct vtlb_result *r)
+{
+	return vtlb_walk(&cpu, &mem, LA, a, user, r);
+}
+
+static void test_not_present(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
+	assert_int_equal(r.error, 0);
+	assert_int_equal(walk(VTLB_WRITE, true, &r), VTLB_FAULT);
+	assert_int_equal(r.error, VTLB_PF_W | VTLB_PF_U);
+	/* Present PDE, absent PTE: still P=0, and the PDE got its A bit. */
+	*pde(LA) = PT | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US;
+	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_FAULT);
+	assert_int_equal(r.error, VTLB_PF_W);
+	assert_true(*pde(LA) & VTLB_PTE_A);
+	assert_false(*pte(LA) & VTLB_PTE_A);
+}
+
+static void test_translate_and_ad_bits(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	map(VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US, VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US);
+	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_OK);
+	assert_int_equal(r.gpa, 0x00345123u);
+	assert_int_equal(r.page_size, 4096);
+	assert_true(*pde(LA) & VTLB_PTE_A);
+	assert_true(*pte(LA) & VTLB_PTE_A);
+	assert_false(*pte(LA) & VTLB_PTE_D);
+	/* Clean page: the shadow maps it read-only until the first write. */
+	assert_false(r.writable);
+	assert_true(r.rw);
+	unsigned w = writes;
+	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_OK);
+	assert_int_equal(writes, w);	/* A already set: no rewrite */
+	assert_int_equal(walk(VTLB_WRITE, true, &r), VTLB_OK);
+	assert_true(*pte(LA) & VTLB_PTE_D);
+	assert_false(*pde(LA) & VTLB_PTE_D);	/* a PDE has no D bit */
+	assert_true(r.writable && r.dirty);
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
+	assert_true(r.writable);
+}
+
+/* Every U/S and R/W combination at both levels, CPL 0 and 3, WP 0 and 1. */
+static void test_protection_matrix(void **state)
+{
+	(void)state;
+	for (unsigned bits = 0; bits < 16; bits++) {
+		for (unsigned wp = 0; wp < 2; wp++) {
+			for (unsigned u = 0; u < 2; u++) {
+				for (unsigned w = 0; w < 2; w++) {
+					struct vtlb_result r;
+					uint32_t f1 = VTLB_PTE_P | (bits & 1 ? VTLB_PTE_RW : 0) | (bits & 2 ? VTLB_PTE_US : 0);
+					uint32_t f2 = VTLB_PTE_P | (bits & 4 ? VTLB_PTE_RW : 0) | (bits & 8 ? VTLB_PTE_US : 0);
+					bool rw = (bits & 1) && (bits & 4), us = (bits & 2) && (bits & 8);
+					bool ok = (!u || us) && (!w || rw || (!u && !wp));
+
+					setup(0);
+					cpu.cr0 = VTLB_CR0_PG | (wp ? VTLB_CR0_WP : 0);
+					map(f1, f2);
+					enum vtlb_status s = walk(w ? VTLB_WRITE : VTLB_READ, u, &r);
+					assert_int_equal(s, ok ? VTLB_OK : VTLB_FAULT);
+					if (!ok) {
+						assert_int_equal(r.error, VTLB_PF_P | (w ? VTLB_PF_W : 0) | (u ? VTLB_PF_U : 0));
+						/* A faulting access leaves the leaf untouched. */
+						assert_false(*pte(LA) & (VTLB_PTE_A | VTLB_PTE_D));
+					} else {
+						assert_int_equal(!!(*pte(LA) & VTLB_PTE_D), w);
+						assert_int_equal(r.writable, w && (rw || (!u && !wp)));
+					}
+				}
+			}
+		}
+	}
+}
+
+static void test_large_pages(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	*pde(LA) = 0x00400000u | VTLB_PDE_PS | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_G;
+	/* Without CR4.PSE the PS bit is ignored: 0x400000 is a page table. */
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
+	ram[(0x400000u + ((LA >> 12) & 0x3ff) * 4) / 4] = 0x00777000u | VTLB_PTE_P;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
+	assert_int_equal(r.gpa, 0x00777123u);
+	/* With PSE: one 4 MiB page. */
+	setup(0);
+	cpu.cr4 = VTLB_CR4_PSE;
+	*pde(LA) = 0x00400000u | VTLB_PDE_PS | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_G;
+	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_OK);
+	assert_int_equal(r.gpa, 0x00403123u);
+	assert_int_equal(r.page_size, 0x400000u);
+	assert_true(r.global && r.writable);
+	assert_true((*pde(LA) & (VTLB_PTE_A | VTLB_PTE_D)) == (VTLB_PTE_A | VTLB_PTE_D));
+	/* User access to a supervisor large page. */
+	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_FAULT);
+	assert_int_equal(r.error, VTLB_PF_P | VTLB_PF_U);
+	/* Reserved bits 21:13 (PSE-36 is hidden): RSVD fault. */
+	*pde(LA) |= 1u << 13;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
+	assert_int_equal(r.error, VTLB_PF_P | VTLB_PF_RSVD);
+}
+
+static void test_outside_partition(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	/* Page directory beyond the partition: never read. */
+	cpu.cr3 = 0x40000000u;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_BAD_TABLE);
+	assert_int_equal(r.bad_gpa, 0x40000000u + (LA >> 22) * 4);
+	assert_int_equal(reads, 0);
+	cpu.cr3 = PD;
+	/* PDE pointing to a page table beyond the partition. */
+	*pde(LA) = 0xfffff000u | VTLB_PTE_P;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_BAD_TABLE);
+	/* PTE pointing to a frame beyond the partition: no A/D written. */
+	*pde(LA) = PT | VTLB_PTE_P | VTLB_PTE_RW;
+	*pte(LA) = MEM_SIZE | VTLB_PTE_P | VTLB_PTE_RW;
+	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_BAD_FRAME);
+	assert_int_equal(r.bad_gpa, MEM_SIZE);
+	assert_false(*pte(LA) & VTLB_PTE_A);
+	/* The last frame of the partition is fine. */
+	*pte(LA) = (MEM_SIZE - 4096) | VTLB_PTE_P;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
+	/* A large page straddling the end: only frames inside translate. */
+	cpu.cr4 = VTLB_CR4_PSE;
+	*pde(LA) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
+	*pde(0x00c00000u) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
+	ram[PD / 4 + 3] = 0x00800000u | VTLB_PDE_PS | VTLB_PTE_P;	/* 8..12 MiB */
+	assert_int_equal(vtlb_walk(&cpu, &mem, 0x00c00000u, VTLB_READ, false, &r), VTLB_BAD_FRAME);
+}
+
+static void test_physical_mode(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	cpu.cr0 = 0;
+	assert_int_equal(vtlb_walk(&cpu, &mem, 0x123456, VTLB_WRITE, true, &r), VTLB_OK);
+	assert_int_equal(r.gpa, 0x123456);
+	assert_true(r.writable);
+	assert_int_equal(reads + writes, 0);
+	assert_int_equal(vtlb_walk(&cpu, &mem, MEM_SIZE + 5, VTLB_READ, false, &r), VTLB_BAD_FRAME);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup(f, setup)
+		T(test_not_present),
+		T(test_translate_and_ad_bits),
+		T(test_protection_matrix),
+		T(test_large_pages),
+		T(test_outside_partition),
+		T(test_physical_mode),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
