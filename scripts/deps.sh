@@ -12,6 +12,7 @@ pkgs=(
   bochs bochsbios vgabios bochs-term bsdutils
   gdb libcmocka-dev python3-kconfiglib libcapstone-dev
   binutils gnuplot-nox
+  clang libclang-rt-dev
 )
 if [ "${1:-}" = "--linux" ]; then
   pkgs+=(linux-source-6.1 bc libelf-dev cpio xz-utils libssl-dev)

@@ -1,0 +1,84 @@
+/* afterburn [-s] [-o OUT] [IN...]: afterburn GNU as source (stdin and
+ * stdout by default). Several inputs form one assembly unit, as they do
+ * for as. Exit 1 on any error (OUT is then removed), 2 on bad usage. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "burn.h"
+#include "classify.h"
+
+static void usage(void)
+{
+	fputs("usage: afterburn [-s] [-o OUT] [IN...]\n"
+	      "  -o OUT  write OUT instead of standard output\n"
+	      "  -s      print sites per instruction class to standard error\n",
+	      stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *out_path = NULL;
+	bool stats = false;
+	int opt;
+	while ((opt = getopt(argc, argv, "so:h")) != -1) {
+		if (opt == 'o')
+			out_path = optarg;
+		else if (opt == 's')
+			stats = true;
+		else
+			usage();
+	}
+	FILE *out = stdout;
+	if (out_path && !(out = fopen(out_path, "w"))) {
+		perror(out_path);
+		return 1;
+	}
+	struct ab_ctx c;
+	ab_ctx_init(&c, stderr);
+	const char *stdin_name = "-";
+	char **in = argv + optind;
+	int nin = argc - optind;
+	if (nin == 0) {
+		in = (char **)&stdin_name;
+		nin = 1;
+	}
+	char **bufs = calloc((size_t)nin, sizeof(*bufs));
+	size_t *lens = calloc((size_t)nin, sizeof(*lens));
+	const char **names = calloc((size_t)nin, sizeof(*names));
+	if (!bufs || !lens || !names)
+		return 1;
+	for (int i = 0; i < nin; i++) {
+		bufs[i] = ab_read_file(in[i], &lens[i]);
+		names[i] = strcmp(in[i], "-") ? in[i] : "<stdin>";
+		if (!bufs[i]) {
+			perror(in[i]);
+			return 1;
+		}
+	}
+	ab_burn_unit(&c, nin, names, (const char *const *)bufs, lens, out);
+	for (int i = 0; i < nin; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(lens);
+	free(names);
+	if (stats) {
+		fprintf(stderr, "afterburn: %u sites, %u decided per macro expansion\n",
+			c.sites, c.dynamic_sites);
+		for (int k = 0; k < AB_CLASS_COUNT; k++)
+			if (c.per_class[k])
+				fprintf(stderr, "  %-10s %u\n", ab_classes[k].name, c.per_class[k]);
+	}
+	if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+		perror(out_path ? out_path : "stdout");
+		c.errors++;
+	}
+	unsigned errors = c.errors;
+	ab_ctx_fini(&c);
+	if (errors) {
+		if (out_path)
+			unlink(out_path);
+		return 1;
+	}
+	return 0;
+}

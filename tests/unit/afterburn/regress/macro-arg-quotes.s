@@ -1,0 +1,5 @@
+.macro A x
+\x
+.endm
+A "\"cli\""
+A "

@@ -1,0 +1,5 @@
+.macro a
+.macro b
+.rept 2
+.irp x,
+\x
