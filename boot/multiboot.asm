@@ -42,7 +42,9 @@ _start:
 	rep stosb
 
 	; Page directory: machine 0 .. DIRECT_MAP_SIZE twice, identity (only
-	; until we run high) and at HV_BASE (global), with 4 MiB pages.
+	; until we run high) and at HV_BASE, with 4 MiB pages. Not global: a
+	; guest's shadow maps parts of this range read-only (kernel/shadow.c),
+	; and a global TLB entry would survive the switch to it.
 	mov edi, hv_page_dir - HV_BASE
 	xor ebx, ebx                         ; machine address of this large page
 .map:
@@ -51,7 +53,6 @@ _start:
 	mov edx, ebx
 	shr edx, LARGE_PAGE_SHIFT
 	mov [edi + edx * 4], eax             ; identity
-	or eax, PDE_G
 	mov [edi + edx * 4 + (HV_BASE >> LARGE_PAGE_SHIFT) * 4], eax
 	add ebx, LARGE_PAGE_SIZE
 	cmp ebx, DIRECT_MAP_SIZE

@@ -28,6 +28,10 @@ const char *symbol_lookup(uint32_t addr, uint32_t *offset);
 
 extern char __image_start[], __image_end[], __bss_start[], __bss_end[];
 extern char __text_start[], __text_end[];
+extern char __entry_data_start[], __entry_data_end[];
+
+/* Data the trap entry reads before it leaves a guest's address space. */
+#define ENTRY_DATA __attribute__((section(".bss.entry")))
 extern char hv_stack_bottom[], hv_stack_top[];
 
 #endif

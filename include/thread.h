@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include "config.h"
 
+struct guest;
+
 enum thread_state { T_FREE = 0, T_RUNNABLE, T_BLOCKED, T_DEAD };
 
 struct thread {
@@ -21,6 +23,8 @@ struct thread {
 	uint32_t switches;            /* times it was switched in */
 	uint8_t *stack;               /* lowest byte of its stack */
 	uint32_t stack_top;           /* TSS esp0 while it runs (ring 1/3 -> 0) */
+	uint32_t cr3;                 /* its address space; 0: the hypervisor's */
+	struct guest *guest;          /* the guest a VM thread runs, or 0 */
 };
 
 #define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */

@@ -51,6 +51,8 @@ void asm_offsets(void)
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 
 	OFFSET(THREAD_ESP, thread, esp);
+	OFFSET(THREAD_STACK_TOP, thread, stack_top);
+	OFFSET(THREAD_CR3, thread, cr3);
 	DEFINE(THREAD_SIZE, sizeof(struct thread));
 }
 

@@ -17,7 +17,10 @@ HV_KERNEL_ASM := kernel/entry.asm
 HV_KERNEL_C   := kernel/main.c kernel/gdt.c kernel/idt.c kernel/trap.c \
 	kernel/panic.c kernel/log.c kernel/fmt.c kernel/mbparse.c kernel/cmdline.c \
 	kernel/frame.c kernel/frame_boot.c kernel/mm.c kernel/thread.c \
-	kernel/sched.c kernel/timer.c kernel/symbols.c kernel/selftest.c
+	kernel/sched.c kernel/timer.c kernel/symbols.c kernel/selftest.c \
+	kernel/guest_elf.c kernel/guest_args.c kernel/loader.c kernel/shadow.c \
+	kernel/guest_mem.c kernel/vm.c kernel/hypercall.c kernel/console_mux.c \
+	kernel/emulate.c
 HV_DRIVERS_C  := drivers/uart.c drivers/pic.c drivers/pit.c drivers/vga.c \
 	drivers/machine.c
 
@@ -110,10 +113,13 @@ $(BUILD)/hypervisor.lst: $(HV_ELF)
 # hypervisor's symbols (scripts/gdb-run.sh writes build/gdbinit).
 # GDB_APPEND / GDB_INITRD choose what boots through QEMU's -kernel (fast);
 # GDB_ISO=build/hypervisor.iso boots the ISO through GRUB instead.
+# GDB_GUESTS lists guest ELFs whose symbols GDB loads at their link address
+# (docs/debugging.md, "Guests").
 GDB_APPEND ?=
 GDB_INITRD ?=
 GDB_ISO    ?=
+GDB_GUESTS ?=
 gdb: deps
 	@$(MAKE) --no-print-directory $(HV_ELF) $(GDB_ISO)
 	scripts/gdb-run.sh --elf $(HV_ELF) --append "$(GDB_APPEND)" --initrd "$(GDB_INITRD)" \
-		$(if $(GDB_ISO),--iso $(GDB_ISO))
+		$(if $(GDB_ISO),--iso $(GDB_ISO)) $(foreach g,$(GDB_GUESTS),--guest $(g))

@@ -4,7 +4,7 @@
 
 %include "asm-offsets.inc"
 
-extern trap_dispatch, thread_run_current
+extern trap_dispatch, thread_run_current, current, hv_page_dir
 
 section .text
 bits 32
@@ -23,11 +23,25 @@ trap_common:
 	mov fs, ax
 	mov gs, ax
 	cld
+	; From a guest: leave its shadow, where the hypervisor is read-only
+	; (only these stubs, the IDT/GDT/TSS and this stack are mapped).
+	test byte [esp + TF_CS], 3
+	jz .in_hv
+	mov eax, hv_page_dir - HV_BASE
+	mov cr3, eax
+.in_hv:
 	mov eax, esp                         ; struct trap_frame *
 	push eax
 	call trap_dispatch
 	add esp, 4
 trap_return:
+	; To a guest: back onto the running VM thread's shadow.
+	test byte [esp + TF_CS], 3
+	jz .pop
+	mov eax, [current]
+	mov eax, [eax + THREAD_CR3]
+	mov cr3, eax
+.pop:
 	pop gs
 	pop fs
 	pop es
@@ -79,3 +93,20 @@ thread_entry_trampoline:
 	sti                                  ; we arrived here from the timer IRQ
 	call thread_run_current              ; never returns
 	ud2
+
+; enter_guest(const struct trap_frame *f): start a guest from a prepared
+; frame. The frame is copied to the top of the current thread's stack, where
+; the CPU puts every later trap from the guest (TSS esp0 = stack_top), and
+; leaves through trap_return: segments, registers, then iretd to ring 1.
+global enter_guest
+enter_guest:
+	cli
+	mov esi, [esp + 4]
+	mov eax, [current]
+	mov edi, [eax + THREAD_STACK_TOP]
+	sub edi, TF_SIZE
+	mov esp, edi
+	mov ecx, TF_SIZE / 4
+	cld
+	rep movsd
+	jmp trap_return

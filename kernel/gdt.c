@@ -8,8 +8,8 @@
 #include "layout.h"
 #include "hv.h"
 
-uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8)));
-struct tss hv_tss __attribute__((aligned(128)));
+uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8))) ENTRY_DATA;
+struct tss hv_tss __attribute__((aligned(128))) ENTRY_DATA;
 
 struct gdt_ptr {
 	uint16_t limit;
@@ -20,8 +20,11 @@ void gdt_load(const struct gdt_ptr *p);   /* kernel/entry.asm */
 
 #define SEG_PRESENT  (1ull << 47)
 #define SEG_S        (1ull << 44)      /* code/data, not system */
-#define SEG_CODE     (0xAull << 40)    /* execute/read */
-#define SEG_DATA     (0x2ull << 40)    /* read/write */
+/* Accessed bit preset: the CPU would otherwise write it on the first load,
+ * and a trap from a guest loads HV_CS/HV_DS while the guest's shadow (with
+ * the GDT read-only) is still current. */
+#define SEG_CODE     (0xBull << 40)    /* execute/read, accessed */
+#define SEG_DATA     (0x3ull << 40)    /* read/write, accessed */
 #define SEG_TSS32    (0x9ull << 40)    /* available 32-bit TSS */
 #define SEG_DB       (1ull << 54)      /* 32-bit */
 #define SEG_G        (1ull << 55)      /* limit in 4 KiB units */

@@ -5,8 +5,9 @@
  */
 #include "trap.h"
 #include "gdt.h"
+#include "hv.h"
 
-static uint64_t idt[256] __attribute__((aligned(8)));
+static uint64_t idt[256] __attribute__((aligned(8))) ENTRY_DATA;
 
 struct idt_ptr {
 	uint16_t limit;

@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "machine.h"
 #include "x86.h"
+#include "guest.h"
 
 static struct boot_info boot_info;
 static struct hv_options options;
@@ -78,6 +79,27 @@ static void __attribute__((noreturn)) idle(void)
 	}
 }
 
+/* Every module is a guest: load them all (a refused one is reported and
+ * skipped), start a VM thread each, and wait until all have stopped.
+ * Returns 0 when a started guest did not exit with status 0. */
+static int run_guests(void)
+{
+	unsigned started = 0;
+	loader_load_all(&boot_info);
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if (guests[i].state == G_LOADED) {
+			if (guest_start(&guests[i]) < 0)
+				pr_err("vm: no thread for guest %s\n", guests[i].name);
+			else
+				started++;
+		}
+	if (!started)
+		return 1;
+	while (guests_live())
+		hlt();               /* interrupts are on: the tick runs the guests */
+	return guests_summary();
+}
+
 void kmain(uint32_t magic, uint32_t info_pa)
 {
 	if (HAVE_VGA_CONSOLE)
@@ -116,6 +138,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	int failed = selftest_run();
 	if (options.crash)
 		selftest_crash();
+	if (boot_info.nmods && run_guests() == 0)
+		failed++;
 	if (options.shutdown) {
 		pr_info("hypervisor: shutdown (%s)\n", failed ? "failure" : "success");
 		machine_shutdown(!failed);

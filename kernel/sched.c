@@ -27,6 +27,8 @@ void schedule(void)
 		return;
 	next->switches++;
 	current = next;
+	/* The hypervisor always runs on hv_page_dir; trap_return loads a VM
+	 * thread's shadow (thread->cr3) on the way out to its guest. */
 	tss_set_esp0(next->stack_top);
 	switch_to(prev, next);
 }

@@ -10,9 +10,12 @@
 #include "hv.h"
 
 static struct thread threads[CONFIG_MAX_THREADS];
+/* Page-aligned: a VM thread's stack is the one hypervisor page range its
+ * guest's shadow maps writable (the CPU pushes the trap frame there). */
 static uint8_t stacks[CONFIG_MAX_THREADS][CONFIG_THREAD_STACK_SIZE]
-	__attribute__((aligned(16)));
-struct thread *current;
+	__attribute__((aligned(4096)));
+_Static_assert(CONFIG_THREAD_STACK_SIZE % 4096 == 0, "stacks are whole pages");
+struct thread *current ENTRY_DATA;
 
 void thread_init(void)
 {
@@ -52,6 +55,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		t->fn = fn;
 		t->arg = arg;
 		t->switches = 0;
+		t->cr3 = 0;
+		t->guest = 0;
 		t->state = T_RUNNABLE;
 	}
 	irq_restore(f);

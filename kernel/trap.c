@@ -2,13 +2,18 @@
  * Where every interrupt and exception arrives (trap_dispatch, called by the
  * generated stubs through trap_common). IRQs go to their registered handler
  * and are acknowledged here; an exception in the hypervisor is a bug and
- * panics, except the one the self-test announced with trap_expect().
+ * panics, except the one the self-test announced with trap_expect(). An
+ * exception from a guest (ring 1/3) is the guest's problem: emulated or
+ * the guest is killed (kernel/vm.c), never a panic; int $0x82 is the
+ * hypercall gate.
  */
 #include "trap.h"
 #include "pic.h"
 #include "log.h"
 #include "hv.h"
 #include "thread.h"
+#include "guest.h"
+#include "hypercall.h"
 
 uint32_t irq_counts[NR_IRQS];
 static irq_handler_fn irq_handlers[NR_IRQS];
@@ -76,10 +81,18 @@ static void handle_exception(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
+	int from_guest = (tf->cs & 3) != 0;
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		handle_irq(tf);
+	else if (tf->vector == HC_VECTOR)
+		hypercall_dispatch(tf);
+	else if (tf->vector < 32 && from_guest)
+		guest_fault(tf);        /* emulated, or the guest is killed */
 	else if (tf->vector < 32)
 		handle_exception(tf);
 	else
 		panic_frame(tf, "vector %u has no handler", tf->vector);
+	/* Back to a guest only if it may still run. */
+	if (from_guest)
+		guest_safe_point(tf);
 }

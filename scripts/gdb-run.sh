@@ -3,15 +3,18 @@
 # and GDB attached with the hypervisor's symbols.
 #
 #   gdb-run.sh --elf ELF [--append ARGS] [--initrd 'MOD ARGS,...'] [--iso ISO]
-#              [--batch GDB_SCRIPT]
+#              [--guest GUEST_ELF]... [--batch GDB_SCRIPT]
 #
-# Writes build/gdbinit (target, symbols, helpers; guests' symbol files can be
-# added with the `add-guest-symbols FILE ADDR` command it defines) and runs
+# Writes build/gdbinit (target, symbols, helpers) and runs
 # gdb -x build/gdbinit. The serial transcript goes to build/gdb-serial.log.
 # With --batch, GDB runs that script in batch mode after the gdbinit and the
 # exit status is GDB's (tests use this). QEMU is stopped when GDB ends.
+# Each --guest ELF's symbols are loaded at its link address: a stage-1 guest
+# runs with paging off on its physical-mode shadow, where guest-linear =
+# guest-physical = link address (docs/debugging.md, "Guests"). Later, or for
+# a relocated image, `add-guest-symbols FILE OFFSET` shifts them.
 set -uo pipefail
-elf= append= initrd= iso= batch=
+elf= append= initrd= iso= batch= guests=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --elf) elf=$2; shift 2 ;;
@@ -19,6 +22,7 @@ while [ $# -gt 0 ]; do
     --initrd) initrd=$2; shift 2 ;;
     --iso) iso=$2; shift 2 ;;
     --batch) batch=$2; shift 2 ;;
+    --guest) guests+=("$(realpath "$2")"); shift 2 ;;
     *) echo "gdb-run: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,15 +41,19 @@ set pagination off
 set confirm off
 set architecture i386
 file $(realpath "$elf")
-# A guest's symbols (a later issue): its ELF at the address it runs at.
+# A guest's symbols: its ELF at the address it runs at, shifted by OFFSET
+# (0 for a stage-1 guest: physical mode, linear = its link address).
 define add-guest-symbols
   add-symbol-file \$arg0 -o \$arg1
 end
 document add-guest-symbols
 add-guest-symbols FILE OFFSET: load a guest's symbols, shifted by OFFSET.
 end
-target remote 127.0.0.1:$port
 GDB
+for g in "${guests[@]}"; do
+  echo "add-symbol-file $g" >> "$gdbinit"
+done
+echo "target remote 127.0.0.1:$port" >> "$gdbinit"
 
 qargs=(--gdb "$port" --log "$build/gdb-serial.log")
 if [ -n "$iso" ]; then qargs+=(--iso "$iso"); else qargs+=(--kernel "$elf"); fi

@@ -1,4 +1,5 @@
-# Guest loader: ELF validation unit tests on a real cross-assembled guest.
+# Guest loader: ELF validation unit tests on a real cross-assembled guest,
+# and the module argument parser (name=, mem=, the rest).
 LOADER_T := $(BUILD)/tests/loader
 
 $(LOADER_T)/guest.elf: tests/unit/loader/guest.S
@@ -15,7 +16,15 @@ $(LOADER_T)/guest_elf.target.o: kernel/guest_elf.c kernel/guest_elf.h
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) -c -o $@ $<
 
+$(LOADER_T)/test_guest_args: tests/unit/loader/test_guest_args.c kernel/guest_args.c \
+		include/guest.h $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Iinclude -I$(BUILD)/include -o $@ \
+		tests/unit/loader/test_guest_args.c kernel/guest_args.c -lcmocka
+
 .PHONY: test-unit-loader
-test-unit-loader: $(LOADER_T)/test_guest_elf $(LOADER_T)/guest.elf $(LOADER_T)/guest_elf.target.o
+test-unit-loader: $(LOADER_T)/test_guest_elf $(LOADER_T)/guest.elf $(LOADER_T)/guest_elf.target.o \
+		$(LOADER_T)/test_guest_args
 	$(LOADER_T)/test_guest_elf
+	$(LOADER_T)/test_guest_args
 TEST_TARGETS += test-unit-loader

@@ -1,0 +1,143 @@
+/*
+ * Guest loading: every Multiboot module is a guest. Its arguments give
+ * name= and mem=; the ELF is checked in full (kernel/guest_elf.c) before a
+ * partition is carved or a byte copied. A refused module is reported and
+ * the others still load. The guest gets a Multiboot info structure in the
+ * last page of its partition describing only its own memory, as GRUB would
+ * hand it over.
+ */
+#include "guest.h"
+#include "guest_elf.h"
+#include "frame.h"
+#include "mm.h"
+#include "log.h"
+#include "fmt.h"
+
+#define MIB (1024u * 1024u)
+#define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
+
+/* Where the Multiboot info page holds its parts (offsets in the page). */
+#define MBI_OFF_MMAP    64u
+#define MBI_OFF_CMDLINE 128u
+_Static_assert(MBI_OFF_MMAP >= sizeof(struct mb_info_raw), "info before mmap");
+_Static_assert(MBI_OFF_MMAP + 2 * sizeof(struct mb_mmap_raw) <= MBI_OFF_CMDLINE, "mmap fits");
+_Static_assert(MBI_OFF_CMDLINE + CONFIG_MB_STRING_MAX <= PAGE_SIZE, "cmdline fits");
+
+struct guest guests[CONFIG_MAX_GUESTS];
+static struct guest_image image;          /* one module at a time */
+static uint8_t mbi_page[PAGE_SIZE];
+
+static void copy_str(char *d, const char *s, unsigned size)
+{
+	unsigned i;
+	for (i = 0; i + 1 < size && s[i]; i++)
+		d[i] = s[i];
+	d[i] = '\0';
+}
+
+static void mmap_entry(struct mb_mmap_raw *e, uint32_t base, uint32_t len)
+{
+	e->size = sizeof(*e) - 4;
+	e->base_lo = base;
+	e->base_hi = 0;
+	e->len_lo = len;
+	e->len_hi = 0;
+	e->type = MB_MEM_AVAILABLE;
+}
+
+/* The guest's Multiboot info, in the last page of its partition. */
+static int build_mbi(struct guest *g)
+{
+	uint32_t info = g->size - PAGE_SIZE;
+	struct mb_info_raw *mi = (struct mb_info_raw *)mbi_page;
+	struct mb_mmap_raw *mm = (struct mb_mmap_raw *)(mbi_page + MBI_OFF_MMAP);
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		mbi_page[i] = 0;
+	mi->flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP;
+	mi->mem_lower = LOW_MEM_END / 1024;
+	mi->mem_upper = (info - MIB) / 1024;
+	mi->cmdline = info + MBI_OFF_CMDLINE;
+	mmap_entry(&mm[0], 0, LOW_MEM_END);
+	mmap_entry(&mm[1], MIB, info - MIB);
+	mi->mmap_addr = info + MBI_OFF_MMAP;
+	mi->mmap_length = 2 * sizeof(*mm);
+	copy_str((char *)mbi_page + MBI_OFF_CMDLINE, g->cmdline, CONFIG_MB_STRING_MAX);
+	g->mbi = info;
+	return guest_phys_write(g, info, mbi_page, PAGE_SIZE);
+}
+
+/* Everything about module i that can be refused, before anything changes. */
+static int decode(unsigned i, const struct mb_module *m, struct guest *g, const char **why)
+{
+	struct guest_args a;
+	fmt_snprintf(g->name, sizeof(g->name), "guest%u", i);
+	int bad = guest_args_parse(m->args, &a, why);
+	if (a.name[0])           /* name the module in the refusal, if we can */
+		copy_str(g->name, a.name, sizeof(g->name));
+	if (bad < 0)
+		return -1;
+	if (i >= CONFIG_MAX_GUESTS)
+		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
+	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
+	g->size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
+	if (g->size % PAGE_SIZE || g->size < 2 * MIB)
+		return *why = "mem= must be a multiple of 4 KiB and at least 2M", -1;
+	if (g->size > IPVMM_BASE)
+		return *why = "mem= reaches into the hole", -1;
+	uint32_t len = m->end - m->start;
+	if (m->end < m->start || !phys_in_direct_map(m->start, len))
+		return *why = "module outside the direct map", -1;
+	/* The last page is the Multiboot info: segments must end below it. */
+	return guest_elf_check(phys_to_virt(m->start), len, g->size - PAGE_SIZE,
+			       g->size - PAGE_SIZE, &image, why);
+}
+
+static int load(struct guest *g, const struct mb_module *m, const char **why)
+{
+	const uint8_t *img = phys_to_virt(m->start);
+	if (frame_alloc(&hv_frames, g->size, CONFIG_GUEST_PART_ALIGN_MB * MIB, &g->base) < 0)
+		return *why = "no contiguous partition of that size free", -1;
+	if (guest_phys_zero(g, 0, g->size) < 0)
+		return *why = "partition zeroing failed", -1;
+	for (unsigned k = 0; k < image.nseg; k++) {
+		const struct guest_seg *s = &image.seg[k];
+		if (guest_phys_write(g, s->paddr, img + s->file_off, s->filesz) < 0)
+			return *why = "segment copy failed", -1;
+	}
+	if (build_mbi(g) < 0)
+		return *why = "Multiboot info did not fit", -1;
+	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
+		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
+	g->entry = image.entry;
+	g->ab_sites = image.ab_count;
+	return 0;
+}
+
+unsigned loader_load_all(const struct boot_info *bi)
+{
+	unsigned loaded = 0;
+	for (unsigned i = 0; i < bi->nmods; i++) {
+		static struct guest scratch;
+		struct guest *g = i < CONFIG_MAX_GUESTS ? &guests[i] : &scratch;
+		const char *why = "?";
+		for (unsigned k = 0; k < sizeof(*g); k++)
+			((uint8_t *)g)[k] = 0;
+		g->index = i;
+		if (decode(i, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
+			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
+			if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
+				pr_warn("loader: partition of module %u not returned\n", i);
+			g->state = G_FREE;
+			continue;
+		}
+		g->state = G_LOADED;
+		loaded++;
+		pr_info("loader: guest %u '%s': partition %08x-%08x (%u KiB), entry %08x, "
+			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->base,
+			g->base + g->size - 1, g->size / 1024, g->entry, image.nseg, g->ab_sites,
+			g->cmdline);
+	}
+	pr_info("loader: %u of %u modules loaded, shadow pool %u/%u pages\n", loaded,
+		bi->nmods, shadow_pool_used(), CONFIG_SHADOW_POOL_PAGES);
+	return loaded;
+}

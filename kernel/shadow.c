@@ -1,0 +1,113 @@
+/*
+ * Shadow address spaces. Stage 1 builds the "physical mode" shadow a guest
+ * runs on while its own paging is off: guest-linear x -> machine base + x
+ * for x below the partition size, 4 KiB supervisor pages (ring 1 counts as
+ * supervisor), the IPVMM window, and of the hypervisor only what a trap
+ * needs before trap_common switches to hv_page_dir: its text and the entry
+ * data (IDT, GDT, TSS, `current`) read-only, and the VM thread's own stack
+ * writable. Segment limits keep ring 1 out of the hypervisor on hardware
+ * that checks them; these page tables do it where limits are not checked
+ * (QEMU's TCG). The virtual TLB of stage 3 adds shadows keyed by guest CR3
+ * from the same pool.
+ */
+#include "guest.h"
+#include "mm.h"
+#include "log.h"
+#include "hv.h"
+
+#define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
+#define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
+
+static uint32_t pool[CONFIG_SHADOW_POOL_PAGES][1024] __attribute__((aligned(PAGE_SIZE)));
+static unsigned pool_used;
+
+extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
+
+static uint32_t page_down(const void *p)
+{
+	return (uint32_t)(uintptr_t)p & ~(uint32_t)(PAGE_SIZE - 1);
+}
+
+static uint32_t page_up(const void *p)
+{
+	return ((uint32_t)(uintptr_t)p + PAGE_SIZE - 1) & ~(uint32_t)(PAGE_SIZE - 1);
+}
+
+static uint32_t *pool_page(void)
+{
+	if (pool_used == CONFIG_SHADOW_POOL_PAGES)
+		return 0;
+	uint32_t *p = pool[pool_used++];
+	for (unsigned i = 0; i < 1024; i++)
+		p[i] = 0;
+	return p;
+}
+
+unsigned shadow_pool_used(void)
+{
+	return pool_used;
+}
+
+/* Map [va, va+len) -> [ma, ma+len) with `flags` in pd, page tables from
+ * the pool. -1 when the pool is empty. */
+static int map_range(uint32_t *pd, uint32_t va, uint32_t ma, uint32_t len, uint32_t flags)
+{
+	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+		uint32_t v = va + off;
+		uint32_t *pde = &pd[PD_INDEX(v)];
+		if (!(*pde & PTE_P)) {
+			uint32_t *pt = pool_page();
+			if (!pt)
+				return -1;
+			/* Permissions live in the PTEs; the PDE allows all. */
+			*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
+		}
+		uint32_t *pt = phys_to_virt(*pde & ~(uint32_t)(PAGE_SIZE - 1));
+		pt[PT_INDEX(v)] = (ma + off) | flags;
+	}
+	return 0;
+}
+
+int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size)
+{
+	uint32_t *pd = pool_page();
+	if (!pd || size % PAGE_SIZE || size > IPVMM_BASE)
+		return -1;
+	if (map_range(pd, 0, base, size, PTE_P | PTE_W) < 0)
+		return -1;
+	/* The IPVMM's shared image, read-only (its per-guest data: stage 2). */
+	uint32_t isz = (uint32_t)(uintptr_t)__ipvmm_size;
+	if (isz && map_range(pd, IPVMM_BASE, (uint32_t)(uintptr_t)__ipvmm_load_phys,
+			     isz, PTE_P) < 0)
+		return -1;
+	/* The hypervisor's trap entry, read-only (not global: see boot/). */
+	uint32_t t0 = page_down(__text_start), t1 = page_up(__text_end);
+	uint32_t d0 = page_down(__entry_data_start), d1 = page_up(__entry_data_end);
+	if (map_range(pd, t0, virt_to_phys((void *)(uintptr_t)t0), t1 - t0, PTE_P) < 0 ||
+	    map_range(pd, d0, virt_to_phys((void *)(uintptr_t)d0), d1 - d0, PTE_P) < 0)
+		return -1;
+	s->pd = pd;
+	s->cr3 = virt_to_phys(pd);
+	s->limit = size;
+	return 0;
+}
+
+/* Only the top page: the CPU pushes the trap frame there before
+ * trap_common leaves the shadow; the rest of the stack (and its canary)
+ * stays out of the guest's reach. */
+int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size)
+{
+	uint32_t v = page_down(lo);
+	if (v != (uint32_t)(uintptr_t)lo || size % PAGE_SIZE || size < PAGE_SIZE)
+		return -1;
+	v += size - PAGE_SIZE;
+	return map_range(s->pd, v, virt_to_phys((void *)(uintptr_t)v), PAGE_SIZE, PTE_P | PTE_W);
+}
+
+int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma)
+{
+	if (gla >= g->phys.limit)
+		return -1;
+	*ma = g->base + gla;
+	return 0;
+}

@@ -1,0 +1,148 @@
+/*
+ * VM threads and the one way a guest dies. A guest's VM thread enters it in
+ * ring 1 the way GRUB starts a kernel (EAX = 0x2BADB002, EBX = its Multiboot
+ * info, paging off: here, on its physical-mode shadow). Every trap from the
+ * guest comes back on that thread's stack; before it returns to the guest
+ * (guest_safe_point) a pending kill stops the thread for good.
+ */
+#include <stdarg.h>
+#include "guest.h"
+#include "thread.h"
+#include "trap.h"
+#include "gdt.h"
+#include "x86.h"
+#include "log.h"
+#include "fmt.h"
+
+#define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
+#define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
+
+static struct trap_frame start_frame[CONFIG_MAX_GUESTS];
+
+struct guest *guest_current(void)
+{
+	return current ? current->guest : 0;
+}
+
+static void vm_thread(void *arg)
+{
+	struct guest *g = arg;
+	struct trap_frame *f = &start_frame[g->index];
+	f->gs = f->fs = f->es = f->ds = GK_DS;
+	f->edi = f->esi = f->ebp = f->esp_dummy = f->edx = f->ecx = 0;
+	f->eax = MB_BOOT_MAGIC;
+	f->ebx = g->mbi;
+	f->vector = f->error = 0;
+	f->eip = g->entry;
+	f->cs = GK_CS;
+	f->eflags = GUEST_EFLAGS;
+	f->esp = GUEST_BOOT_ESP;
+	f->ss = GK_DS;
+	g->vif = 0;              /* GRUB hands over with interrupts disabled */
+	cli();                   /* the iret sets IF; no tick on the way */
+	pr_info("vm: guest '%s' entering at %08x (cr3 %08x)\n", g->name, g->entry, g->phys.cr3);
+	enter_guest(f);
+}
+
+int guest_start(struct guest *g)
+{
+	uint32_t fl = irq_save();   /* the thread must not run before it is set up */
+	struct thread *t = thread_create(g->name, vm_thread, g);
+	if (!t || shadow_map_stack(&g->phys, t->stack, CONFIG_THREAD_STACK_SIZE) < 0) {
+		if (t)
+			t->state = T_DEAD;
+		irq_restore(fl);
+		return -1;
+	}
+	t->cr3 = g->phys.cr3;
+	t->guest = g;
+	g->vm = t;
+	g->state = G_RUNNING;
+	irq_restore(fl);
+	return 0;
+}
+
+void kill_guest(struct guest *g, const char *fmt, ...)
+{
+	va_list ap;
+	if (g->kill_pending)
+		return;                       /* the first reason is the one */
+	va_start(ap, fmt);
+	fmt_vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
+	va_end(ap);
+	g->kill_pending = 1;
+}
+
+/* The VM thread ends here; its stack and the guest's memory stay put. */
+static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how)
+{
+	cli();
+	console_mux_flush(g);
+	g->state = how;
+	if (how == G_KILLED)
+		pr_err("guest %s killed: %s\n", g->name, g->reason);
+	else
+		pr_info("guest %s exited with status %d\n", g->name, g->exit_status);
+	thread_exit();
+}
+
+void guest_exit(struct guest *g, int status)
+{
+	g->exit_status = status;
+	stop(g, G_EXITED);
+}
+
+void guest_safe_point(struct trap_frame *tf)
+{
+	struct guest *g = guest_current();
+	(void)tf;
+	if (g && g->kill_pending)
+		stop(g, G_KILLED);
+}
+
+void guest_fault(struct trap_frame *tf)
+{
+	struct guest *g = guest_current();
+	if (!g)
+		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
+	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1) {
+		emulate_gp(g, tf);             /* handles it or kills the guest */
+		return;
+	}
+	if (tf->vector == 14)
+		kill_guest(g, "%s (vector %u) error %#x at eip %08x cr2 %08x", trap_name(tf->vector),
+			   tf->vector, tf->error, tf->eip, read_cr2());
+	else
+		kill_guest(g, "%s (vector %u) error %#x at eip %08x", trap_name(tf->vector),
+			   tf->vector, tf->error, tf->eip);
+}
+
+unsigned guests_live(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if (guests[i].state == G_RUNNING)
+			n++;
+	return n;
+}
+
+int guests_summary(void)
+{
+	int ok = 1;
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
+		const struct guest *g = &guests[i];
+		if (g->state == G_EXITED) {
+			pr_info("summary: guest %s exited with status %d (%u hypercalls, %u traps emulated)\n",
+				g->name, g->exit_status, g->hypercalls, g->traps_emulated);
+			ok &= g->exit_status == 0;
+		} else if (g->state == G_KILLED) {
+			pr_info("summary: guest %s killed: %s (%u hypercalls, %u traps emulated)\n",
+				g->name, g->reason, g->hypercalls, g->traps_emulated);
+			ok = 0;
+		} else if (g->state != G_FREE) {
+			pr_info("summary: guest %s still running\n", g->name);
+			ok = 0;
+		}
+	}
+	return ok;
+}

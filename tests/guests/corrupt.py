@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Make malformed guest modules from a good one (tests/guests.mk).
+
+  corrupt.py truncate GOOD OUT     cut in the middle of the code segment's data
+  corrupt.py outside GOOD OUT      first PT_LOAD's p_paddr moved to 0x7ff00000
+"""
+import struct, sys
+
+mode, good, out = sys.argv[1:4]
+data = bytearray(open(good, "rb").read())
+phoff, = struct.unpack_from("<I", data, 28)
+phentsize, phnum = struct.unpack_from("<HH", data, 42)
+if mode == "truncate":
+    for i in range(phnum):
+        typ, off, _, _, filesz, _, flags = struct.unpack_from("<7I", data, phoff + i * phentsize)
+        if typ == 1 and filesz and flags & 1:
+            data = data[: off + filesz // 2]
+            break
+    else:
+        sys.exit("corrupt.py: no PT_LOAD with data")
+elif mode == "outside":
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        if struct.unpack_from("<I", data, off)[0] == 1:        # PT_LOAD
+            struct.pack_into("<I", data, off + 12, 0x7FF00000)  # p_paddr
+            break
+    else:
+        sys.exit("corrupt.py: no PT_LOAD")
+else:
+    sys.exit("corrupt.py: mode is truncate or outside")
+open(out, "wb").write(data)

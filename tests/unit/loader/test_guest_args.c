@@ -1,0 +1,99 @@
+/*
+ * A guest module's arguments: name= and mem= are taken out, everything
+ * else is passed on in order; bad values are refused with a reason.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "guest.h"
+
+static struct guest_args a;
+static const char *why;
+
+static void takes_name_mem_and_passes_the_rest(void **s)
+{
+	(void)s;
+	assert_int_equal(guest_args_parse("  alpha name=web-1 mem=32M  beta=2\tgamma ", &a, &why), 0);
+	assert_string_equal(a.name, "web-1");
+	assert_int_equal(a.mem, 32u << 20);
+	assert_string_equal(a.rest, "alpha beta=2 gamma");
+}
+
+static void defaults_when_absent(void **s)
+{
+	(void)s;
+	assert_int_equal(guest_args_parse("", &a, &why), 0);
+	assert_string_equal(a.name, "");
+	assert_int_equal(a.mem, 0);
+	assert_string_equal(a.rest, "");
+}
+
+static void sizes(void **s)
+{
+	(void)s;
+	static const struct { const char *in; uint32_t bytes; } ok[] = {
+		{ "mem=4096K", 4u << 20 }, { "mem=1G", 1u << 30 }, { "mem=8388608", 8u << 20 },
+		{ "mem=3g", 3u << 30 }, { "mem=2m", 2u << 20 },
+	};
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(guest_args_parse(ok[i].in, &a, &why), 0);
+		assert_int_equal(a.mem, ok[i].bytes);
+	}
+	static const char *bad[] = { "mem=", "mem=M", "mem=lots", "mem=4G", "mem=0",
+		"mem=12345678901", "mem=-1M", "mem=1T", "mem=99999999999K" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = 0;
+		assert_int_equal(guest_args_parse(bad[i], &a, &why), -1);
+		assert_non_null(strstr(why, "mem="));
+	}
+}
+
+static void names(void **s)
+{
+	(void)s;
+	char longname[64] = "name=";
+	memset(longname + 5, 'x', GUEST_NAME_MAX);         /* one too long */
+	assert_int_equal(guest_args_parse(longname, &a, &why), -1);
+	assert_int_equal(guest_args_parse("name=", &a, &why), -1);
+	assert_int_equal(guest_args_parse("name=a[b]", &a, &why), -1);
+	assert_int_equal(guest_args_parse("name=a/b", &a, &why), -1);
+	longname[5 + GUEST_NAME_MAX - 1] = '\0';            /* the longest allowed */
+	assert_int_equal(guest_args_parse(longname, &a, &why), 0);
+	assert_int_equal(strlen(a.name), GUEST_NAME_MAX - 1);
+	/* The last name= wins, as on a kernel command line. */
+	assert_int_equal(guest_args_parse("name=a name=b", &a, &why), 0);
+	assert_string_equal(a.name, "b");
+}
+
+static void rest_overflow_is_refused(void **s)
+{
+	(void)s;
+	char big[3 * CONFIG_MB_STRING_MAX];
+	memset(big, 'w', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (unsigned i = 10; i < sizeof(big) - 1; i += 10)
+		big[i] = ' ';
+	assert_int_equal(guest_args_parse(big, &a, &why), -1);
+	assert_non_null(strstr(why, "too long"));
+	/* Exactly filling the buffer (with its NUL) is fine. */
+	memset(big, 'w', CONFIG_MB_STRING_MAX - 1);
+	big[CONFIG_MB_STRING_MAX - 1] = '\0';
+	assert_int_equal(guest_args_parse(big, &a, &why), 0);
+	assert_int_equal(strlen(a.rest), CONFIG_MB_STRING_MAX - 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(takes_name_mem_and_passes_the_rest),
+		cmocka_unit_test(defaults_when_absent),
+		cmocka_unit_test(sizes),
+		cmocka_unit_test(names),
+		cmocka_unit_test(rest_overflow_is_refused),
+	};
+	return cmocka_run_group_tests(tests, 0, 0);
+}
