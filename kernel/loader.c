@@ -2,8 +2,8 @@
  * Guest loading: every Multiboot module is a guest. Its arguments give
  * name= and mem=; the ELF is checked in full (kernel/guest_elf.c) before a
  * partition is carved or a byte copied. A refused module is reported and
- * the others still load. The guest gets a Multiboot info structure in the
- * last page of its partition describing only its own memory, as GRUB would
+ * the others still load. The guest gets a Multiboot info structure in a
+ * low page of its partition describing only its own memory, as GRUB would
  * hand it over.
  */
 #include "guest.h"
@@ -45,20 +45,28 @@ static void mmap_entry(struct mb_mmap_raw *e, uint32_t base, uint32_t len)
 	e->type = MB_MEM_AVAILABLE;
 }
 
-/* The guest's Multiboot info, in the last page of its partition. */
+/*
+ * The guest-physical page of the Multiboot info. Low, where GRUB puts it:
+ * kernels read it early, some (the test OS) before they map anything above
+ * their first megabytes, so the last page of a large partition is no place.
+ */
+#define MBI_ADDR 0x9000u
+_Static_assert(MBI_ADDR + PAGE_SIZE <= LOW_MEM_END, "info page in low memory");
+
+/* The guest's Multiboot info, at MBI_ADDR. */
 static int build_mbi(struct guest *g)
 {
-	uint32_t info = g->size - PAGE_SIZE;
+	uint32_t info = MBI_ADDR;
 	struct mb_info_raw *mi = (struct mb_info_raw *)mbi_page;
 	struct mb_mmap_raw *mm = (struct mb_mmap_raw *)(mbi_page + MBI_OFF_MMAP);
 	for (unsigned i = 0; i < PAGE_SIZE; i++)
 		mbi_page[i] = 0;
 	mi->flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP;
 	mi->mem_lower = LOW_MEM_END / 1024;
-	mi->mem_upper = (info - MIB) / 1024;
+	mi->mem_upper = (g->size - MIB) / 1024;
 	mi->cmdline = info + MBI_OFF_CMDLINE;
 	mmap_entry(&mm[0], 0, LOW_MEM_END);
-	mmap_entry(&mm[1], MIB, info - MIB);
+	mmap_entry(&mm[1], MIB, g->size - MIB);
 	mi->mmap_addr = info + MBI_OFF_MMAP;
 	mi->mmap_length = 2 * sizeof(*mm);
 	copy_str((char *)mbi_page + MBI_OFF_CMDLINE, g->cmdline, CONFIG_MB_STRING_MAX);
@@ -87,9 +95,14 @@ static int decode(unsigned i, const struct mb_module *m, struct guest *g, const 
 	uint32_t len = m->end - m->start;
 	if (m->end < m->start || !phys_in_direct_map(m->start, len))
 		return *why = "module outside the direct map", -1;
-	/* The last page is the Multiboot info: segments must end below it. */
-	return guest_elf_check(phys_to_virt(m->start), len, g->size - PAGE_SIZE,
-			       g->size - PAGE_SIZE, &image, why);
+	if (guest_elf_check(phys_to_virt(m->start), len, g->size, g->size, &image, why))
+		return -1;
+	/* The Multiboot info page must stay the guest's own. */
+	for (unsigned k = 0; k < image.nseg; k++)
+		if (image.seg[k].paddr < MBI_ADDR + PAGE_SIZE &&
+		    MBI_ADDR < image.seg[k].paddr + image.seg[k].memsz)
+			return *why = "segment overlaps the Multiboot info page", -1;
+	return 0;
 }
 
 static int load(struct guest *g, const struct mb_module *m, const char **why)
