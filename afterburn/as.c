@@ -115,6 +115,9 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/afterburn-XXXXXX.s", tmp && *tmp ? tmp : "/tmp");
 		fd = mkstemps(path, 2);
 	}
+	/* The only file this program ever removes: the private mkstemps()
+	 * file it just created (never -o's object, never a kept file). */
+	const char *own_tmp = !keep && fd >= 0 ? path : NULL;
 	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!out) {
 		fprintf(stderr, "afterburn-as: %s: %s\n", path, strerror(errno));
@@ -151,8 +154,8 @@ int main(int argc, char **argv)
 		c.errors++;
 	}
 	if (c.errors) {
-		if (!keep)
-			unlink(path);
+		if (own_tmp)
+			unlink(own_tmp);
 		return 1;
 	}
 	ab_ctx_fini(&c);
@@ -172,8 +175,8 @@ int main(int argc, char **argv)
 			perror("afterburn-as: waitpid");
 			return 1;
 		}
-	if (!keep)
-		unlink(path);
+	if (own_tmp)
+		unlink(own_tmp);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

@@ -48,11 +48,13 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 
 /* A statement inside a body whose mnemonic or register operand is a macro
  * parameter: only the expansion knows whether it is sensitive. Emit
- *   .set PAD,0; .ifc "_PARAM","_cli"; .set PAD,6; .endif; ...
- *   .if PAD; START: INSN; .rept PAD; nop; .endr; END: record; .else; INSN; .endif
- * so GNU as wraps exactly the expansions that are sensitive. CONDS holds
- * the .ifc chain. The '_' keeps an empty argument from reading as "", which
- * .ifc takes for an escaped quote. */
+ *   .set PAD,0; .set PRE,0; .ifc "_PARAM","_cli"; .set PAD,6; .endif; ...
+ *   .if PAD; START:; .rept PRE*PAD; nop; .endr; INSN; .rept (1-PRE)*PAD; nop;
+ *   .endr; END: record; .else; INSN; .endif
+ * so GNU as wraps exactly the expansions that are sensitive, with the nops
+ * before the interrupt-shadow forms (the chain sets PRE to 1 for them).
+ * CONDS holds the .ifc chain. The '_' keeps an empty argument from reading
+ * as "", which .ifc takes for an escaped quote. */
 static void wrap_dynamic(struct run *r, size_t start, size_t end, struct sbuf *conds)
 {
 	struct ab_ctx *c = r->c;
@@ -60,8 +62,11 @@ static void wrap_dynamic(struct run *r, size_t start, size_t end, struct sbuf *c
 	c->dynamic_sites++;
 	if (c->check_only)
 		return;
-	sb_printf(conds, ".if " PAD_SYMBOL "; " BODY_START ": ");
-	sb_printf(&tail, "; .rept " PAD_SYMBOL "; nop; .endr; " BODY_END
+	/* The empty statement after the label matters: GNU as mistakes
+	   "LABEL: .rept" inside a skipped .if of a body for a nested body. */
+	sb_printf(conds, ".if " PAD_SYMBOL "; " BODY_START ":; .rept " PRE_SYMBOL "*"
+		  PAD_SYMBOL "; nop; .endr; ");
+	sb_printf(&tail, "; .rept (1-" PRE_SYMBOL ")*" PAD_SYMBOL "; nop; .endr; " BODY_END
 		  ": .pushsection .afterburn; .balign 4; .long " BODY_START "b; .long "
 		  BODY_END "b; .popsection; .else; %.*s; .endif",
 		  (int)(end - start), r->buf + start);
@@ -82,17 +87,19 @@ void ab_wrap_param_insn(struct run *r, size_t start, size_t end,
 	struct sbuf b = { 0 };
 	if (ab_chain_off(r->c, NULL))
 		return;	/* the invocations' arguments are afterburned instead */
-	sb_printf(&b, ".set " PAD_SYMBOL ", 0; ");
+	sb_printf(&b, ".set " PAD_SYMBOL ", 0; .set " PRE_SYMBOL ", 0; ");
 	for (int k = 0; k < AB_CLASS_COUNT; k++) {
 		const char *p = ab_classes[k].mnemonics;
 		if (ab_classes[k].match != AB_MATCH_ANY)
 			continue;
+		/* operands cannot matter: the rule is ANY or none */
+		bool pre = afterburn_shadow_rule(k) == AB_SHADOW_ANY;
 		while (*p) {
 			size_t n = strcspn(p, " ");
 			if (n)
 				sb_printf(&b, ".ifc \"_%.*s\",\"_%.*s\"; .set " PAD_SYMBOL
-					  ", %d; .endif; ", (int)mlen, m, (int)n, p,
-					  ab_classes[k].pad);
+					  ", %d;%s .endif; ", (int)mlen, m, (int)n, p,
+					  ab_classes[k].pad, pre ? " .set " PRE_SYMBOL ", 1;" : "");
 			p += n;
 			while (*p == ' ')
 				p++;
@@ -123,24 +130,40 @@ bool ab_wrap_param_ops(struct run *r, size_t start, size_t end, const char *mn,
 	int rows[8], nrows = ab_rows(mn, mlen, rows, 8);
 	struct sbuf b = { 0 };
 	bool any = false;
-	sb_printf(&b, ".set " PAD_SYMBOL ", 0; ");
+	sb_printf(&b, ".set " PAD_SYMBOL ", 0; .set " PRE_SYMBOL ", 0; ");
 	for (size_t j = k; j < r->nsig; j++) {
 		const struct ab_token *t = tok(r, j);
 		if ((t->type != T_WORD && t->type != T_REG) || !memchr(text(r, t), '\\', t->len))
 			continue;
+		/* In the last operand (no ',' outside parentheses after it)? */
+		bool last = true;
+		int depth = 0;
+		for (size_t q = j + 1; q < r->nsig; q++) {
+			const struct ab_token *u = tok(r, q);
+			if (u->type == T_COMMA && depth <= 0)
+				last = false;
+			else if (u->type == T_OTHER && text(r, u)[0] == '(')
+				depth++;
+			else if (u->type == T_OTHER && text(r, u)[0] == ')')
+				depth--;
+		}
 		for (int i = 0; i < nrows; i++) {
 			const char *const *reg = rule_regs(ab_classes[rows[i]].match);
+			bool ss_dest = last && afterburn_shadow_rule(rows[i]) == AB_SHADOW_SS_DEST;
 			for (; *reg; reg++) {
+				/* a load of %ss: the nops go before it */
+				const char *pre = ss_dest && !strcmp(*reg, "%ss")
+						  ? " .set " PRE_SYMBOL ", 1;" : "";
 				char up[8];	/* .ifc is case-sensitive; as is not */
 				size_t l = strlen(*reg);
 				for (size_t q = 0; q <= l; q++)
 					up[q] = (char)((*reg)[q] >= 'a' && (*reg)[q] <= 'z'
 						       ? (*reg)[q] - 'a' + 'A' : (*reg)[q]);
 				sb_printf(&b, ".ifc \"_%.*s\",\"_%s\"; .set " PAD_SYMBOL
-					  ", %d; .endif; .ifc \"_%.*s\",\"_%s\"; .set " PAD_SYMBOL
-					  ", %d; .endif; ", (int)t->len, text(r, t), *reg,
-					  ab_classes[rows[i]].pad, (int)t->len, text(r, t), up,
-					  ab_classes[rows[i]].pad);
+					  ", %d;%s .endif; .ifc \"_%.*s\",\"_%s\"; .set " PAD_SYMBOL
+					  ", %d;%s .endif; ", (int)t->len, text(r, t), *reg,
+					  ab_classes[rows[i]].pad, pre, (int)t->len, text(r, t), up,
+					  ab_classes[rows[i]].pad, pre);
 				any = true;
 			}
 		}

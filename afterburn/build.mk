@@ -43,9 +43,11 @@ $(AFTERBURN_VERIFY): $(AB_OBJ)/verify_main.o $(AB_OBJ)/verify.o $(AB_OBJ)/elf32.
 
 # gcc -B$(AFTERBURN_B) finds "as" here; a copy, so the stamp is a real file.
 # Depend on $(AFTERBURN_B_AS) (or on the directory $(AFTERBURN_B) itself).
+# Copied beside it and renamed over it: a build running the old binary keeps
+# it (cp -f onto a running executable fails with "Text file busy").
 $(AFTERBURN_B_AS): $(AFTERBURN_AS)
 	@mkdir -p $(dir $@)
-	cp -f $< $@
+	cp -f $< $@.tmp.$$$$ && mv -f $@.tmp.$$$$ $@
 $(AFTERBURN_B): $(AFTERBURN_B_AS)
 
 -include $(wildcard $(AB_OBJ)/*.d)

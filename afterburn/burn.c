@@ -75,13 +75,17 @@ void ab_replace(struct run *r, size_t off, size_t len, const char *s, size_t sle
 }
 
 /* Wrap the instruction occupying [start, end) of the input: start label,
- * the untouched instruction, nops, end label, record. */
-static void wrap(struct run *r, size_t start, size_t end, int cls)
+ * the untouched instruction, nops, end label, record. An interrupt-shadow
+ * form (BEFORE) gets its nops between the start label and the instruction,
+ * so the instruction stays adjacent to the one it shields. */
+static void wrap(struct run *r, size_t start, size_t end, int cls, bool before)
 {
 	struct ab_ctx *c = r->c;
-	char s[32], e[32], sref[32], eref[32], tail[512];
+	char s[32], e[32], sref[32], eref[32], nops[256], head[300], tail[512];
 	c->sites++;
 	c->per_class[cls]++;
+	if (before)
+		c->shadow_sites++;
 	if (c->check_only)
 		return;
 	if (c->nframes > 0) {
@@ -96,15 +100,15 @@ static void wrap(struct run *r, size_t start, size_t end, int cls)
 		strcpy(eref, e);
 		c->next_label += 2;
 	}
-	char head[40];
-	snprintf(head, sizeof(head), "%s: ", s);
-	ab_insert(r, start, head);
 	size_t n = 0;
+	nops[0] = 0;
 	for (int i = 0; i < ab_classes[cls].pad; i++)
-		n += (size_t)snprintf(tail + n, sizeof(tail) - n, "; nop");
-	snprintf(tail + n, sizeof(tail) - n,
-		 "; %s: .pushsection .afterburn; .balign 4; .long %s; .long %s; .popsection",
-		 e, sref, eref);
+		n += (size_t)snprintf(nops + n, sizeof(nops) - n, before ? "nop; " : "; nop");
+	snprintf(head, sizeof(head), "%s: %s", s, before ? nops : "");
+	ab_insert(r, start, head);
+	snprintf(tail, sizeof(tail),
+		 "%s; %s: .pushsection .afterburn; .balign 4; .long %s; .long %s; .popsection",
+		 before ? "" : nops, e, sref, eref);
 	ab_insert(r, end, tail);
 }
 
@@ -341,7 +345,7 @@ static void statement(struct run *r)
 			ab_report(r, m->line, "label between prefix (line %u) and sensitive "
 			       "instruction: the site would start inside it", cut_line);
 		else if (!c->off)
-			wrap(r, start, end, cls);
+			wrap(r, start, end, cls, ab_pad_before(cls, &oi));
 		return;
 	}
 	bool any;

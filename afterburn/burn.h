@@ -38,6 +38,7 @@ struct ab_ctx {
 	unsigned sites;
 	unsigned per_class[AB_CLASS_COUNT];
 	unsigned dynamic_sites;	/* decided per macro expansion (.ifc) */
+	unsigned shadow_sites;	/* padded before (interrupt shadow) */
 	unsigned errors;
 	bool off;		/* annotation switched off */
 	char off_where[300];

@@ -161,12 +161,12 @@ static bool is_word_char(char c)
 	       (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Classify one register name (without '%'). */
-static void reg(const char *s, size_t n, bool override, struct ab_opinfo *oi)
+/* Classify one register name (without '%'); true if it is a bare %ss. */
+static bool reg(const char *s, size_t n, bool override, struct ab_opinfo *oi)
 {
 	char b[8];
 	if (n < 2 || n > 5)
-		return;
+		return false;
 	for (size_t i = 0; i < n; i++)
 		b[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
 	bool digits = true;
@@ -175,17 +175,20 @@ static void reg(const char *s, size_t n, bool override, struct ab_opinfo *oi)
 	if (n == 2 && b[1] == 's' && strchr("cdefgs", b[0])) {
 		if (!override)
 			oi->has_seg = true;
+		return !override && b[0] == 's';
 	} else if (n > 2 && digits && b[0] == 'c' && b[1] == 'r') {
 		oi->has_cr = true;
 	} else if (n > 2 && digits && ((b[0] == 'd' && (b[1] == 'b' || b[1] == 'r')) ||
 				     (b[0] == 't' && b[1] == 'r'))) {
 		oi->has_dr = true;
 	}
+	return false;
 }
 
 void ab_opinfo_from_text(const char *s, size_t n, struct ab_opinfo *oi)
 {
 	int depth = 0;
+	int ss_operand = 0;	/* number of the operand holding a bare %ss */
 	bool at_start = true;	/* at the start of an operand */
 	memset(oi, 0, sizeof(*oi));
 	for (size_t i = 0; i < n; i++) {
@@ -233,10 +236,25 @@ void ab_opinfo_from_text(const char *s, size_t n, struct ab_opinfo *oi)
 			size_t k = j;
 			while (k < n && (s[k] == ' ' || s[k] == '\t'))
 				k++;
-			reg(s + i + 1, j - i - 1, k < n && s[k] == ':', oi);
+			if (reg(s + i + 1, j - i - 1, k < n && s[k] == ':', oi) && depth <= 0)
+				ss_operand = oi->n_operands;
 			i = j - 1;
 		}
 	}
+	oi->dest_ss = ss_operand > 0 && ss_operand == oi->n_operands;
+}
+
+bool ab_pad_before(int cls, const struct ab_opinfo *oi)
+{
+	switch (afterburn_shadow_rule(cls)) {
+	case AB_SHADOW_NONE:
+		return false;
+	case AB_SHADOW_ANY:
+		return true;
+	case AB_SHADOW_SS_DEST:
+		return oi->dest_ss;
+	}
+	return false;
 }
 
 int ab_rows(const char *mnem, size_t len, int *cls, int max)

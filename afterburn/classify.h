@@ -14,6 +14,7 @@ struct ab_opinfo {
 	bool has_seg;		/* bare %cs..%ss (not an override) */
 	int n_operands;
 	int n_imm;		/* operands starting with '$' */
+	bool dest_ss;		/* the last operand is a bare %ss */
 };
 
 struct ab_class_info {
@@ -32,6 +33,10 @@ void ab_opinfo_from_text(const char *s, size_t n, struct ab_opinfo *oi);
 
 /* Class of mnemonic MNEM (any case) with operands OI, or -1. */
 int ab_classify(const char *mnem, size_t len, const struct ab_opinfo *oi);
+
+/* Does a site of class CLS with operands OI take its padding before the
+ * instruction (an interrupt-shadow form, AFTERBURN_SHADOWS)? */
+bool ab_pad_before(int cls, const struct ab_opinfo *oi);
 
 /* Does any class list MNEM (any case), whatever its operands? Classes whose
  * rule is ANY are reported in *any_rule. */

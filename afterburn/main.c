@@ -1,8 +1,13 @@
 /* afterburn [-s] [-o OUT] [IN...]: afterburn GNU as source (stdin and
  * stdout by default). Several inputs form one assembly unit, as they do
- * for as. Exit 1 on any error (OUT is then removed), 2 on bad usage. */
+ * for as. Exit 1 on any error, 2 on bad usage. A regular (or missing) OUT
+ * is written as a temporary file beside it and renamed over it on
+ * success, so on error OUT is untouched; any other OUT (a device such as
+ * /dev/null, a FIFO, a symlink) is written through and never removed. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "burn.h"
 #include "classify.h"
@@ -14,6 +19,41 @@ static void usage(void)
 	      "  -s      print sites per instruction class to standard error\n",
 	      stderr);
 	exit(2);
+}
+
+/* Open OUT_PATH for writing. *TMP gets the temporary file to rename over
+ * it on success ("" if OUT is written directly). */
+static FILE *open_out(const char *out_path, char *tmp, size_t cap)
+{
+	struct stat st;
+	tmp[0] = 0;
+	if (lstat(out_path, &st) == 0 && !S_ISREG(st.st_mode))
+		return fopen(out_path, "w");	/* not ours to replace */
+	if (snprintf(tmp, cap, "%s.afterburn-XXXXXX", out_path) >= (int)cap) {
+		errno = ENAMETOOLONG;
+		tmp[0] = 0;
+		return NULL;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		tmp[0] = 0;
+		return NULL;
+	}
+	mode_t mask = umask(0);	/* the mode a plain fopen would give */
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		close(fd);
+		unlink(tmp);
+		tmp[0] = 0;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		tmp[0] = 0;
+	}
+	return f;
 }
 
 int main(int argc, char **argv)
@@ -30,7 +70,8 @@ int main(int argc, char **argv)
 			usage();
 	}
 	FILE *out = stdout;
-	if (out_path && !(out = fopen(out_path, "w"))) {
+	char tmp[4096] = "";
+	if (out_path && !(out = open_out(out_path, tmp, sizeof(tmp)))) {
 		perror(out_path);
 		return 1;
 	}
@@ -63,8 +104,9 @@ int main(int argc, char **argv)
 	free(lens);
 	free(names);
 	if (stats) {
-		fprintf(stderr, "afterburn: %u sites, %u decided per macro expansion\n",
-			c.sites, c.dynamic_sites);
+		fprintf(stderr, "afterburn: %u sites (%u padded before: interrupt shadow), "
+			"%u decided per macro expansion\n", c.sites, c.shadow_sites,
+			c.dynamic_sites);
 		for (int k = 0; k < AB_CLASS_COUNT; k++)
 			if (c.per_class[k])
 				fprintf(stderr, "  %-10s %u\n", ab_classes[k].name, c.per_class[k]);
@@ -75,10 +117,14 @@ int main(int argc, char **argv)
 	}
 	unsigned errors = c.errors;
 	ab_ctx_fini(&c);
-	if (errors) {
-		if (out_path)
-			unlink(out_path);
-		return 1;
+	if (tmp[0]) {	/* only ever remove the file this run created */
+		if (errors)
+			unlink(tmp);
+		else if (rename(tmp, out_path) != 0) {
+			perror(out_path);
+			unlink(tmp);
+			errors++;
+		}
 	}
-	return 0;
+	return errors ? 1 : 0;
 }

@@ -18,6 +18,7 @@
 #define OFF_SYMBOL ".L__afterburn"
 #define NO_PENDING ((size_t)-1)
 #define PAD_SYMBOL ".L__afterburn_pad"
+#define PRE_SYMBOL ".L__afterburn_pre"	/* 1: the nops go before (shadow) */
 
 /* Everything one ab_burn() call needs. */
 struct run {

@@ -9,7 +9,9 @@
  * in a relocatable object, from addresses in a linked image.
  *
  * Padding must be one-byte nops (0x90): that is what afterburn emits, and
- * the rewriter may then check a site mechanically. Multi-byte nops in a
+ * the rewriter may then check a site mechanically. It follows the
+ * instruction, except for the interrupt-shadow forms (AFTERBURN_SHADOWS),
+ * where it precedes it and nothing may follow it. Multi-byte nops in a
  * record mean it was not made by afterburn and are reported.
  */
 #include <capstone/capstone.h>
@@ -186,9 +188,9 @@ static int classify_insn(const cs_insn *in)
 	return ab_classify(m, strlen(m), &oi);
 }
 
-/* Check one record whose first instruction is IN. */
+/* Check one record: LEAD leading nops, then the instruction IN. */
 static void check_site(struct vrun *v, const struct ab_site_ref *s, const cs_insn *in,
-		       const unsigned char *code)
+		       uint32_t lead, const unsigned char *code)
 {
 	char w[256];
 	int cls = in ? classify_insn(in) : -1;
@@ -202,10 +204,26 @@ static void check_site(struct vrun *v, const struct ab_site_ref *s, const cs_ins
 			in->mnemonic, in->op_str);
 		return;
 	}
-	uint32_t ie = s->start + in->size;
+	uint32_t ie = s->start + lead + in->size;
 	if (ie > s->end) {
 		problem(v, "bad record %zu at %s: '%s %s' runs past the record end", s->rec, w,
 			in->mnemonic, in->op_str);
+		return;
+	}
+	struct ab_opinfo oi;
+	ab_opinfo_from_text(in->op_str, strlen(in->op_str), &oi);
+	bool before = ab_pad_before(cls, &oi);
+	/* Interrupt-shadow forms: all nops before, the instruction ends the
+	 * site (its successor must follow it directly). Others: all after. */
+	if (lead && !before) {
+		problem(v, "bad record %zu at %s: %u nops before '%s %s', which is no "
+			"interrupt-shadow instruction", s->rec, w, lead, in->mnemonic, in->op_str);
+		return;
+	}
+	if (before && ie != s->end) {
+		problem(v, "bad record %zu at %s: padding after interrupt-shadow instruction "
+			"'%s %s' separates it from its successor", s->rec, w, in->mnemonic,
+			in->op_str);
 		return;
 	}
 	for (uint32_t o = ie; o < s->end; o++)
@@ -243,12 +261,17 @@ static void sweep(struct vrun *v, csh h, unsigned sec)
 			ri++;
 		const struct ab_site_ref *s = ri < v->nsites && v->sites[ri].sec == sec &&
 				       v->sites[ri].start == pos ? &v->sites[ri] : NULL;
-		const uint8_t *p = code + pos;
-		size_t left = (s ? s->end : next) - pos;
-		uint64_t addr = pos;
-		bool ok = cs_disasm_iter(h, &p, &left, &addr, in);
+		/* A site may open with nops (interrupt-shadow forms): no
+		   sensitive instruction starts with 0x90. */
+		uint32_t lead = 0;
+		while (s && pos + lead < s->end && code[pos + lead] == AFTERBURN_NOP)
+			lead++;
+		const uint8_t *p = code + pos + lead;
+		size_t left = (s ? s->end : next) - pos - lead;
+		uint64_t addr = pos + lead;
+		bool ok = left > 0 && cs_disasm_iter(h, &p, &left, &addr, in);
 		if (s) {
-			check_site(v, s, ok ? in : NULL, code);
+			check_site(v, s, ok ? in : NULL, lead, code);
 			pos = s->end;
 			ri++;
 			continue;

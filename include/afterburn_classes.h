@@ -3,8 +3,9 @@
  * afterburner (afterburn/), its coverage verifier and the IPVMM's site
  * rewriter. Each class names its mnemonics (every AT&T spelling GNU as
  * accepts and Capstone prints), how its operands decide membership, how
- * many one-byte nops the afterburner appends, and the shortest encoding of
- * any of its instructions. The comment above each row is the rewrite the
+ * many one-byte nops the afterburner adds (after the instruction; before
+ * it for the interrupt-shadow forms, see AFTERBURN_SHADOWS), and the
+ * shortest encoding of any of its instructions. The comment above each row is the rewrite the
  * padding is sized for: shortest + pad >= rewrite length, so every site of
  * the class has room for it (checked by _Static_assert below).
  *
@@ -143,8 +144,58 @@ AFTERBURN_CLASSES(AB_ROOM)
 #undef AB_ROOM
 
 /*
+ * Interrupt-shadow instructions: they inhibit interrupts until after the
+ * NEXT instruction (Intel SDM Vol. 2B, STI; Vol. 2A, MOV and POP: a load
+ * of SS), and code relies on it ("sti; hlt", "sti; sysexit", "movl ...,
+ * %ss; movl ..., %esp"). Nops after them would be that next instruction,
+ * so for these forms the afterburner puts the padding BEFORE:
+ *   start: nop; ... nop; sti; end:
+ * which keeps the instruction adjacent to its successor. LSS loads SS:ESP
+ * in one instruction and has no shadow (it stays LOAD_FAR, padded after).
+ * AB_SHADOW(ID, rule): class ID's instructions for which rule holds.
+ * ANY: every instruction of the class. SS_DEST: the last (AT&T
+ * destination) operand is a bare %ss ("mov %eax,%ss", "pop %ss"; not
+ * "mov %ss,%eax" or "push %ss", which only read it).
+ * A separate table so AB_CLASS keeps its arity and class IDs.
+ */
+enum afterburn_shadow {
+	AB_SHADOW_NONE,		/* padding after the instruction */
+	AB_SHADOW_ANY,
+	AB_SHADOW_SS_DEST,
+};
+
+#define AFTERBURN_SHADOWS(AB_SHADOW) \
+	AB_SHADOW(STI,     AB_SHADOW_ANY) \
+	AB_SHADOW(MOV_SEG, AB_SHADOW_SS_DEST) \
+	AB_SHADOW(POP_SEG, AB_SHADOW_SS_DEST)
+
+/* The shadow rule of class CLS (AB_SHADOW_NONE: padding goes after). */
+static inline enum afterburn_shadow afterburn_shadow_rule(int cls)
+{
+	switch (cls) {
+#define AB_SHADOW_CASE(id, rule) case AB_CLASS_##id: return rule;
+	AFTERBURN_SHADOWS(AB_SHADOW_CASE)
+#undef AB_SHADOW_CASE
+	default:
+		return AB_SHADOW_NONE;
+	}
+}
+
+/* A shadow row names a real class and a real rule; the padding moves, its
+ * size does not, so the class's room check above still covers it. */
+#define AB_SHADOW_CHECK(id, rule) \
+	_Static_assert(AB_CLASS_##id < AB_CLASS_COUNT && (rule) != AB_SHADOW_NONE, \
+		       "afterburn shadow row " #id " is not a class with a rule");
+AFTERBURN_SHADOWS(AB_SHADOW_CHECK)
+#undef AB_SHADOW_CHECK
+
+/*
  * One .afterburn record: the site's start and end address (end = first
- * byte after the padding). Nothing else, so any tool can read them.
+ * byte after the site). Normally start is the instruction (with its
+ * prefixes) and the nops follow it; for the shadow forms above the nops
+ * come first and end is the first byte after the instruction. A rewriter
+ * skips leading 0x90 bytes before decoding: no sensitive instruction
+ * starts with 0x90. Nothing else, so any tool can read them.
  */
 struct afterburn_record {
 	uint32_t start;

@@ -116,11 +116,11 @@ iret_same_level:
 	ret
 
 /* Interrupt windows: the caller made IRQ0 pending with IF=0. The timer
- * handler records the interrupted EIP in irq0_eip. An afterburned sti or
- * popf is followed by its nop padding, so the tests accept a range:
- * after sti, at least one more instruction (the first nop, or the movl
- * unburned); after popf, the next instruction boundary up to the label
- * after the site. */
+ * handler records the interrupted EIP in irq0_eip. Afterburn pads before
+ * sti (nops; sti; movl), so the sti shadow is exact: the interrupt comes
+ * after the movl, at shadow_after. An afterburned popf is followed by its
+ * nop padding, so after popf the test accepts any instruction boundary up
+ * to the label after the site. */
 	.globl shadow_sti_probe, shadow_sti, shadow_after
 shadow_sti_probe:
 	movl $0, shadow_marker

@@ -13,13 +13,29 @@
 #include "classify.h"
 #include "harness.h"
 
+static char tmp_dir[256];
+
+/* Remove the scratch directory at exit (AFTERBURN_TEST_KEEP=1 keeps it). */
+static void remove_tmp_dir(void)
+{
+	char cmd[300];
+	const char *keep = getenv("AFTERBURN_TEST_KEEP");
+	if (tmp_dir[0] && !(keep && *keep)) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmp_dir);
+	}
+}
+
 const char *tmp_path(const char *name)
 {
-	static char dir[256], path[512];
+	static char path[512];
+	char *dir = tmp_dir;
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/afterburn-test-XXXXXX");
+		snprintf(dir, sizeof(tmp_dir), "/tmp/afterburn-test-XXXXXX");
 		if (!mkdtemp(dir))
 			fail_msg("mkdtemp failed");
+		atexit(remove_tmp_dir);
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return path;
@@ -98,7 +114,8 @@ static int is_rel_branch(const struct insn *i)
 	return b == 0x0f && k + 1 < i->size && i->bytes[k + 1] >= 0x80 && i->bytes[k + 1] <= 0x8f;
 }
 
-/* Decode section SEC; inside a site keep only its first instruction. */
+/* Decode section SEC; of a site keep only its instruction (the first one
+ * after any leading nops of an interrupt-shadow site). */
 static size_t decode(const struct elf32 *e, unsigned sec, const struct ab_site_ref *s,
 		     size_t ns, struct insn **out)
 {
@@ -115,22 +132,25 @@ static size_t decode(const struct elf32 *e, unsigned sec, const struct ab_site_r
 			si++;
 		int site = si < ns && s[si].start == pos;
 		uint32_t limit = site ? s[si].end : si < ns ? s[si].start : size;
-		const uint8_t *p = code + pos;
-		size_t left = limit - pos;
-		uint64_t addr = pos;
+		uint32_t at = pos;	/* the instruction: after a shadow site's nops */
+		while (site && at < limit && code[at] == AFTERBURN_NOP)
+			at++;
+		const uint8_t *p = code + at;
+		size_t left = limit - at;
+		uint64_t addr = at;
 		if (n == cap)
 			v = realloc(v, (cap *= 2) * sizeof(*v));
 		if (!cs_disasm_iter(h, &p, &left, &addr, in)) {
 			/* undecodable byte: keep it so the comparison sees it */
-			v[n].off = pos;
+			v[n].off = at;
 			v[n].size = 1;
-			v[n].bytes[0] = code[pos];
-			snprintf(v[n].text, sizeof(v[n].text), ".byte 0x%02x", code[pos]);
+			v[n].bytes[0] = at < size ? code[at] : 0;
+			snprintf(v[n].text, sizeof(v[n].text), ".byte 0x%02x", v[n].bytes[0]);
 			n++;
 			pos = site ? s[si].end : pos + 1;
 			continue;
 		}
-		v[n].off = pos;
+		v[n].off = at;
 		v[n].size = (uint8_t)in->size;
 		memcpy(v[n].bytes, in->bytes, in->size);
 		snprintf(v[n].text, sizeof(v[n].text), "%s %s", in->mnemonic, in->op_str);
