@@ -46,3 +46,20 @@ uint64_t ipvmm_muldiv64(uint64_t a, uint32_t mul, uint32_t div, int round_up)
 	}
 	return q_hi ? UINT64_MAX : q;
 }
+
+void ipvmm_memcpy(void *dst, const void *src, unsigned n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n--)
+		*d++ = *s++;
+}
+
+void ipvmm_memset(void *dst, int c, unsigned n)
+{
+	uint8_t *d = dst;
+
+	while (n--)
+		*d++ = (uint8_t)c;
+}

@@ -1,0 +1,84 @@
+/*
+ * The page shared between the hypervisor and a guest's IPVMM, and the
+ * state the hypervisor hands an IPVMM upcall. This is ABI between
+ * kernel/ and ipvmm/ (docs/ipvmm.md, "Frontend (ipvmm/)"): the page is the
+ * first page of the per-guest IPVMM data window (section .ipvmm.shared,
+ * IPVMM_SHARED_ADDR); the hypervisor writes `pending` and `sti_hook`, the
+ * IPVMM everything else.
+ */
+#ifndef IPVMM_SHARED_H
+#define IPVMM_SHARED_H
+
+#include <stdint.h>
+
+#define IPVMM_SHARED_ADDR    0xFC800000u	/* IPVMM_BASE + 8 MiB */
+#define IPVMM_SHARED_VERSION 1
+
+/* Bits of ipvmm_shared.pending (set by the hypervisor's IRQ thread). */
+#define IPVMM_PEND_TIMER   0x01u	/* the HC_SET_TIMER deadline passed */
+#define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived (reserved) */
+
+struct ipvmm_shared {
+	uint32_t version;	/* IPVMM_SHARED_VERSION, written by the IPVMM */
+	/*
+	 * Virtual IF: 1 = the guest would accept an interrupt. Read by the
+	 * hypervisor to decide whether it may redirect the VM thread.
+	 */
+	volatile uint8_t vif;
+	uint8_t pad[3];
+	/*
+	 * Called by every rewritten sti: sti_ret (a bare ret) when nothing is
+	 * pending, sti_deliver otherwise. The hypervisor, when it sets a
+	 * pending bit, also stores sti_deliver here, so a later sti notices.
+	 */
+	volatile uint32_t sti_hook;
+	uint32_t sti_ret, sti_deliver;	/* written once by the IPVMM */
+	volatile uint32_t pending;	/* IPVMM_PEND_* bits; the IPVMM clears with xchg */
+	/*
+	 * [iret_restart, iret_restart_end): a redirect that finds the VM
+	 * thread's EIP in this range sets EIP = iret_restart instead of
+	 * delivering (the check for pending work is then redone).
+	 */
+	uint32_t iret_restart, iret_restart_end;
+	/* Counters the hypervisor may print (trap-mode emulations etc.). */
+	uint32_t n_trap_emul, n_gp_emul, n_upcalls;
+
+	/* --- written by the hypervisor before the start upcall ----------- */
+	uint32_t afterburn_start;	/* guest-physical .afterburn records */
+	uint32_t afterburn_count;	/* number of struct afterburn_record */
+	uint32_t rewrite_mode;		/* 0 pre-virtualized, 1 trap (rewrite=trap) */
+	uint32_t wallclock_s;		/* Unix time at guest start (the RTC's base) */
+	/*
+	 * Guest time: ns = time_ns_base + ((rdtsc - time_tsc_base) * time_mul) >> 32.
+	 * The hypervisor moves the bases while the VM thread is not running
+	 * so the guest sees continuous time (docs/ipvmm.md).
+	 */
+	volatile uint64_t time_tsc_base, time_ns_base;
+	volatile uint32_t time_mul;
+	/* --- written by the IPVMM: rewrite figures ------------------------ */
+	uint32_t sites_rewritten, sites_failed, first_bad_site;
+};
+/* One page, the first of the IPVMM data window; both sides are i386 C. */
+_Static_assert(sizeof(struct ipvmm_shared) <= 4096, "shared page overflows its page");
+
+/*
+ * What the hypervisor pushes at the top of the IPVMM stack (the EDX of
+ * HC_SET_UPCALL) before it points the VM thread's EIP at an upcall entry
+ * with ESP = the address of this structure. The guest's state at the
+ * moment it was interrupted; selectors as the hardware had them (RPL 1 for
+ * the guest kernel, 3 for user code).
+ */
+struct ipvmm_upcall_state {
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;	/* pushad order */
+	uint32_t gs, fs, es, ds;
+	/* Exception upcall: the vector, | 0x80000000 for a software int n
+	   whose eip is already past the instruction. The interrupt upcall's
+	   entry overwrites it with 0xffffffff (the hypervisor need not). */
+	uint32_t vector;
+	uint32_t error;		/* error code or 0 */
+	uint32_t cr2;		/* #PF: the faulting linear address */
+	uint32_t eip, cs, eflags, esp, ss;	/* hardware frame */
+};
+_Static_assert(sizeof(struct ipvmm_upcall_state) == 20 * 4, "upcall state layout");
+
+#endif /* IPVMM_SHARED_H */

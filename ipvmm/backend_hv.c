@@ -1,0 +1,178 @@
+/*
+ * The real backend: the frontend's calls into the hypervisor as int $0x82
+ * hypercalls (docs/hypercalls.md), guest memory as plain loads and stores
+ * (the IPVMM runs in the guest's address space, ring 1), guest time from
+ * the shared page. The host tests use tests/unit/ipvmm/fake_hv.c instead.
+ */
+#include "hcall.h"
+#include "layout.h"
+#include "vcpu.h"
+#include "util.h"
+
+static int hv_set_cr3(void *ctx, uint32_t pdbr)
+{
+	(void)ctx;
+	return hcall(HC_SET_CR3, pdbr, 0, 0, 0, 0);
+}
+
+static int hv_invlpg(void *ctx, uint32_t va)
+{
+	(void)ctx;
+	return hcall(HC_INVLPG, va, 0, 0, 0, 0);
+}
+
+static int hv_flush_tlb(void *ctx, int global)
+{
+	(void)ctx;
+	return hcall(HC_FLUSH_TLB, global ? 1 : 0, 0, 0, 0, 0);
+}
+
+static int hv_set_cr0_cr4(void *ctx, uint32_t cr0, uint32_t cr4)
+{
+	(void)ctx;
+	return hcall(HC_SET_CR0_CR4, cr0, cr4, 0, 0, 0);
+}
+
+/* EDX:ESI = the descriptor's high:low words. */
+static int hv_load_desc(void *ctx, unsigned table, unsigned index, uint32_t lo, uint32_t hi)
+{
+	(void)ctx;
+	return hcall(HC_LOAD_DESC, table, index, hi, lo, 0);
+}
+
+static int hv_wait(void *ctx)
+{
+	(void)ctx;
+	return hcall(HC_WAIT, 0, 0, 0, 0, 0);
+}
+
+static int hv_console_write(void *ctx, const char *buf, unsigned len)
+{
+	(void)ctx;
+	return hcall(HC_CONSOLE_WRITE, (uint32_t)(uintptr_t)buf, len, 0, 0, 0);
+}
+
+static void hv_shutdown(void *ctx, uint32_t status)
+{
+	(void)ctx;
+	hcall(HC_SHUTDOWN, status, 0, 0, 0, 0);
+}
+
+/* Guest linear memory: everything below the IPVMM window, nothing else. */
+static bool in_guest(uint32_t lin, unsigned n)
+{
+	return lin < IPVMM_BASE && n <= IPVMM_BASE - lin;
+}
+
+static bool hv_read(void *ctx, uint32_t lin, void *buf, unsigned n)
+{
+	(void)ctx;
+	if (!in_guest(lin, n))
+		return false;
+	ipvmm_memcpy(buf, (const void *)(uintptr_t)lin, n);
+	return true;
+}
+
+static bool hv_write(void *ctx, uint32_t lin, const void *buf, unsigned n)
+{
+	(void)ctx;
+	if (!in_guest(lin, n))
+		return false;
+	ipvmm_memcpy((void *)(uintptr_t)lin, buf, n);
+	return true;
+}
+
+static void hv_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	(void)ctx;
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static uint64_t hv_rdtsc(void *ctx)
+{
+	uint32_t lo, hi;
+
+	(void)ctx;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+const struct vcpu_hv_ops vcpu_hv_hypercalls = {
+	.set_cr3 = hv_set_cr3,
+	.invlpg = hv_invlpg,
+	.flush_tlb = hv_flush_tlb,
+	.set_cr0_cr4 = hv_set_cr0_cr4,
+	.load_desc = hv_load_desc,
+	.wait = hv_wait,
+	.console_write = hv_console_write,
+	.shutdown = hv_shutdown,
+	.read = hv_read,
+	.write = hv_write,
+	.cpuid = hv_cpuid,
+	.rdtsc = hv_rdtsc,
+};
+
+/* --- the device models' backend (ipvmm/backend.h) ------------------------ */
+
+static uint64_t be_now_ns(void *ctx)
+{
+	struct vcpu *v = ctx;
+	uint64_t d = hv_rdtsc(0) - v->sh->time_tsc_base;
+	uint32_t mul = v->sh->time_mul;
+
+	/* (d * mul) >> 32 without a 64x64 multiply: split d. */
+	return v->sh->time_ns_base + (d >> 32) * mul + (((d & 0xffffffffu) * mul) >> 32);
+}
+
+static void be_timer_arm(void *ctx, uint64_t deadline)
+{
+	(void)ctx;
+	if (deadline == IPVMM_TIMER_NONE)
+		deadline = 0;
+	hcall(HC_SET_TIMER, (uint32_t)(deadline >> 32), (uint32_t)deadline, 0, 0, 0);
+}
+
+static uint64_t be_wallclock(void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	return v->sh->wallclock_s;
+}
+
+static void be_console_putc(void *ctx, unsigned unit, uint8_t c)
+{
+	if (unit == 0)
+		vcpu_console_putc(ctx, c);
+}
+
+static void put_str(struct vcpu *v, const char *s)
+{
+	while (*s)
+		vcpu_console_putc(v, (uint8_t)*s++);
+}
+
+static void be_log(void *ctx, enum ipvmm_log_level level, const char *dev, const char *msg,
+		   uint32_t value)
+{
+	struct vcpu *v = ctx;
+	static const char hex[] = "0123456789abcdef";
+
+	(void)level;
+	vcpu_console_flush(v);
+	put_str(v, "ipvmm: ");
+	put_str(v, dev);
+	put_str(v, ": ");
+	put_str(v, msg);
+	put_str(v, " 0x");
+	for (int i = 28; i >= 0; i -= 4)
+		vcpu_console_putc(v, (uint8_t)hex[(value >> i) & 0xf]);
+	vcpu_console_putc(v, '\n');
+}
+
+const struct ipvmm_backend_ops ipvmm_backend_hypercalls = {
+	.now_ns = be_now_ns,
+	.timer_arm = be_timer_arm,
+	.wallclock_s = be_wallclock,
+	.console_putc = be_console_putc,
+	.log = be_log,
+};

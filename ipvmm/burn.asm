@@ -1,0 +1,224 @@
+; The IPVMM's trampolines (docs/rewriter.md): the targets of rewritten
+; sites, the exit path iret_restart and the hypervisor's upcall entries.
+; Linked into the IPVMM window (sections renamed to .ipvmm.* by
+; tests/ipvmm.mk). Offsets and ids come from ipvmm-offsets.inc, generated
+; from ipvmm/ipvmm-offsets.c; nothing here hand-copies a struct layout.
+
+%include "ipvmm-offsets.inc"
+
+bits 32
+
+extern ipvmm_vcpu, ipvmm_shared
+extern burn_common_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+
+global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
+global burn_io_dx, burn_io_str
+global burn_io_in_b, burn_io_in_w, burn_io_in_l, burn_io_out_b, burn_io_out_w, burn_io_out_l
+global burn_sti_ret, burn_sti_deliver, burn_common, burn_generic_stubs, burn_generic_end
+global iret_restart, iret_restart_end, burn_upcall_irq, burn_upcall_exc, burn_start
+global ipvmm_stack, ipvmm_stack_top
+
+%define VIF      (ipvmm_shared + SH_VIF)
+%define STI_HOOK (ipvmm_shared + SH_STI_HOOK)
+%define VEFLAGS  (ipvmm_vcpu + VCPU_EFLAGS)
+%define RESUME   (ipvmm_vcpu + VCPU_RESUME)
+; The C frontend's stack; the top UP_SIZE bytes hold an upcall's state.
+%define C_STACK  (ipvmm_stack_top - 128)
+
+section .text
+
+; --- sti --------------------------------------------------------------
+; The site: movb $1, vif; call *sti_hook. Nothing pending: a bare ret.
+burn_sti_ret:
+	ret
+
+burn_sti_deliver:			; [esp] = site end
+	push strict dword BURN_ID_CHECK
+	jmp burn_common
+
+; --- pushf: call burn_pushf --------------------------------------------
+; On entry [esp] = return address at A-4 (A = guest esp before the site).
+; Leaves the guest's EFLAGS at A-4, returns with esp = A-4. The real
+; flags are saved first and restored last, so the site changes none.
+burn_pushf:
+	lea esp, [esp - 4]		; A-8: the slot ret moves to
+	pushfd				; A-12: real flags
+	push eax			; A-16
+	mov eax, [esp + 12]		; ret
+	mov [esp + 8], eax		; A-8 = ret
+	mov eax, [esp + 4]
+	and eax, EF_REAL
+	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF and reserved bit 1
+	cmp byte [VIF], 0
+	je .noif
+	or eax, EF_IF
+.noif:	mov [esp + 12], eax		; A-4 = guest EFLAGS
+	pop eax
+	popfd
+	ret				; esp = A-4
+
+; --- popf: call burn_popf ----------------------------------------------
+; [esp] = ret at A-4, the new flags at A. Real arithmetic flags from the
+; value, the rest virtual; if IF is now set and work is pending, enter
+; the frontend (synchronous delivery point).
+burn_popf:
+	push eax			; A-8
+	push ecx			; A-12
+	mov eax, [esp + 12]		; new flags
+	mov ecx, [esp + 8]
+	mov [esp + 12], ecx		; A = ret
+	mov ecx, eax
+	and ecx, EF_VIRT
+	or ecx, EF_RSV1
+	mov [VEFLAGS], ecx
+	test eax, EF_IF
+	setnz byte [VIF]
+	and eax, EF_REAL
+	or eax, EF_RSV1 | EF_IF
+	mov [esp + 8], eax		; A-4 = real flags
+	pop ecx
+	pop eax
+	test byte [VIF], 1
+	jz .out
+	cmp dword [STI_HOOK], burn_sti_ret
+	jne .check
+.out:	popfd
+	ret				; esp = A + 4
+.check:	popfd				; [esp] = ret
+	push strict dword BURN_ID_CHECK
+	jmp burn_common
+
+; --- fixed trampolines ------------------------------------------------
+; iret/lret sites call (the return address names the site for faults);
+; the frontend never returns there.
+burn_iret:
+	push strict dword BURN_ID_IRET
+	jmp burn_common
+burn_lret:
+	push strict dword BURN_ID_LRET
+	jmp burn_common
+burn_lret_imm:				; the site pushed the byte count first
+	push strict dword BURN_ID_LRET_IMM
+	jmp burn_common
+burn_hlt:
+	push strict dword BURN_ID_HLT
+	jmp burn_common
+burn_io_dx:
+	push strict dword BURN_ID_IO_DX
+	jmp burn_common
+burn_io_str:
+	push strict dword BURN_ID_IO_STR
+	jmp burn_common
+
+%macro IO_IMM 3				; name, out, size index
+%1:
+	push strict dword BURN_ID_IO_IMM + %2 * 4 + %3
+	jmp burn_common
+%endmacro
+IO_IMM burn_io_in_b, 0, 0
+IO_IMM burn_io_in_w, 0, 1
+IO_IMM burn_io_in_l, 0, 2
+IO_IMM burn_io_out_b, 1, 0
+IO_IMM burn_io_out_w, 1, 1
+IO_IMM burn_io_out_l, 1, 2
+
+; --- the common path: build struct burn_frame, enter C --------------------
+; Stack on entry: [id][ret][what the site pushed].
+burn_common:
+	pushfd
+	push cs
+	push ss
+	push ds
+	push es
+	push fs
+	push gs
+	pushad				; struct burn_frame is complete at esp
+	cld				; the C calling convention wants DF = 0
+	mov eax, esp
+	mov esp, C_STACK
+	push eax
+	call burn_common_c
+	pop esp				; back on the guest's stack, at the frame
+	test eax, eax
+	jnz iret_restart
+	popad
+	lea esp, [esp + 24]		; selectors unchanged: nothing to reload
+	popfd
+	lea esp, [esp + 4]		; id
+	ret
+
+; --- the exit path ------------------------------------------------------
+; Everything comes from vcpu.resume, so the region is idempotent: the
+; hypervisor rolls a VM thread it finds in [iret_restart, iret_restart_end)
+; back to iret_restart instead of delivering, and the check is redone.
+iret_restart:
+	mov esp, C_STACK
+	cld
+	test dword [RESUME + RES_ST_EFLAGS], EF_IF
+	jz .go
+	cmp dword [STI_HOOK], burn_sti_ret
+	je .go
+	call burn_resume_check_c	; deliver into the resume state
+.go:
+%macro LOADSEG 2
+	test dword [RESUME + RES_SEGMASK], 1 << %2
+	jz %%skip
+	mov %1, [RESUME + RES_SEL + %2 * 4]
+%%skip:
+%endmacro
+	LOADSEG es, SR_ES
+	LOADSEG ds, SR_DS
+	LOADSEG fs, SR_FS
+	LOADSEG gs, SR_GS
+	LOADSEG ss, SR_SS
+	mov esp, RESUME
+	popad
+	popfd
+	mov esp, [esp]			; resume.frame: the iretd frame
+	iretd
+iret_restart_end:
+
+; --- upcalls: the hypervisor points EIP here with ESP at the state -------
+burn_upcall_irq:
+	mov dword [esp + UP_VECTOR], 0xffffffff
+burn_upcall_exc:
+	cld
+	mov eax, esp
+	mov esp, C_STACK
+	push eax
+	call burn_upcall_c
+	jmp iret_restart
+
+; The first entry into a new guest: ESP at its Multiboot entry state.
+burn_start:
+	cld
+	mov eax, esp
+	mov esp, C_STACK
+	push eax
+	call burn_start_c
+	jmp iret_restart
+
+; --- generic stubs: stub i pushes i (RW_ID) --------------------------------
+	align RW_STUB_STRIDE
+burn_generic_stubs:
+%assign i 0
+%rep RW_STUB_COUNT
+	push strict dword i
+	jmp strict near burn_common
+	times RW_STUB_STRIDE - 10 int3
+%assign i i + 1
+%endrep
+burn_generic_end:
+; Build-time check of the stride the rewriter computes addresses with:
+; one of the two counts is negative (an error) unless the size is exact.
+STUB_SLACK equ (burn_generic_end - burn_generic_stubs) - RW_STUB_COUNT * RW_STUB_STRIDE
+	times STUB_SLACK db 0
+	times -STUB_SLACK db 0
+
+section .note.GNU-stack noalloc noexec nowrite progbits
+
+section .bss
+	alignb 16
+ipvmm_stack:
+	resb IPVMM_STACK_SIZE
+ipvmm_stack_top:

@@ -1,0 +1,226 @@
+/*
+ * Interrupt and exception delivery through the guest's virtual IDT, and
+ * the emulated iret (Intel SDM Vol. 3, 6.12 "Exception and interrupt
+ * handling"; Vol. 2, IRET). The frame written is exactly the one the CPU
+ * writes; the guest sees its own selectors (RPL 0 for its kernel).
+ */
+#include "vcpu.h"
+#include "util.h"
+
+#define GATE_INT32  0xe
+#define GATE_TRAP32 0xf
+
+static bool rd32(struct vcpu *v, uint32_t lin, uint32_t *val)
+{
+	return v->hv->read(v->hv_ctx, lin, val, 4);
+}
+
+static bool wr32(struct vcpu *v, uint32_t lin, uint32_t val)
+{
+	return v->hv->write(v->hv_ctx, lin, &val, 4);
+}
+
+/* Guest's view of EFLAGS in g: g->eflags already is virtual. */
+
+/* The stack switch source: the guest TSS's ss0:esp0 (read on each
+   ring 3 -> 0 transition, as the CPU does). */
+static bool tss_stack(struct vcpu *v, uint32_t *ss0, uint32_t *esp0)
+{
+	if (!v->tss_base)
+		return false;
+	return rd32(v, v->tss_base + 4, esp0) && rd32(v, v->tss_base + 8, ss0);
+}
+
+static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
+			bool has_err, uint32_t err, unsigned *fault_vec, uint32_t *fault_err)
+{
+	uint32_t gate[2], desc[2], ext = src == DLV_EXT ? 1 : 0;
+	unsigned type, dpl, cpl = vcpu_cpl(g), tdpl;
+	uint16_t sel;
+	uint32_t off, esp, ss, frame[6];
+	unsigned n = 0;
+
+	*fault_err = vec * 8 + 2 + ext;		/* IDT-referencing error code */
+	*fault_vec = VEC_GP;
+	if (vec * 8 + 7 > v->idtr.limit || !v->hv->read(v->hv_ctx, v->idtr.base + vec * 8, gate, 8))
+		return -1;
+	type = (gate[1] >> 8) & 0x1f;
+	dpl = (gate[1] >> 13) & 3;
+	if (type != GATE_INT32 && type != GATE_TRAP32)
+		return -1;			/* task and 16-bit gates: not supported, #GP */
+	if (src == DLV_SOFT && dpl < cpl)
+		return -1;
+	if (!(gate[1] & 0x8000)) {
+		*fault_vec = VEC_NP;
+		return -1;
+	}
+	sel = (uint16_t)(gate[0] >> 16);
+	off = (gate[0] & 0xffff) | (gate[1] & 0xffff0000u);
+	/* The target code segment decides the privilege level. */
+	*fault_vec = VEC_GP;
+	*fault_err = (sel & ~3u) + ext;
+	if (!(sel & ~3u) || !vcpu_read_desc(v, sel, desc))
+		return -1;
+	if (((desc[1] >> 11) & 3) != 3)		/* S=1 and code */
+		return -1;
+	tdpl = (desc[1] >> 13) & 3;
+	if (tdpl > cpl)
+		return -1;
+	if (!(desc[1] & 0x8000)) {
+		*fault_vec = VEC_NP;
+		return -1;
+	}
+	if (tdpl < cpl) {
+		/* Inner privilege: stack from the TSS, old SS:ESP pushed. */
+		if (!tss_stack(v, &ss, &esp)) {
+			*fault_vec = VEC_TS;
+			*fault_err = (v->tr & ~3u) + ext;
+			return -1;
+		}
+		frame[n++] = g->sreg[SR_SS];
+		frame[n++] = g->gpr[4];
+	} else {
+		ss = g->sreg[SR_SS];
+		esp = g->gpr[4];
+	}
+	frame[n++] = g->eflags;
+	frame[n++] = g->sreg[SR_CS];
+	frame[n++] = g->eip;
+	if (has_err)
+		frame[n++] = err;
+	/* frame[] is in push order; the lowest address gets the last push. */
+	for (unsigned i = 0; i < n; i++) {
+		esp -= 4;
+		if (!wr32(v, esp, frame[i])) {
+			*fault_vec = VEC_PF;	/* cr2 set by the write path */
+			*fault_err = 0x2 | (tdpl == 3 ? 4 : 0);
+			return -1;
+		}
+	}
+	if (tdpl < cpl) {
+		g->sreg[SR_SS] = (uint16_t)(ss & 0xfffc);	/* loaded with RPL = CPL 0 */
+		g->sreg_dirty |= 1u << SR_SS;
+		/* Data segments stay as they were (the handler reloads them). */
+	}
+	g->gpr[4] = esp;
+	g->sreg[SR_CS] = (uint16_t)((sel & ~3u) | tdpl);
+	g->eip = off;
+	g->eflags &= ~(EF_TF | EF_NT | EF_RF | EF_VM);
+	if (type == GATE_INT32)
+		g->eflags &= ~EF_IF;
+	v->stats.delivered++;
+	return 0;
+}
+
+int deliver(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
+	    bool has_err, uint32_t err)
+{
+	unsigned fv;
+	uint32_t fe;
+	struct gstate save = *g;
+
+	if (!deliver_once(v, g, vec, src, has_err, err, &fv, &fe))
+		return 0;
+	*g = save;
+	/* A fault while delivering: deliver that one; a second one is a
+	   double fault; a fault delivering #DF is a triple fault. */
+	if (!deliver_once(v, g, fv, DLV_EXC, true, fe, &fv, &fe))
+		return 0;
+	*g = save;
+	if (!deliver_once(v, g, VEC_DF, DLV_EXC, true, 0, &fv, &fe))
+		return 0;
+	*g = save;
+	v->fatal = 0x3f;	/* triple fault */
+	return -1;
+}
+
+int emulate_iret(struct vcpu *v, struct gstate *g)
+{
+	uint32_t esp = g->gpr[4], eip, cs, fl, nesp = 0, nss = 0;
+	unsigned cpl = vcpu_cpl(g), rpl;
+	uint32_t desc[2];
+
+	if (!rd32(v, esp, &eip) || !rd32(v, esp + 4, &cs) || !rd32(v, esp + 8, &fl))
+		return deliver(v, g, VEC_SS, DLV_EXC, true, 0);
+	cs &= 0xffff;
+	rpl = cs & 3;
+	if (fl & EF_NT || fl & EF_VM || rpl < cpl || !(cs & ~3u) || !vcpu_read_desc(v, (uint16_t)cs, desc) ||
+	    ((desc[1] >> 11) & 3) != 3)
+		return deliver(v, g, VEC_GP, DLV_EXC, true, cs & ~3u);
+	if (rpl > cpl) {
+		if (!rd32(v, esp + 12, &nesp) || !rd32(v, esp + 16, &nss))
+			return deliver(v, g, VEC_SS, DLV_EXC, true, 0);
+		nss &= 0xffff;
+		if ((nss & 3) != rpl)
+			return deliver(v, g, VEC_GP, DLV_EXC, true, nss & ~3u);
+		g->gpr[4] = nesp;
+		g->sreg[SR_SS] = (uint16_t)nss;
+		g->sreg_dirty |= 1u << SR_SS;
+	} else {
+		g->gpr[4] = esp + 12;
+	}
+	/* Privileged bits change only as the CPU allows: IOPL at CPL 0, IF
+	   when CPL <= IOPL; the new CPL is the frame's RPL. */
+	{
+		uint32_t keep = 0, iopl = (g->eflags & EF_IOPL) >> 12;
+
+		if (cpl > 0)
+			keep |= EF_IOPL;
+		if (cpl > iopl)
+			keep |= EF_IF;
+		g->eflags = ((fl & ~keep) | (g->eflags & keep) | EF_RSV1) & ~(EF_VM | 0xffc08028u);
+	}
+	g->eip = eip;
+	g->sreg[SR_CS] = (uint16_t)cs;
+	g->sreg_dirty |= 1u << SR_CS;
+	return 0;
+}
+
+bool vcpu_has_pending(struct vcpu *v)
+{
+	return v->sh->pending || v->devs.pic.intr;
+}
+
+void vcpu_update_hook(struct vcpu *v)
+{
+	/* Ret first, then re-check: a bit the hypervisor sets in between
+	   also stores sti_deliver, so nothing is lost. */
+	v->sh->sti_hook = v->sh->sti_ret;
+	if (vcpu_has_pending(v))
+		v->sh->sti_hook = v->sh->sti_deliver;
+}
+
+static uint32_t take_pending(struct vcpu *v)
+{
+#if defined(__i386__) || defined(__x86_64__)
+	uint32_t x = 0;
+
+	__asm__ volatile("xchgl %0, %1" : "+r"(x), "+m"(v->sh->pending));
+	return x;
+#else
+	uint32_t x = v->sh->pending;
+
+	v->sh->pending = 0;
+	return x;
+#endif
+}
+
+bool deliver_pending(struct vcpu *v, struct gstate *g)
+{
+	uint32_t bits = take_pending(v);
+	bool done = false;
+
+	v->stats.checks++;
+	if (bits & IPVMM_PEND_TIMER)
+		ipvmm_devs_timer(&v->devs);
+	if ((g->eflags & EF_IF) && v->devs.pic.intr) {
+		uint8_t vec = vpic_ack(&v->devs);
+
+		v->stats.irqs++;
+		if (deliver(v, g, vec, DLV_EXT, false, 0) == 0)
+			done = true;
+	}
+	v->sh->vif = (g->eflags & EF_IF) ? 1 : 0;
+	vcpu_update_hook(v);
+	return done;
+}

@@ -1,0 +1,390 @@
+/*
+ * The C frontend behind the trampolines (burn.asm) and the hypervisor's
+ * upcalls: turn the trampoline frame or upcall state into a guest state,
+ * execute, and either return through the site (state unchanged but for
+ * registers and arithmetic flags) or leave through iret_restart with the
+ * resume record filled.
+ */
+#include "vcpu.h"
+#include "util.h"
+
+struct vcpu ipvmm_vcpu;
+/* First page of the data window: the hypervisor writes into it. */
+struct ipvmm_shared ipvmm_shared __attribute__((section(".ipvmm.shared"), aligned(4096)));
+
+void resume_commit(struct vcpu *v, struct gstate *g)
+{
+	struct burn_resume *r = &v->resume;
+	uint32_t rflags = (g->eflags & EF_REAL) | EF_RSV1 | EF_IF;
+	unsigned cpl = vcpu_cpl(g);
+
+	r->eax = g->gpr[0];
+	r->ecx = g->gpr[1];
+	r->edx = g->gpr[2];
+	r->ebx = g->gpr[3];
+	r->esp_unused = 0;
+	r->ebp = g->gpr[5];
+	r->esi = g->gpr[6];
+	r->edi = g->gpr[7];
+	r->eflags = rflags;
+	v->eflags = (g->eflags & EF_VIRT) | EF_RSV1;
+	for (unsigned i = 0; i < 6; i++)
+		r->sel[i] = sel_real(g->sreg[i]);
+	/* Data segments changed by the instruction are loaded before the
+	   iretd; SS too unless the iretd itself loads it (return to ring 3). */
+	r->segmask = g->sreg_dirty & ((1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) |
+				      (cpl == 3 ? 0 : 1u << SR_SS));
+	vcpu_sync_sel(v, g->sreg[SR_CS]);
+	if (cpl == 3) {
+		vcpu_sync_sel(v, g->sreg[SR_SS]);
+		r->outer[0] = g->eip;
+		r->outer[1] = r->sel[SR_CS];
+		r->outer[2] = rflags;
+		r->outer[3] = g->gpr[4];
+		r->outer[4] = r->sel[SR_SS];
+		r->frame = (uint32_t)(uintptr_t)r->outer;
+	} else {
+		/* Same level: the iretd frame goes just below the target stack
+		   pointer, on the guest's stack (free space there). */
+		uint32_t f[3] = { g->eip, r->sel[SR_CS], rflags };
+
+		v->hv->write(v->hv_ctx, g->gpr[4] - 12, f, 12);
+		r->frame = g->gpr[4] - 12;
+	}
+	r->st = *g;
+	v->sh->vif = (g->eflags & EF_IF) ? 1 : 0;
+	vcpu_update_hook(v);
+}
+
+static void frame_to_state(struct vcpu *v, const struct burn_frame *f, struct gstate *g)
+{
+	g->gpr[0] = f->eax;
+	g->gpr[1] = f->ecx;
+	g->gpr[2] = f->edx;
+	g->gpr[3] = f->ebx;
+	g->gpr[5] = f->ebp;
+	g->gpr[6] = f->esi;
+	g->gpr[7] = f->edi;
+	g->sreg[SR_ES] = sel_virt(f->es);
+	g->sreg[SR_CS] = sel_virt(f->cs);
+	g->sreg[SR_SS] = sel_virt(f->ss);
+	g->sreg[SR_DS] = sel_virt(f->ds);
+	g->sreg[SR_FS] = sel_virt(f->fs);
+	g->sreg[SR_GS] = sel_virt(f->gs);
+	g->eflags = vcpu_eflags(v, f->eflags);
+	g->sreg_dirty = 0;
+}
+
+/* Does this op carry a register operand beside its memory operand? */
+static int mem_form_reg_kind(unsigned op)
+{
+	switch (op) {
+	case DEC_MOV_FROM_SEG: case DEC_MOV_TO_SEG:
+		return DEC_K_SREG;
+	case DEC_LDS: case DEC_LES: case DEC_LFS: case DEC_LGS: case DEC_LSS:
+	case DEC_LAR: case DEC_LSL: case DEC_ARPL: case DEC_INVPCID:
+		return DEC_K_GPR;
+	}
+	return DEC_K_NONE;
+}
+
+/* The frame is on the guest's stack: its addresses are guest-linear.
+   (Host tests keep the frame in a fake guest memory and translate.) */
+#ifdef IPVMM_HOST_TEST
+uint32_t host_linear(const void *p);
+#define LINEAR(p) host_linear(p)
+#else
+#define LINEAR(p) ((uint32_t)(uintptr_t)(p))
+#endif
+
+static uint32_t stack_addr(const struct burn_frame *f, unsigned slot)
+{
+	return LINEAR(&f->params[slot]);
+}
+
+/* Length of the lea at p (reg field 0, as the rewriter encodes it). */
+static unsigned lea_len(const uint8_t *p)
+{
+	unsigned mod = p[1] >> 6, rm = p[1] & 7, n = 2;
+
+	if (rm == 4) {
+		n++;
+		if (mod == 0 && (p[2] & 7) == 5)
+			n += 4;
+	}
+	if (mod == 0 && rm == 5)
+		n += 4;
+	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+/*
+ * The first byte of a generic site, from its call's return address: the
+ * guest state in the frame is the one at the site's start (esp and eax
+ * as before the pushl %eax), so a fault must report that address, not
+ * the return address (where popl %eax would run).
+ */
+static uint32_t gen_site_start(struct vcpu *v, uint32_t ret, bool mem)
+{
+	uint8_t b[13];
+
+	if (!v->hv->read(v->hv_ctx, ret - 13, b, 13))
+		return ret;
+	if (!mem)
+		return b[3] == 0xb8 && b[2] == 0x50 ? ret - 11 : ret;	/* pushl; movl $imm */
+	for (unsigned l = 2; l <= 7; l++) {
+		const uint8_t *p = b + 8 - l;	/* the lea ends at ret - 5 */
+
+		if (p[0] == 0x8d && p[-1] == 0x50 && lea_len(p) == l)
+			return ret - 6 - l;
+	}
+	return ret;
+}
+
+int burn_common_c(struct burn_frame *f)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	struct gstate g;
+	uint32_t id = f->id, esp0, cont;	/* esp and eip if the site completes normally */
+	enum emu_result res = EMU_OK;
+	bool gen_eax = false;
+	uint32_t site = f->ret - 5;	/* where a fault is reported: the site's start */
+
+	frame_to_state(v, f, &g);
+	if (id < RW_STUB_COUNT) {
+		unsigned op = RW_ID_OP(id), n = 0;
+		struct dec_insn probe = { .op = (uint8_t)op };
+		struct eop ops[2];
+		enum rw_form form = rw_form_of(&probe);
+
+		ipvmm_memset(ops, 0, sizeof(ops));
+		if (form == RW_F_GEN) {
+			/* pushl %eax; lea|mov ...,%eax; call; popl %eax */
+			gen_eax = true;
+			g.gpr[0] = f->params[0];
+			esp0 = stack_addr(f, 1);
+			cont = f->ret + 1;
+			site = gen_site_start(v, f->ret, RW_ID_MEM(id));
+			if (RW_ID_MEM(id)) {
+				int k = mem_form_reg_kind(op);
+				struct eop mem = { DEC_K_MEM, DEC_NOREG, 0, f->eax };
+				struct eop reg = { (uint8_t)k, (int8_t)RW_ID_REG(id), 0, 0 };
+
+				if (op == DEC_ARPL) {
+					ops[n++] = reg;
+					ops[n++] = mem;
+				} else {
+					ops[n++] = mem;
+					if (k != DEC_K_NONE)
+						ops[n++] = reg;
+				}
+			} else {
+				ops[0].kind = (uint8_t)(f->eax >> 16);
+				ops[0].reg = (int8_t)f->eax;
+				ops[1].kind = (uint8_t)(f->eax >> 24);
+				ops[1].reg = (int8_t)(f->eax >> 8);
+				n = ops[1].kind ? 2 : 1;
+			}
+		} else if (op == DEC_LJMP_PTR || op == DEC_LCALL_PTR) {
+			ops[0] = (struct eop){ DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
+			ops[1] = (struct eop){ DEC_K_IMM, DEC_NOREG, 4, f->params[1] };
+			n = 2;
+			esp0 = stack_addr(f, 2);
+			cont = f->ret;
+			site = f->ret - 15;	/* pushl $off; pushl $sel; call */
+		} else {
+			if (op == DEC_PUSH_SEG || op == DEC_POP_SEG) {
+				ops[0] = (struct eop){ DEC_K_SREG, (int8_t)RW_ID_REG(id), 2, 0 };
+				n = 1;
+			}
+			esp0 = stack_addr(f, 0);
+			cont = f->ret;
+		}
+		g.gpr[4] = esp0;
+		g.eip = cont;
+		res = emulate(v, &g, op, RW_ID_O16(id), ops, n, site);
+	} else if (id == BURN_ID_CHECK || id == BURN_ID_HLT) {
+		g.gpr[4] = esp0 = stack_addr(f, 0);
+		g.eip = cont = f->ret;
+		if (id == BURN_ID_HLT)
+			res = emulate(v, &g, DEC_HLT, false, 0, 0, site);
+		if (res == EMU_OK)
+			deliver_pending(v, &g);
+	} else if (id == BURN_ID_IRET || id == BURN_ID_LRET || id == BURN_ID_LRET_IMM) {
+		/* call burn_iret / burn_lret / pushl $n; call burn_lret_imm:
+		   the frontend never returns to the site. */
+		struct eop imm = { DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
+
+		if (id == BURN_ID_LRET_IMM)
+			site = f->ret - 7;
+		g.gpr[4] = esp0 = stack_addr(f, id == BURN_ID_LRET_IMM ? 1 : 0);
+		g.eip = cont = site;	/* emulate_iret faults report g.eip */
+		if (id == BURN_ID_IRET) {
+			v->stats.exits[DEC_IRET]++;
+			res = emulate_iret(v, &g) ? EMU_STOP : EMU_OK;
+		} else
+			res = emulate(v, &g, id == BURN_ID_LRET ? DEC_LRET : DEC_LRET_IMM, false, &imm,
+				      id == BURN_ID_LRET_IMM, site);
+		if (res == EMU_OK)
+			deliver_pending(v, &g);
+		cont = ~g.eip;		/* never a plain return */
+	} else if (id >= BURN_ID_IO_DX && id < BURN_ID_END) {
+		/* pushl $b; call burn_io_*; lea 4(%esp),%esp */
+		struct dec_insn di;
+		uint8_t b = (uint8_t)f->params[0];
+		unsigned sz, out;
+
+		ipvmm_memset(&di, 0, sizeof(di));
+		if (id >= BURN_ID_IO_IMM) {
+			out = (id - BURN_ID_IO_IMM) >> 2;
+			sz = 1u << ((id - BURN_ID_IO_IMM) & 3);
+		} else {
+			out = b & RW_IO_OUT;
+			sz = (b & 6) ? (b & 6) : 1;
+		}
+		di.opsize = 4;
+		if (id == BURN_ID_IO_STR) {
+			di.op = out ? DEC_OUTS : DEC_INS;
+			di.ops[0] = (struct dec_operand){ .kind = DEC_K_MEM, .size = (uint8_t)sz };
+			di.nops = 1;
+			di.prefixes = (b & RW_IO_REP) ? DEC_PFX_REP : 0;
+		} else {
+			di.op = out ? DEC_OUT : DEC_IN;
+			di.ops[0] = (struct dec_operand){ .kind = DEC_K_GPR, .size = (uint8_t)sz, .reg = 0 };
+			if (id >= BURN_ID_IO_IMM)
+				di.ops[1] = (struct dec_operand){ .kind = DEC_K_IMM, .size = 1, .imm = b };
+			else
+				di.ops[1] = (struct dec_operand){ .kind = DEC_K_GPR, .size = 2, .reg = DEC_REG_EDX };
+			di.nops = 2;
+		}
+		g.gpr[4] = esp0 = stack_addr(f, 1);
+		g.eip = cont = f->ret + 4;
+		res = emulate_io(v, &g, &di, f->ret - 7);	/* pushl $b; call */
+	} else {
+		v->fatal = 0x100 | id;		/* corrupted trampoline id: stop */
+		v->hv->shutdown(v->hv_ctx, 0xdead0000u | id);
+		return 0;
+	}
+	if (res == EMU_STOP) {
+		vcpu_console_flush(v);
+		v->hv->shutdown(v->hv_ctx, 0xdead0000u | v->fatal);
+	}
+	/* Plain return through the site: only registers and arithmetic flags
+	   changed. Anything else leaves through iret_restart. */
+	if (res == EMU_OK && g.eip == cont && g.gpr[4] == esp0 && !g.sreg_dirty) {
+		f->ecx = g.gpr[1];
+		f->edx = g.gpr[2];
+		f->ebx = g.gpr[3];
+		f->ebp = g.gpr[5];
+		f->esi = g.gpr[6];
+		f->edi = g.gpr[7];
+		if (gen_eax)
+			f->params[0] = g.gpr[0];
+		else
+			f->eax = g.gpr[0];
+		f->eflags = (f->eflags & ~EF_REAL) | (g.eflags & EF_REAL);
+		vcpu_set_eflags(v, g.eflags);
+		vcpu_update_hook(v);
+		return 0;
+	}
+	/* (A generic site's popl %eax is skipped: cont is past it and the
+	   guest's eax is in g.) */
+	resume_commit(v, &g);
+	return 1;
+}
+
+static const uint8_t has_err[32] = { [8] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [17] = 1 };
+
+/* int n / int3 / into that reached the hypervisor as #GP on its gate. */
+static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
+{
+	uint8_t b[2];
+
+	if ((err & 3) != 2 || !v->hv->read(v->hv_ctx, g->eip, b, 2))
+		return false;
+	if (b[0] == 0xcd && b[1] == err >> 3) {
+		g->eip += 2;
+		deliver(v, g, b[1], DLV_SOFT, false, 0);
+		return true;
+	}
+	if (b[0] == 0xcc && err >> 3 == VEC_BP) {
+		g->eip += 1;
+		deliver(v, g, VEC_BP, DLV_SOFT, false, 0);
+		return true;
+	}
+	return false;
+}
+
+/* A #GP(0) at a sensitive instruction is emulated; any other #GP(0) is
+   the guest's and delivered as such. */
+static bool sensitive_at(struct vcpu *v, uint32_t eip)
+{
+	uint8_t b[DEC_MAX_LEN];
+	unsigned n = 0;
+	struct dec_insn d;
+	const char *why;
+
+	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, b + n, 1))
+		n++;
+	return n && !dec_decode(b, n, &d, &why);
+}
+
+#define UPCALL_SOFT 0x80000000u	/* vector field: int n, eip already after it */
+
+void burn_upcall_c(struct ipvmm_upcall_state *s)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	struct gstate g;
+	uint32_t vec = s->vector;
+
+	v->sh->n_upcalls++;
+	g.gpr[0] = s->eax;
+	g.gpr[1] = s->ecx;
+	g.gpr[2] = s->edx;
+	g.gpr[3] = s->ebx;
+	g.gpr[4] = s->esp;
+	g.gpr[5] = s->ebp;
+	g.gpr[6] = s->esi;
+	g.gpr[7] = s->edi;
+	g.sreg[SR_ES] = sel_virt(s->es);
+	g.sreg[SR_CS] = sel_virt(s->cs);
+	g.sreg[SR_SS] = sel_virt(s->ss);
+	g.sreg[SR_DS] = sel_virt(s->ds);
+	g.sreg[SR_FS] = sel_virt(s->fs);
+	g.sreg[SR_GS] = sel_virt(s->gs);
+	g.eip = s->eip;
+	g.eflags = vcpu_eflags(v, s->eflags);
+	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
+	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
+	if (vec & UPCALL_SOFT) {
+		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
+	} else if (vec == VEC_UD && vcpu_is_trap_site(v, g.eip)) {
+		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
+		   the guest's own ud2 elsewhere still raises #UD */
+		v->sh->n_trap_emul++;
+		emulate_at(v, &g, g.eip + 2, g.eip);
+	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
+		/* software interrupt through a gate the hypervisor owns */
+	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip)) {
+		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
+		emulate_at(v, &g, g.eip, g.eip);
+	} else if (vec != 0xffffffffu && vec < 32) {
+		if (vec == VEC_PF)
+			v->cr2 = s->cr2;
+		deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error);
+	}
+	/* vector 0xffffffff (the interrupt upcall) and every path above:
+	   pending work is taken before the guest continues. */
+	deliver_pending(v, &g);
+	resume_commit(v, &g);
+}
+
+/* iret_restart found pending work: deliver it into the state being
+   resumed and rebuild the resume record. */
+void burn_resume_check_c(void)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	struct gstate g = v->resume.st;
+
+	deliver_pending(v, &g);
+	resume_commit(v, &g);
+}

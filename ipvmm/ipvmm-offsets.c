@@ -1,0 +1,53 @@
+/*
+ * Every constant and structure offset ipvmm/burn.asm uses. Compiled to
+ * assembly only; kernel/gen-asm-offsets.py turns the "->NAME value"
+ * markers into build/ipvmm/gen/ipvmm-offsets.inc (tests/ipvmm.mk).
+ */
+#include <stddef.h>
+#include "config.h"
+#include "vcpu.h"
+
+#define DEFINE(sym, val) \
+	__asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"((long)(val)))
+#define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
+
+void ipvmm_offsets(void);
+void ipvmm_offsets(void)
+{
+	OFFSET(SH_VIF, ipvmm_shared, vif);
+	OFFSET(SH_STI_HOOK, ipvmm_shared, sti_hook);
+	OFFSET(VCPU_EFLAGS, vcpu, eflags);
+	OFFSET(VCPU_RESUME, vcpu, resume);
+	OFFSET(RES_EFLAGS, burn_resume, eflags);
+	OFFSET(RES_FRAME, burn_resume, frame);
+	OFFSET(RES_SEGMASK, burn_resume, segmask);
+	OFFSET(RES_SEL, burn_resume, sel);
+	DEFINE(RES_ST_EFLAGS, offsetof(struct burn_resume, st) + offsetof(struct gstate, eflags));
+	OFFSET(UP_VECTOR, ipvmm_upcall_state, vector);
+	DEFINE(UP_SIZE, sizeof(struct ipvmm_upcall_state));
+	DEFINE(FRAME_SIZE, sizeof(struct burn_frame));
+	OFFSET(FRAME_EFLAGS, burn_frame, eflags);
+	OFFSET(FRAME_ID, burn_frame, id);
+
+	DEFINE(SR_ES, SR_ES);
+	DEFINE(SR_SS, SR_SS);
+	DEFINE(SR_DS, SR_DS);
+	DEFINE(SR_FS, SR_FS);
+	DEFINE(SR_GS, SR_GS);
+	DEFINE(EF_IF, EF_IF);
+	DEFINE(EF_REAL, EF_REAL);
+	DEFINE(EF_VIRT, EF_VIRT);
+	DEFINE(EF_RSV1, EF_RSV1);
+
+	DEFINE(RW_STUB_COUNT, RW_STUB_COUNT);
+	DEFINE(RW_STUB_STRIDE, RW_STUB_STRIDE);
+	DEFINE(BURN_ID_CHECK, BURN_ID_CHECK);
+	DEFINE(BURN_ID_IRET, BURN_ID_IRET);
+	DEFINE(BURN_ID_LRET, BURN_ID_LRET);
+	DEFINE(BURN_ID_LRET_IMM, BURN_ID_LRET_IMM);
+	DEFINE(BURN_ID_HLT, BURN_ID_HLT);
+	DEFINE(BURN_ID_IO_DX, BURN_ID_IO_DX);
+	DEFINE(BURN_ID_IO_STR, BURN_ID_IO_STR);
+	DEFINE(BURN_ID_IO_IMM, BURN_ID_IO_IMM);
+	DEFINE(IPVMM_STACK_SIZE, CONFIG_IPVMM_STACK_SIZE);
+}

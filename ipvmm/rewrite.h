@@ -1,0 +1,114 @@
+/*
+ * The site rewriter: an afterburn site (instruction + nop padding) ->
+ * its replacement, in place. PREVIRT writes the fast path (inline store or
+ * a call into a burn_* trampoline, docs/rewriter.md); TRAP writes ud2
+ * followed by the original bytes so the hypervisor's #UD path can emulate
+ * the instruction at eip+2 and resume at the site end.
+ *
+ * The addresses the replacement refers to (vcpu fields, trampolines) come
+ * in struct rw_syms: the IPVMM's link-time symbols on the target, fake
+ * values in the host tests.
+ */
+#ifndef IPVMM_REWRITE_H
+#define IPVMM_REWRITE_H
+
+#include <stdint.h>
+#include "decode.h"
+
+enum rw_mode { RW_PREVIRT, RW_TRAP };
+
+#define RW_MAX_SITE 64	/* longest site accepted (15-byte insn + 14 pad with room) */
+
+/* Fixed trampolines (one entry point each). */
+#define RW_BURN_LIST(X) \
+	X(PUSHF) X(POPF) X(IRET) X(HLT) X(LRET) X(LRET_IMM) \
+	X(IO_IMM) X(IO_DX) X(IO_STR)
+
+enum rw_burn {
+#define RW_BURN_ENUM(n) RW_BURN_##n,
+	RW_BURN_LIST(RW_BURN_ENUM)
+#undef RW_BURN_ENUM
+	RW_BURN_COUNT
+};
+
+/*
+ * Generic sites call one of the stubs of the burn_generic table: stub
+ * `id` is at generic_base + id * RW_STUB_STRIDE and pushes id before
+ * entering the common trampoline. The id carries what the site bytes have
+ * no room for: the operation, the operand size and the register operand
+ * that is not in %eax.
+ */
+#define RW_STUB_STRIDE 16
+#define RW_ID(op, o16, mem, reg) (((unsigned)(op) << 5) | ((unsigned)(mem) << 4) | \
+				  ((unsigned)(o16) << 3) | ((unsigned)(reg) & 7))
+#define RW_ID_OP(id)  ((id) >> 5)
+#define RW_ID_MEM(id) (((id) >> 4) & 1)
+#define RW_ID_O16(id) (((id) >> 3) & 1)
+#define RW_ID_REG(id) ((id) & 7)
+#define RW_STUB_COUNT (DEC_OP_COUNT << 5)
+
+/*
+ * Register-form generic sites load %eax with both register operands:
+ * ops[0] in bits 0-7 (reg) and 16-23 (kind), ops[1] in 8-15 and 24-31.
+ */
+#define RW_REGS(r0, k0, r1, k1) ((uint32_t)(uint8_t)(r0) | ((uint32_t)(uint8_t)(r1) << 8) | \
+				 ((uint32_t)(k0) << 16) | ((uint32_t)(k1) << 24))
+
+/*
+ * Port sites push one byte: for IO_IMM the port, for IO_DX/IO_STR an
+ * info byte; the trampoline takes the low 8 bits (the push sign-extends).
+ */
+#define RW_IO_OUT  0x01
+#define RW_IO_SIZE(sz) ((sz) == 1 ? 0 : (sz) == 2 ? 2 : 4)	/* bits 1-2 */
+#define RW_IO_REP  0x08
+#define RW_IO_INFO(out, sz, rep) ((out) | RW_IO_SIZE(sz) | ((rep) ? RW_IO_REP : 0))
+/* IO_IMM: which of in/out and size is in the stub table (see burn.asm). */
+
+struct rw_syms {
+	uint32_t vif;			/* &vcpu.vif (byte) */
+	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
+	uint32_t burn[RW_BURN_COUNT];	/* trampoline entry points */
+	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: entries taking an imm port */
+	uint32_t generic_base;		/* stub table */
+};
+
+/* How a decoded op is rewritten in PREVIRT mode (also tells the frontend
+   which frame the trampoline finds). */
+enum rw_form {
+	RW_F_CLI, RW_F_STI,		/* inline */
+	RW_F_CALL,			/* call fixed trampoline */
+	RW_F_JMP,			/* iret, lret: call trampoline, never returns there */
+	RW_F_LRET_IMM,			/* pushl $imm8; call burn_lret_imm */
+	RW_F_IO,			/* pushl $b; call burn_io_*; lea 4(%esp),%esp */
+	RW_F_GEN_CALL,			/* call stub (no operand marshalled) */
+	RW_F_GEN,			/* pushl %eax; lea|mov $regs,%eax; call stub; popl %eax */
+	RW_F_NONE,			/* not supported: refused */
+};
+
+enum rw_form rw_form_of(const struct dec_insn *in);
+
+struct rw_result {
+	uint32_t site;		/* link address of the site */
+	const char *why;	/* failure reason, NULL on success */
+	uint8_t used;		/* bytes of replacement before the nop fill */
+};
+
+/*
+ * Rewrite the site at bytes[0..len) (link address addr), whose first
+ * instruction decodes to *in. Returns 0 or -1 with r->why; on failure the
+ * site is left untouched.
+ */
+int rw_rewrite(uint8_t *bytes, unsigned len, uint32_t addr, const struct dec_insn *in,
+	       const struct rw_syms *s, enum rw_mode mode, struct rw_result *r);
+
+/* Decode and rewrite one site: the load-time entry point. The padding
+ * may precede the instruction for the interrupt-shadow forms. */
+int rw_site(uint8_t *bytes, unsigned len, uint32_t addr, const struct rw_syms *s,
+	    enum rw_mode mode, struct rw_result *r, struct dec_insn *out);
+
+/* Encode lea m, %eax into out (max 7 bytes); esp_bias is added to the
+ * displacement when the base is %esp (the site pushed %eax first).
+ * Returns the length or 0 if the operand cannot be expressed. */
+unsigned rw_encode_lea(const struct dec_mem *m, int32_t esp_bias, uint8_t *out);
+
+#endif /* IPVMM_REWRITE_H */

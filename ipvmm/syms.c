@@ -1,0 +1,37 @@
+/*
+ * The rewriter's view of the IPVMM: the link-time addresses of the vCPU
+ * fields and trampolines a rewritten site refers to.
+ */
+#include "vcpu.h"
+
+extern char burn_pushf[], burn_popf[], burn_iret[], burn_hlt[], burn_lret[], burn_lret_imm[];
+extern char burn_io_dx[], burn_io_str[], burn_io_in_b[], burn_io_in_w[], burn_io_in_l[];
+extern char burn_io_out_b[], burn_io_out_w[], burn_io_out_l[];
+extern char burn_generic_stubs[];
+
+void ipvmm_rw_syms(struct rw_syms *s);
+
+#define A(sym) ((uint32_t)(uintptr_t)(sym))
+
+void ipvmm_rw_syms(struct rw_syms *s)
+{
+	s->vif = A(&ipvmm_shared.vif);
+	s->sti_hook = A(&ipvmm_shared.sti_hook);
+	s->burn[RW_BURN_PUSHF] = A(burn_pushf);
+	s->burn[RW_BURN_POPF] = A(burn_popf);
+	s->burn[RW_BURN_IRET] = A(burn_iret);
+	s->burn[RW_BURN_HLT] = A(burn_hlt);
+	s->burn[RW_BURN_LRET] = A(burn_lret);
+	s->burn[RW_BURN_LRET_IMM] = A(burn_lret_imm);
+	s->burn[RW_BURN_IO_IMM] = 0;		/* per direction and size, below */
+	s->burn[RW_BURN_IO_DX] = A(burn_io_dx);
+	s->burn[RW_BURN_IO_STR] = A(burn_io_str);
+	s->io_imm[0][0] = A(burn_io_in_b);
+	s->io_imm[0][1] = A(burn_io_in_w);
+	s->io_imm[0][2] = A(burn_io_in_l);
+	s->io_imm[1][0] = A(burn_io_out_b);
+	s->io_imm[1][1] = A(burn_io_out_w);
+	s->io_imm[1][2] = A(burn_io_out_l);
+	s->generic_base = A(burn_generic_stubs);
+}
+

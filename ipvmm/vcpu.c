@@ -1,0 +1,266 @@
+/*
+ * Virtual CPU state: EFLAGS split between the real register and the vCPU,
+ * cpuid filtering, the MSRs the guest may touch, segment loads validated
+ * through the hypervisor, and the buffered console.
+ */
+#include "vcpu.h"
+#include "util.h"
+
+void vcpu_init(struct vcpu *v, struct ipvmm_shared *sh, const struct vcpu_hv_ops *hv, void *ctx,
+	       const struct ipvmm_backend *be)
+{
+	struct vcpu_hv_ops const *keep_hv = hv;
+
+	ipvmm_memset(v, 0, sizeof(*v));
+	v->sh = sh;
+	v->hv = keep_hv;
+	v->hv_ctx = ctx;
+	v->cr0 = 0x00000010;	/* ET, paging and protection as GRUB left them: */
+	v->cr0 |= 0x1;		/* Multiboot enters in protected mode, PG off */
+	v->idtr.limit = 0x3ff;
+	v->eflags = EF_RSV1;	/* kept in, so burn_pushf need not add it */
+	sh->version = IPVMM_SHARED_VERSION;
+	sh->vif = 0;		/* Multiboot: interrupts disabled */
+	ipvmm_devs_init(&v->devs, be);
+	vcpu_update_hook(v);
+}
+
+/* The guest's EFLAGS: arithmetic from the real register, the rest virtual. */
+uint32_t vcpu_eflags(const struct vcpu *v, uint32_t real)
+{
+	return (real & EF_REAL) | EF_RSV1 | v->eflags | (v->sh->vif ? EF_IF : 0);
+}
+
+void vcpu_set_eflags(struct vcpu *v, uint32_t value)
+{
+	v->eflags = (value & EF_VIRT) | EF_RSV1;
+	v->sh->vif = (value & EF_IF) ? 1 : 0;
+}
+
+/*
+ * cpuid as the IPVMM can honour it. Hidden, with the reason:
+ * VME (no virtual-8086 support), PAE and PSE36 (the shadow is two-level,
+ * 32-bit physical), PGE (global pages are not kept across CR3 switches),
+ * MCE/MCA (no machine-check model), APIC/x2APIC (the guest gets an 8259
+ * only), MTRR/PAT (memory types belong to the hypervisor), DS/ACPI/TM/
+ * PBE/HTT/SS (no thermal, debug-store or topology model), MONITOR/XSAVE/
+ * OSXSAVE/AVX (monitor, mwait and xsetbv are not emulated), VMX/SMX.
+ * Leaves above 1 are capped: nothing else is modelled.
+ */
+#define CPUID1_EDX_KEEP 0x0788893du	/* FPU DE TSC MSR CX8 SEP CMOV CLFSH MMX FXSR SSE SSE2 PSE */
+#define CPUID1_ECX_KEEP 0x00980201u	/* SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT */
+
+void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	if (leaf >= 0x80000000u) {
+		v->hv->cpuid(v->hv_ctx, leaf, sub, r);
+		if (leaf == 0x80000000u && r[0] > 0x80000004u)
+			r[0] = 0x80000004u;	/* brand string only */
+		else if (leaf == 0x80000001u)
+			r[2] = r[3] = 0;	/* no NX, long mode, syscall */
+		else if (leaf > 0x80000004u)
+			r[0] = r[1] = r[2] = r[3] = 0;
+		return;
+	}
+	if (leaf > 1)
+		leaf = 1;	/* out-of-range leaves return the highest basic leaf, as the CPU does */
+	v->hv->cpuid(v->hv_ctx, leaf, sub, r);
+	if (leaf == 0) {
+		r[0] = 1;
+	} else {
+		r[3] &= CPUID1_EDX_KEEP;
+		r[2] &= CPUID1_ECX_KEEP;
+		r[1] &= 0x0000ffffu;	/* one logical processor, APIC id 0 */
+	}
+}
+
+int vcpu_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case MSR_TSC:          *val = v->hv->rdtsc(v->hv_ctx); return 0;
+	case MSR_SYSENTER_CS:  *val = v->sysenter_cs; return 0;
+	case MSR_SYSENTER_ESP: *val = v->sysenter_esp; return 0;
+	case MSR_SYSENTER_EIP: *val = v->sysenter_eip; return 0;
+	}
+	return -1;
+}
+
+int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	switch (msr) {
+	case MSR_SYSENTER_CS:  v->sysenter_cs = val & 0xffff; return 0;
+	case MSR_SYSENTER_ESP: v->sysenter_esp = (uint32_t)val; return 0;
+	case MSR_SYSENTER_EIP: v->sysenter_eip = (uint32_t)val; return 0;
+	}
+	return -1;	/* TSC writes and everything else: #GP */
+}
+
+bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2])
+{
+	uint32_t idx = sel >> 3;
+
+	if (sel & 4)
+		return false;	/* LDT segments: not supported (no test needs them) */
+	if (idx * 8 + 7 > v->gdtr.limit)
+		return false;
+	return v->hv->read(v->hv_ctx, v->gdtr.base + idx * 8, d, 8);
+}
+
+/*
+ * Make the hypervisor's copy of GDT entry idx match the guest's: one
+ * HC_LOAD_DESC when the guest's descriptor differs from the one last
+ * installed, none otherwise. Returns the hypercall's result (0 = ok).
+ */
+static int sync_desc(struct vcpu *v, unsigned idx, const uint32_t d[2])
+{
+	int rc;
+
+	if (idx < VCPU_GDT_CACHE && v->gdt_valid[idx] &&
+	    v->gdt_cache[idx][0] == d[0] && v->gdt_cache[idx][1] == d[1])
+		return 0;
+	rc = v->hv->load_desc(v->hv_ctx, 0, idx, d[0], d[1]);
+	if (rc == 0 && idx < VCPU_GDT_CACHE) {
+		v->gdt_cache[idx][0] = d[0];
+		v->gdt_cache[idx][1] = d[1];
+		v->gdt_valid[idx] = 1;
+	}
+	return rc;
+}
+
+int vcpu_sync_sel(struct vcpu *v, uint16_t sel)
+{
+	uint32_t d[2];
+
+	if (!(sel & ~3u))
+		return 0;
+	if (!vcpu_read_desc(v, sel, d))
+		return -1;
+	return sync_desc(v, sel >> 3, d);
+}
+
+#define LOAD_FAULT(vec, err) ((int)(0x80000000u | ((uint32_t)(vec) << 16) | ((err) & 0xffffu)))
+
+/* mov/pop/lds to a segment register, checked as the CPU checks it
+   (SDM Vol. 2, MOV: protected-mode checks). */
+int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel)
+{
+	uint32_t d[2];
+	unsigned cpl = vcpu_cpl(g), rpl = sel & 3, dpl, type;
+
+	if (sr == SR_CS)
+		return LOAD_FAULT(VEC_UD, 0);
+	if (!(sel & ~3u)) {
+		if (sr == SR_SS)
+			return LOAD_FAULT(VEC_GP, 0);
+		g->sreg[sr] = sel;
+		g->sreg_dirty |= 1u << sr;
+		return 0;
+	}
+	if (!vcpu_read_desc(v, sel, d))
+		return LOAD_FAULT(VEC_GP, sel & ~3u);
+	dpl = (d[1] >> 13) & 3;
+	type = (d[1] >> 8) & 0x1f;		/* S bit + type */
+	if (!(type & 0x10))
+		return LOAD_FAULT(VEC_GP, sel & ~3u);	/* system descriptor */
+	if (sr == SR_SS) {
+		if ((type & 0x1a) != 0x12 || rpl != cpl || dpl != cpl)	/* writable data */
+			return LOAD_FAULT(VEC_GP, sel & ~3u);
+		if (!(d[1] & 0x8000))
+			return LOAD_FAULT(VEC_SS, sel & ~3u);
+	} else {
+		if ((type & 0x1a) == 0x18)	/* execute-only code */
+			return LOAD_FAULT(VEC_GP, sel & ~3u);
+		/* data and non-conforming code: DPL >= max(CPL, RPL) */
+		if ((!(type & 0x08) || !(type & 0x04)) && dpl < (cpl > rpl ? cpl : rpl))
+			return LOAD_FAULT(VEC_GP, sel & ~3u);
+		if (!(d[1] & 0x8000))
+			return LOAD_FAULT(VEC_NP, sel & ~3u);
+	}
+	if (sync_desc(v, sel >> 3, d))
+		return LOAD_FAULT(VEC_GP, sel & ~3u);
+	/* The CPU sets the accessed bit in the guest's table. */
+	if (!(d[1] & 0x100)) {
+		d[1] |= 0x100;
+		v->hv->write(v->hv_ctx, v->gdtr.base + (sel >> 3) * 8 + 4, &d[1], 4);
+		if ((sel >> 3) < VCPU_GDT_CACHE)
+			v->gdt_cache[sel >> 3][1] = d[1];
+	}
+	g->sreg[sr] = sel;
+	g->sreg_dirty |= 1u << sr;
+	return 0;
+}
+
+/* lgdt: install every code/data descriptor of the new table once (system
+   descriptors are the IPVMM's: TSS and LDT are never given to the CPU). */
+void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit)
+{
+	v->gdtr.base = base;
+	v->gdtr.limit = limit;
+	ipvmm_memset(v->gdt_valid, 0, sizeof(v->gdt_valid));
+	for (unsigned i = 1; i * 8 + 7 <= limit && i < VCPU_GDT_CACHE; i++) {
+		uint32_t d[2];
+
+		if (!v->hv->read(v->hv_ctx, base + i * 8, d, 8))
+			break;
+		if ((d[1] & 0x8000) && (d[1] & 0x1000))
+			sync_desc(v, i, d);
+	}
+}
+
+void vcpu_console_flush(struct vcpu *v)
+{
+	if (v->con_len) {
+		v->hv->console_write(v->hv_ctx, v->con, v->con_len);
+		v->stats.hypercalls_console++;
+		v->con_len = 0;
+	}
+}
+
+/* One hypervisor entry per line, not per byte. */
+void vcpu_console_putc(struct vcpu *v, uint8_t c)
+{
+	v->con[v->con_len++] = (char)c;
+	if (c == '\n' || v->con_len == VCPU_CON_LINE)
+		vcpu_console_flush(v);
+}
+
+int vcpu_trap_site_add(struct vcpu *v, uint32_t start)
+{
+	if (v->n_trap_sites >= CONFIG_IPVMM_MAX_TRAP_SITES)
+		return -1;
+	v->trap_sites[v->n_trap_sites++] = start;
+	return 0;
+}
+
+/* Shell sort: no recursion, no allocation; the records come mostly sorted. */
+void vcpu_trap_sites_sort(struct vcpu *v)
+{
+	static const unsigned gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+
+	for (unsigned k = 0; k < sizeof(gaps) / sizeof(gaps[0]); k++)
+		for (unsigned i = gaps[k]; i < v->n_trap_sites; i++) {
+			uint32_t t = v->trap_sites[i];
+			unsigned j = i;
+
+			for (; j >= gaps[k] && v->trap_sites[j - gaps[k]] > t; j -= gaps[k])
+				v->trap_sites[j] = v->trap_sites[j - gaps[k]];
+			v->trap_sites[j] = t;
+		}
+}
+
+bool vcpu_is_trap_site(const struct vcpu *v, uint32_t eip)
+{
+	unsigned lo = 0, hi = v->n_trap_sites;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (v->trap_sites[mid] == eip)
+			return true;
+		if (v->trap_sites[mid] < eip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}

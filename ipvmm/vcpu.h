@@ -1,0 +1,252 @@
+/*
+ * The virtual CPU of the in-place VMM: the guest's privileged state, the
+ * trampoline frame, the resume record the exit path (iret_restart) pops,
+ * and the C frontend's entry points. One vCPU per guest, in the IPVMM data
+ * area (docs/ipvmm.md, "Frontend (ipvmm/)").
+ */
+#ifndef IPVMM_VCPU_H
+#define IPVMM_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "ipvmm/shared.h"
+#include "devices.h"
+#include "decode.h"
+#include "rewrite.h"
+
+#define VCPU_GDT_CACHE 64	/* descriptors whose last installed copy is kept */
+#define VCPU_CON_LINE  128	/* console bytes buffered before a forced flush */
+
+/* EFLAGS bits. */
+#define EF_CF   0x00000001u
+#define EF_RSV1 0x00000002u
+#define EF_ZF   0x00000040u
+#define EF_TF   0x00000100u
+#define EF_IF   0x00000200u
+#define EF_DF   0x00000400u
+#define EF_IOPL 0x00003000u
+#define EF_NT   0x00004000u
+#define EF_RF   0x00010000u
+#define EF_VM   0x00020000u
+#define EF_AC   0x00040000u
+#define EF_ID   0x00200000u
+/* What the real EFLAGS carries for the guest (arithmetic, TF, DF); the
+   rest is virtual (IF in shared.vif, IOPL/NT/AC/ID in vcpu.eflags). */
+#define EF_REAL    0x00000cd5u	/* CF PF AF ZF SF DF OF */
+/* TF is kept virtual: a real TF would trap inside the IPVMM's exit path. */
+#define EF_VIRT    (EF_TF | EF_IOPL | EF_NT | EF_AC | EF_ID)
+
+/* Segment register numbers as the decoder's (DEC_SEG_*). */
+#define SR_ES 0
+#define SR_CS 1
+#define SR_SS 2
+#define SR_DS 3
+#define SR_FS 4
+#define SR_GS 5
+
+/* Exception vectors. */
+#define VEC_DE 0
+#define VEC_DB 1
+#define VEC_BP 3
+#define VEC_UD 6
+#define VEC_DF 8
+#define VEC_TS 10
+#define VEC_NP 11
+#define VEC_SS 12
+#define VEC_GP 13
+#define VEC_PF 14
+
+#define MSR_TSC           0x10
+#define MSR_SYSENTER_CS   0x174
+#define MSR_SYSENTER_ESP  0x175
+#define MSR_SYSENTER_EIP  0x176
+
+/*
+ * The frame every C-entering trampoline builds: the slides'
+ * burn_clobbers_frame_t (clobbers saved, frame pointer passed, guest
+ * return address on top), extended with all GPRs and the segment
+ * registers because the emulated instructions read and write any of them.
+ * Lowest address first.
+ */
+struct burn_frame {
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;	/* pushad */
+	uint32_t gs, fs, es, ds, ss, cs;			/* pushed selectors */
+	uint32_t eflags;					/* real, at the site */
+	uint32_t id;		/* BURN_ID_* or a generic stub's RW_ID */
+	uint32_t ret;		/* guest return address (call sites) */
+	uint32_t params[];	/* what the site pushed before the call */
+};
+typedef struct burn_frame burn_clobbers_frame_t;
+_Static_assert(offsetof(struct burn_frame, eflags) == 56, "burn frame: pushad + 6 selectors");
+_Static_assert(offsetof(struct burn_frame, ret) == 64, "burn frame: ret above id");
+_Static_assert(sizeof(struct burn_frame) == 68, "burn frame size");
+
+/* Trampoline ids above the generic stub ids (burn.asm pushes them). */
+#define BURN_ID_BASE     RW_STUB_COUNT
+#define BURN_ID_CHECK    (BURN_ID_BASE + 0)	/* sti hook / popf: pending work */
+#define BURN_ID_IRET     (BURN_ID_BASE + 1)
+#define BURN_ID_LRET     (BURN_ID_BASE + 2)
+#define BURN_ID_LRET_IMM (BURN_ID_BASE + 3)
+#define BURN_ID_HLT      (BURN_ID_BASE + 4)
+#define BURN_ID_IO_DX    (BURN_ID_BASE + 5)
+#define BURN_ID_IO_STR   (BURN_ID_BASE + 6)
+#define BURN_ID_IO_IMM   (BURN_ID_BASE + 8)	/* + out * 4 + size index (0..2) */
+#define BURN_ID_END      (BURN_ID_BASE + 16)
+
+/* The guest state an instruction or a delivery works on: virtual values
+   (selectors with the guest's RPL 0/3, EFLAGS with the virtual IF). */
+struct gstate {
+	uint32_t gpr[8];	/* eax ecx edx ebx esp ebp esi edi */
+	uint16_t sreg[6];	/* es cs ss ds fs gs */
+	uint32_t eip, eflags;
+	uint8_t sreg_dirty;	/* segment registers to reload on resume */
+};
+
+/*
+ * The record iret_restart pops (burn.asm): everything is read from here,
+ * so the region is idempotent and a rollback to its start is safe.
+ */
+struct burn_resume {
+	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;	/* popad */
+	uint32_t eflags;	/* real EFLAGS, popfd */
+	uint32_t frame;		/* address of the iretd frame */
+	uint32_t segmask;	/* 1 << SR_*: selectors to load first */
+	uint32_t sel[6];	/* real selectors, by SR_* */
+	uint32_t outer[5];	/* iretd frame for a return to ring 3 */
+	struct gstate st;	/* the virtual state being resumed */
+};
+
+struct dtr {
+	uint32_t base;
+	uint16_t limit;
+};
+
+/* The hypervisor side of the vCPU (backend_hv.c: int $0x82). */
+struct vcpu_hv_ops {
+	int (*set_cr3)(void *ctx, uint32_t pdbr);
+	int (*invlpg)(void *ctx, uint32_t va);
+	int (*flush_tlb)(void *ctx, int global);
+	int (*set_cr0_cr4)(void *ctx, uint32_t cr0, uint32_t cr4);
+	int (*load_desc)(void *ctx, unsigned table, unsigned index, uint32_t lo, uint32_t hi);
+	int (*wait)(void *ctx);
+	int (*console_write)(void *ctx, const char *buf, unsigned len);
+	void (*shutdown)(void *ctx, uint32_t status);
+	/* Guest linear memory (flat, below the IPVMM window); false = fault. */
+	bool (*read)(void *ctx, uint32_t lin, void *buf, unsigned n);
+	bool (*write)(void *ctx, uint32_t lin, const void *buf, unsigned n);
+	/* Real cpuid (the host tests fake it). */
+	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+	uint64_t (*rdtsc)(void *ctx);
+};
+
+struct vcpu_stats {
+	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
+	uint32_t checks, delivered, irqs, hypercalls_console, waits;
+};
+
+struct vcpu {
+	struct ipvmm_shared *sh;
+	const struct vcpu_hv_ops *hv;
+	void *hv_ctx;
+	uint32_t eflags;	/* virtual bits EF_VIRT (IF is sh->vif) */
+	uint32_t cr0, cr2, cr3, cr4;
+	uint32_t dr[8];
+	struct dtr gdtr, idtr;
+	uint16_t ldtr, tr;
+	uint32_t tss_base;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
+	uint8_t gdt_valid[VCPU_GDT_CACHE];
+	struct ipvmm_devs devs;
+	struct burn_resume resume;
+	char con[VCPU_CON_LINE];
+	unsigned con_len;
+	uint32_t fatal;		/* reason code once the guest is being stopped */
+	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
+	uint32_t n_trap_sites;
+	struct vcpu_stats stats;
+};
+
+/* vcpu.c */
+void vcpu_init(struct vcpu *v, struct ipvmm_shared *sh, const struct vcpu_hv_ops *hv, void *ctx,
+	       const struct ipvmm_backend *be);
+uint32_t vcpu_eflags(const struct vcpu *v, uint32_t real);
+void vcpu_set_eflags(struct vcpu *v, uint32_t value);
+void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
+int vcpu_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel);
+bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2]);
+int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
+void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
+void vcpu_console_putc(struct vcpu *v, uint8_t c);
+void vcpu_console_flush(struct vcpu *v);
+
+/* deliver.c */
+enum dlv_src { DLV_EXT, DLV_SOFT, DLV_EXC };
+/* Deliver vector into g as the CPU would; 0, or -1 if not deliverable at
+   all (triple fault: the guest is stopped). */
+int deliver(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
+	    bool has_err, uint32_t err);
+/* Emulated iret at g (frame at g->gpr[ESP]); 0 or an exception delivered. */
+int emulate_iret(struct vcpu *v, struct gstate *g);
+/* Fold the hypervisor's pending bits into the devices; deliver the
+   highest-priority interrupt if the state accepts one. Returns true if
+   something was delivered. */
+bool deliver_pending(struct vcpu *v, struct gstate *g);
+/* Recompute sti_hook after any change of pending state or vif. */
+void vcpu_update_hook(struct vcpu *v);
+bool vcpu_has_pending(struct vcpu *v);
+
+/* emulate.c: one sensitive instruction; g->eip is already the next one. */
+struct eop {
+	uint8_t kind;		/* DEC_K_* */
+	int8_t reg;
+	uint8_t size;
+	uint32_t ea;		/* DEC_K_MEM: linear address; DEC_K_IMM: value */
+};
+enum emu_result { EMU_OK, EMU_FAULT, EMU_STOP };
+enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
+			const struct eop *ops, unsigned nops, uint32_t site_eip);
+/* Decode-and-emulate for trap mode and the #GP fallback: the instruction
+   at eip; faults report site_eip (the ud2 in trap mode). Returns EMU_*
+   and advances g->eip past the instruction. */
+enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint32_t site_eip);
+
+/* Trap mode's site table: add (any order), then sort once; lookup. */
+int vcpu_trap_site_add(struct vcpu *v, uint32_t start);
+void vcpu_trap_sites_sort(struct vcpu *v);
+bool vcpu_is_trap_site(const struct vcpu *v, uint32_t eip);
+
+/* frontend.c: called from burn.asm; nonzero = leave through iret_restart. */
+int burn_common_c(struct burn_frame *f);
+void burn_upcall_c(struct ipvmm_upcall_state *s);
+void burn_resume_check_c(void);
+/* Fill v->resume from g (real selectors, the iretd frame). */
+void resume_commit(struct vcpu *v, struct gstate *g);
+enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_insn *di,
+			   uint32_t site_eip);
+/* Guest-visible selector <-> the one the CPU holds (kernel RPL 0 <-> 1;
+   the native-execution test runs its "kernel" in ring 3). */
+#ifndef IPVMM_KERNEL_RPL
+#define IPVMM_KERNEL_RPL 1
+#endif
+static inline uint16_t sel_virt(uint32_t real)
+{
+	real &= 0xffff;
+	return (uint16_t)((real & 3) == IPVMM_KERNEL_RPL ? real & ~3u : real);
+}
+static inline uint32_t sel_real(uint16_t virt)
+{
+	return (virt & ~3u) && (virt & 3) == 0 ? (uint32_t)virt | IPVMM_KERNEL_RPL : virt;
+}
+
+/* The one vCPU of this IPVMM instance and its shared page (frontend.c). */
+extern struct vcpu ipvmm_vcpu;
+extern struct ipvmm_shared ipvmm_shared;
+
+static inline unsigned vcpu_cpl(const struct gstate *g) { return g->sreg[SR_CS] & 3; }
+
+#endif /* IPVMM_VCPU_H */

@@ -1,0 +1,121 @@
+/*
+ * Guest code for test_burn_exec: sensitive instructions padded the way the
+ * afterburner pads them, recorded in the burn_sites section. The test
+ * rewrites them with the real rewriter and then runs them natively
+ * (32-bit user mode) through the real trampolines of ipvmm/burn.asm.
+ */
+	.macro S pad:req, insn:vararg
+0:	\insn
+	.fill \pad, 1, 0x90
+1:	.pushsection burn_sites, "aw"
+	.long 0b, 1b
+	.popsection
+	.endm
+
+/* Interrupt-shadow forms: the afterburner puts the padding first. */
+	.macro SB pad:req, insn:vararg
+0:	.fill \pad, 1, 0x90
+	\insn
+1:	.pushsection burn_sites, "aw"
+	.long 0b, 1b
+	.popsection
+	.endm
+
+	.section .guest, "awx"
+
+	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
+/* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
+g_pushf:
+	stc
+	S 5, pushf
+	popl %eax
+	ret
+
+/* uint32_t g_popf_cf(uint32_t flags): CF after popf of flags. */
+g_popf_cf:
+	pushl 4(%esp)
+	S 5, popf
+	setc %al
+	movzbl %al, %eax
+	ret
+
+/* uint32_t g_cli(void) / g_sti(void): CF (set before) after the site. */
+g_cli:
+	stc
+	S 6, cli
+	setc %al
+	movzbl %al, %eax
+	ret
+g_sti:
+	stc
+	SB 12, sti
+	setc %al
+	movzbl %al, %eax
+	ret
+
+/* uint32_t g_cr3(uint32_t v): mov %eax,%cr3 through the generic path;
+   returns 0 if every other register and CF survived. */
+g_cr3:
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	pushl %ebp
+	movl 20(%esp), %eax
+	movl $0x11111111, %ebx
+	movl $0x22222222, %ecx
+	movl $0x33333333, %edx
+	movl $0x44444444, %esi
+	movl $0x55555555, %edi
+	movl $0x66666666, %ebp
+	stc
+	S 11, mov %eax, %cr3
+	movl $0, %eax
+	adcl $0, %eax
+	xorl $1, %eax		/* 0 if CF was set */
+	cmpl $0x11111111, %ebx; jne 9f
+	cmpl $0x22222222, %ecx; jne 9f
+	cmpl $0x33333333, %edx; jne 9f
+	cmpl $0x44444444, %esi; jne 9f
+	cmpl $0x55555555, %edi; jne 9f
+	cmpl $0x66666666, %ebp; jne 9f
+	jmp 8f
+9:	orl $2, %eax
+8:	popl %ebp
+	popl %edi
+	popl %esi
+	popl %ebx
+	ret
+
+/* void g_cpuid(uint32_t leaf, uint32_t out[4]) */
+g_cpuid:
+	pushl %ebx
+	pushl %edi
+	movl 12(%esp), %eax
+	movl 16(%esp), %edi
+	xorl %ecx, %ecx
+	S 3, cpuid
+	movl %eax, 0(%edi)
+	movl %ebx, 4(%edi)
+	movl %ecx, 8(%edi)
+	movl %edx, 12(%edi)
+	popl %edi
+	popl %ebx
+	ret
+
+/* void g_out(uint32_t c): outb %al,(%dx) to COM1 */
+g_out:
+	movl 4(%esp), %eax
+	movw $0x3f8, %dx
+	S 11, outb %al, (%dx)
+	ret
+
+/* The guest's IRQ 0 handler: count, iret (rewritten to jmp burn_iret). */
+g_handler:
+	incl g_count
+	S 4, iret
+
+	.data
+g_count:
+	.long 0
+
+	.section .note.GNU-stack, "", @progbits
