@@ -9,18 +9,51 @@
 #include <stdint.h>
 #include "config.h"
 #include "multiboot.h"
+#include "layout.h"
+#include "ipvmm/shared.h"
 
 #define GUEST_NAME_MAX   32
 #define GUEST_REASON_MAX 128
 
 enum guest_state { G_FREE = 0, G_LOADED, G_RUNNING, G_EXITED, G_KILLED };
 
-/* A shadow address space (kernel/shadow.c). Stage 1 has only the
- * physical mode; the virtual TLB adds guest-CR3-keyed shadows. */
+/* The physical-mode shadow address space (kernel/shadow.c); the virtual
+ * TLB's guest-CR3-keyed shadows are in struct vtlb. */
 struct shadow {
 	uint32_t *pd;            /* page directory (hypervisor virtual) */
 	uint32_t cr3;            /* its machine address */
 	uint32_t limit;          /* guest-linear [0, limit) is mapped */
+};
+
+/* The virtual TLB of one guest (kernel/vtlb.c): shadows keyed by guest
+ * CR3, their page tables from a per-guest pool that is reset (every shadow
+ * emptied) when it runs dry. Page directories and tables live in static
+ * arrays in vtlb.c, indexed by the guest. */
+#define VTLB_USED_WORDS (((IPVMM_BASE >> 22) + 31) / 32)   /* a bit per PDE below the hole */
+struct vtlb {
+	uint32_t used[CONFIG_VTLB_SHADOWS][VTLB_USED_WORDS];  /* PDEs with a page table */
+	uint32_t key[CONFIG_VTLB_SHADOWS];     /* guest CR3 (page) of each slot */
+	uint8_t valid[CONFIG_VTLB_SHADOWS];
+	uint32_t lru[CONFIG_VTLB_SHADOWS];     /* last use, for replacement */
+	uint32_t clock;
+	int cur;                               /* slot in use when paging is on */
+	int pool_ready;
+	unsigned pt_used;                      /* page tables taken from the pool */
+	uint32_t fills, reflected, resets, switches, hits;
+};
+
+/* The virtual CPU state the hypervisor keeps (the IPVMM keeps the rest). */
+struct vcpu_hv {
+	uint32_t cr0, cr3, cr4;                /* as set by HC_SET_CR0_CR4 / HC_SET_CR3 */
+	uint32_t upcall_irq, upcall_exc;       /* 0: none registered */
+	uint32_t upcall_stack;                 /* the ipvmm_upcall_state sits below it */
+	uint32_t self_lo, self_hi;             /* ipvmm=self: the guest's "IPVMM text" */
+	uint32_t ss1, esp1;                    /* HC_SET_STACK */
+	uint64_t timer_deadline;               /* guest ns; 0 = not armed */
+	uint32_t start_tick;                   /* guest time 0 */
+	int redirect_due;                      /* new pending bits since the last upcall */
+	int waiting;                           /* the VM thread is blocked in HC_WAIT */
+	uint32_t upcalls_irq, upcalls_exc, rollbacks, timer_fires;
 };
 
 /* Per-guest state of the trap-and-emulate path (kernel/emulate.c). */
@@ -40,7 +73,14 @@ struct guest {
 	uint32_t ab_sites;                    /* .afterburn records (rewriting: stage 2) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct thread *vm;                    /* its VM thread */
-	int vif;                              /* virtual EFLAGS.IF */
+	struct thread *irq;                   /* its IRQ thread (created on first use) */
+	char irq_name[GUEST_NAME_MAX + 4];
+	struct vtlb vtlb;
+	struct vcpu_hv v;
+	struct ipvmm_shared *shared;          /* its shared page (hypervisor virtual) */
+	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
+	int vif;                              /* virtual EFLAGS.IF (trap path) */
+	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;
 	int exit_status;                      /* HC_SHUTDOWN's status */
 	int kill_pending;                     /* stop at the next safe point */
@@ -72,11 +112,49 @@ int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size);
  * or -1 when the address is not mapped for the guest. */
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma);
 unsigned shadow_pool_used(void);
+int shadow_translate_write(const struct guest *g, uint32_t gla, uint32_t *ma);
+/* A writable page of the guest's IPVMM data window: machine address, or -1. */
+int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma);
+/* The page directory entries of the hole (IPVMM window and the hypervisor's
+ * trap entry): every shadow of the guest copies them from its phys shadow. */
+#define SHADOW_HOLE_PDE (IPVMM_BASE >> 22)
+/* Map the guest's shared page at IPVMM_SHARED_ADDR (loader, once). */
+int shadow_map_shared(struct guest *g);
+
+/* kernel/vtlb.c: the virtual TLB. */
+int vtlb_paging(const struct guest *g);          /* guest CR0.PG */
+/* A #PF from the guest: 1 resolved (shadow filled), 0 reflect with *err
+ * and *cr2, -1 the guest was killed. */
+int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err);
+/* Guest-linear -> guest-physical through the guest's tables (a supervisor
+ * read or write, A/D set as the CPU would); -1 when they do not allow it. */
+int vtlb_translate(const struct guest *g, uint32_t la, int write, uint32_t *gpa);
+void vtlb_set_cr3(struct guest *g, uint32_t cr3);
+void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4);
+void vtlb_invlpg(struct guest *g, uint32_t la);
+void vtlb_flush(struct guest *g, int all);
+uint32_t vtlb_current_cr3(const struct guest *g); /* machine CR3 the VM thread runs on */
+
+struct trap_frame;
+/* kernel/events.c: guest time, the IRQ thread, waiting and upcalls. */
+uint64_t guest_time_ns(const struct guest *g);
+void guest_events_tick(void);                    /* from the timer interrupt */
+int guest_set_timer(struct guest *g, uint64_t deadline);  /* 0, or HC_ENOMEM */
+void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
+void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
+/* Before returning to the guest: deliver a due interrupt upcall. */
+void guest_deliver_events(struct guest *g, struct trap_frame *tf);
+/* Redirect to the exception upcall: 0, or -1 none registered / impossible. */
+int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector,
+		     uint32_t error, uint32_t cr2);
+int guest_in_ipvmm(const struct guest *g, uint32_t eip);
+void guest_load_cpu_state(const struct guest *g);  /* its GDT part and TSS ss1/esp1 */
 
 /* kernel/guest_mem.c: the one way the hypervisor touches guest memory.
  * Range checks with wrap-around in mind; 0 or HC_EFAULT. */
 int guest_range_ok(const struct guest *g, uint32_t gla, uint32_t len);
 int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len);
+int guest_write(const struct guest *g, uint32_t gla, const void *src, uint32_t len);
 int guest_phys_write(const struct guest *g, uint32_t gpa, const void *src, uint32_t len);
 int guest_phys_zero(const struct guest *g, uint32_t gpa, uint32_t len);
 

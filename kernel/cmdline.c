@@ -54,3 +54,20 @@ void cmdline_parse(const char *s, struct hv_options *o)
 		}
 	}
 }
+
+/* Is `word` one of the space-separated words of s? (a guest's command
+ * line: `ipvmm=self`) */
+int cmdline_has_word(const char *s, const char *word)
+{
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		const char *w = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		unsigned len = (unsigned)(s - w);
+		if (len && word_is(w, len, word))
+			return 1;
+	}
+	return 0;
+}

@@ -4,8 +4,8 @@
  * enough for a first guest to show output, and say so for everything else:
  *   cli / sti          the virtual IF bit
  *   hlt                with virtual IF=0 the guest can never wake: killed;
- *                      with IF=1 the VM thread blocks until an event (stage 1
- *                      has no event sources, so it stays blocked)
+ *                      with IF=1 the VM thread blocks until an event is
+ *                      pending (guest_wait, kernel/events.c)
  *   in / out (8-bit)   COM1 (0x3f8..0x3ff): a register file with the
  *                      divisor latch, THR feeding the console multiplexer,
  *                      LSR always "transmitter empty", no input
@@ -81,11 +81,7 @@ static void emulate_hlt(struct guest *g, struct trap_frame *tf)
 		return;
 	}
 	tf->eip += 1;
-	pr_warn("vm: guest %s halted with interrupts on; no event source yet, blocking\n",
-		g->name);
-	cli();
-	current->state = T_BLOCKED;   /* an event (stage 3's IRQ thread) wakes it */
-	schedule();
+	guest_wait(g);                /* until its IRQ thread raises an event */
 }
 
 int emulate_gp(struct guest *g, struct trap_frame *tf)
@@ -100,8 +96,8 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 	(void)guest_read(g, tf->eip + 1, b + 1, 1);
 	g->traps_emulated++;
 	switch (b[0]) {
-	case 0xfa: g->vif = 0; tf->eip += 1; return 0;
-	case 0xfb: g->vif = 1; tf->eip += 1; return 0;
+	case 0xfa: g->vif = g->shared->vif = 0; tf->eip += 1; return 0;
+	case 0xfb: g->vif = g->shared->vif = 1; tf->eip += 1; return 0;
 	case 0xf4: emulate_hlt(g, tf); return g->kill_pending ? -1 : 0;
 	case 0xee:                                        /* out %al, (%dx) */
 		if (com1_out(g, tf->edx & 0xffff, (uint8_t)tf->eax) < 0)

@@ -53,6 +53,30 @@ int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len)
 	return 0;
 }
 
+/* Into guest-linear memory as a supervisor write through the guest's
+ * tables (D set), or into its IPVMM data window. */
+int guest_write(const struct guest *g, uint32_t gla, const void *src, uint32_t len)
+{
+	const uint8_t *s = src;
+	if (len && gla + len - 1 < gla)
+		return HC_EFAULT;
+	while (len) {
+		uint32_t ma, n = page_left(gla) < len ? page_left(gla) : len;
+		if (shadow_translate_write(g, gla, &ma) < 0 && shadow_window_write(g, gla, &ma) < 0)
+			return HC_EFAULT;
+		uint8_t *d = kmap(ma);
+		if (!d)
+			panic("guest_write: kmap full");
+		for (uint32_t i = 0; i < n; i++)
+			d[i] = s[i];
+		kunmap(d);
+		s += n;
+		gla += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* [gpa, gpa+len) inside the partition, then copy or clear page by page. */
 static int phys_op(const struct guest *g, uint32_t gpa, const uint8_t *src, uint32_t len)
 {

@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "log.h"
 #include "fmt.h"
+#include "hv.h"
 
 #define MIB (1024u * 1024u)
 #define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
@@ -119,10 +120,12 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	}
 	if (build_mbi(g) < 0)
 		return *why = "Multiboot info did not fit", -1;
-	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
+	if (shadow_phys_build(&g->phys, g->base, g->size) < 0 || shadow_map_shared(g) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
 	g->entry = image.entry;
 	g->ab_sites = image.ab_count;
+	g->shared->afterburn_count = image.ab_count;
+	g->ipvmm_self = cmdline_has_word(g->cmdline, "ipvmm=self");
 	return 0;
 }
 

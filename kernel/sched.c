@@ -7,6 +7,7 @@
 #include "gdt.h"
 #include "x86.h"
 #include "log.h"
+#include "guest.h"
 
 void schedule(void)
 {
@@ -30,6 +31,8 @@ void schedule(void)
 	/* The hypervisor always runs on hv_page_dir; trap_return loads a VM
 	 * thread's shadow (thread->cr3) on the way out to its guest. */
 	tss_set_esp0(next->stack_top);
+	if (next->guest)
+		guest_load_cpu_state(next->guest);   /* its GDT part, TSS ss1/esp1 */
 	switch_to(prev, next);
 }
 

@@ -7,8 +7,9 @@
  * data (IDT, GDT, TSS, `current`) read-only, and the VM thread's own stack
  * writable. Segment limits keep ring 1 out of the hypervisor on hardware
  * that checks them; these page tables do it where limits are not checked
- * (QEMU's TCG). The virtual TLB of stage 3 adds shadows keyed by guest CR3
- * from the same pool.
+ * (QEMU's TCG). The virtual TLB (kernel/vtlb.c) keeps the shadows keyed by
+ * guest CR3 in its own pool; they share this shadow's page tables for the
+ * hole. The guest's shared page is mapped here too.
  */
 #include "guest.h"
 #include "mm.h"
@@ -104,10 +105,55 @@ int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size)
 	return map_range(s->pd, v, virt_to_phys((void *)(uintptr_t)v), PAGE_SIZE, PTE_P | PTE_W);
 }
 
+/* The guest's shared page (include/ipvmm/shared.h), hypervisor-owned
+ * memory mapped supervisor-writable at IPVMM_SHARED_ADDR in every shadow of
+ * the guest. When ipvmm/ is linked it becomes the first page of the
+ * per-guest IPVMM data window. */
+static uint8_t shared_pages[CONFIG_MAX_GUESTS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+int shadow_map_shared(struct guest *g)
+{
+	uint8_t *p = shared_pages[g->index];
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		p[i] = 0;
+	g->shared = (struct ipvmm_shared *)p;
+	return map_range(g->phys.pd, IPVMM_SHARED_ADDR, virt_to_phys(p), PAGE_SIZE, PTE_P | PTE_W);
+}
+
+/* Guest-linear -> machine: the guest's own tables when its paging is on
+ * (kernel/vtlb.c), the identity below its size otherwise. The hole is
+ * never a valid guest buffer. */
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma)
 {
-	if (gla >= g->phys.limit)
+	uint32_t gpa;
+	if (vtlb_translate(g, gla, 0, &gpa) < 0)
 		return -1;
-	*ma = g->base + gla;
+	*ma = g->base + gpa;
+	return 0;
+}
+
+int shadow_translate_write(const struct guest *g, uint32_t gla, uint32_t *ma)
+{
+	uint32_t gpa;
+	if (vtlb_translate(g, gla, 1, &gpa) < 0)
+		return -1;
+	*ma = g->base + gpa;
+	return 0;
+}
+
+/* The IPVMM data window (IPVMM_SHARED_ADDR and up, per guest): machine
+ * address of a writable page the phys shadow maps there, or -1. */
+int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma)
+{
+	if (la < IPVMM_SHARED_ADDR || la >= IPVMM_BASE + IPVMM_SIZE)
+		return -1;
+	uint32_t pde = g->phys.pd[PD_INDEX(la)];
+	if (!(pde & PTE_P))
+		return -1;
+	const uint32_t *pt = phys_to_virt(pde & ~(uint32_t)(PAGE_SIZE - 1));
+	uint32_t pte = pt[PT_INDEX(la)];
+	if ((pte & (PTE_P | PTE_W)) != (PTE_P | PTE_W))
+		return -1;
+	*ma = (pte & ~(uint32_t)(PAGE_SIZE - 1)) | (la & (PAGE_SIZE - 1));
 	return 0;
 }

@@ -8,12 +8,14 @@
 #include "trap.h"
 #include "thread.h"
 #include "log.h"
+#include "guest.h"
 
 static void timer_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;
 	timer_ticks++;
+	guest_events_tick();     /* guest time, timer deadlines */
 	sched_tick();
 }
 

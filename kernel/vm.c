@@ -13,6 +13,8 @@
 #include "x86.h"
 #include "log.h"
 #include "fmt.h"
+#include "pit.h"
+#include "mm.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
@@ -56,6 +58,7 @@ int guest_start(struct guest *g)
 	}
 	t->cr3 = g->phys.cr3;
 	t->guest = g;
+	g->v.start_tick = timer_ticks;
 	g->vm = t;
 	g->state = G_RUNNING;
 	irq_restore(fl);
@@ -79,6 +82,12 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	cli();
 	console_mux_flush(g);
 	g->state = how;
+	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
+		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached), "
+			"%u pool resets; upcalls: %u exception, %u interrupt, %u roll-backs; "
+			"%u timer expiries\n", g->name, g->vtlb.fills, g->vtlb.reflected,
+			g->vtlb.switches, g->vtlb.hits, g->vtlb.resets, g->v.upcalls_exc,
+			g->v.upcalls_irq, g->v.rollbacks, g->v.timer_fires);
 	if (how == G_KILLED)
 		pr_err("guest %s killed: %s\n", g->name, g->reason);
 	else
@@ -95,7 +104,8 @@ void guest_exit(struct guest *g, int status)
 void guest_safe_point(struct trap_frame *tf)
 {
 	struct guest *g = guest_current();
-	(void)tf;
+	if (g && !g->kill_pending)
+		guest_deliver_events(g, tf);
 	if (g && g->kill_pending)
 		stop(g, G_KILLED);
 }
@@ -105,6 +115,22 @@ void guest_fault(struct trap_frame *tf)
 	struct guest *g = guest_current();
 	if (!g)
 		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
+	if (tf->vector == 14) {
+		uint32_t la = read_cr2(), err;
+		/* Paging on: the virtual TLB fills, or the guest's tables say
+		 * #PF. Paging off, or the hole: stage 1's kill (there is nothing
+		 * a guest may map there). */
+		if (vtlb_paging(g) && la < IPVMM_BASE) {
+			if (vtlb_fault(g, la, tf->error, &err) != 0)
+				return;                /* filled, or killed */
+			if (guest_upcall_exc(g, tf, 14, err, la) < 0)
+				kill_guest(g, "#PF its page tables do not allow: error %#x at eip %08x "
+					   "cr2 %08x (no exception upcall)", err, tf->eip, la);
+			return;
+		}
+	} else if (guest_upcall_exc(g, tf, tf->vector, tf->error, 0) == 0) {
+		return;                        /* the IPVMM's business now */
+	}
 	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1) {
 		emulate_gp(g, tf);             /* handles it or kills the guest */
 		return;

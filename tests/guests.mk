@@ -102,11 +102,12 @@ test-guests-malformed: $(HV_ELF) $(GT)/hello.elf $(GT)/truncated.elf $(GT)/outsi
 # before paging) that kills only h-hv and h-text.
 # The afterburned test OS rides along: GRUB's args-only command lines, and
 # its kill on Bochs too.
-$(GT)/guests.iso: $(HV_ELF) $(GT_GUESTS) scripts/mkiso.sh | $(TESTOS_ELF)
+$(GT)/guests.iso: $(HV_ELF) $(GT_GUESTS) $(GT)/paging.elf scripts/mkiso.sh | $(TESTOS_ELF)
 	scripts/mkiso.sh -o $@ -t 0 -f $(HV_ELF) -f $(GT)/hello.elf -f $(GT)/com1.elf \
-		-f $(GT)/hostile.elf -f $(TESTOS_ELF) -e "Hypervisor with test guests|hypervisor.elf shutdown|\
+		-f $(GT)/hostile.elf -f $(GT)/paging.elf -f $(TESTOS_ELF) -e "Hypervisor with test guests|hypervisor.elf shutdown|\
 	hello.elf name=hello mem=4M alpha|com1.elf name=com1 mem=4M|hostile.elf name=h-hv mem=4M act=hvwrite|\
-	hostile.elf name=h-lgdt mem=4M act=lgdt|hostile.elf name=h-text mem=4M act=hvtext|testos.elf name=testos"
+	hostile.elf name=h-lgdt mem=4M act=lgdt|hostile.elf name=h-text mem=4M act=hvtext|testos.elf name=testos|\
+	paging.elf name=paging mem=8M ipvmm=self"
 
 test-guests-bochs: $(GT)/guests.iso
 	$(PYTHON) scripts/systest.py --name guests-bochs --timeout 200 --exit 0 \
@@ -120,8 +121,10 @@ test-guests-bochs: $(GT)/guests.iso
 		--expect '^guest h-text killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode [0-9a-f]{2}\)$$' \
 		--expect '^\[testos\] testos: start' \
 		--expect '^guest testos killed: unhandled sensitive instruction 0f 01 at [0-9a-f]{8}$$' \
+		--expect '^\[paging\] paging: all checks passed$$' \
+		--expect '^guest paging exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(failure\)' \
-		--reject PANIC --reject 'hostile: FAIL' --reject 'was not stopped' \
+		--reject PANIC --reject 'hostile: FAIL' --reject 'was not stopped' --reject 'paging: FAIL' \
 		-- scripts/run-bochs.sh --iso $< --timeout 180
 
 # The afterburned test OS under stage 1: its first lines come out through
@@ -191,3 +194,38 @@ test-guests-pool: $(GT)/hello.elf
 		--initrd "$(GT)/hello.elf name=a mem=4M,$(GT)/hello.elf name=b mem=4M,$(GT)/hello.elf name=c mem=4M"
 
 TEST_TARGETS += test-guests-pool
+
+# Stage 3 (virtual TLB, events): two `paging` guests, each its own IPVMM
+# (ipvmm=self), run their own page tables side by side with hello: A/D
+# bits, #PF upcalls with CR2 and error code, invlpg, two CR3s, ud2, ring-3
+# code (U/S, int $0x80 as #GP(0x402)), a timer with HC_WAIT, an interrupt
+# upcall, the iret_restart roll-back. The second one then takes a #PF
+# with no exception upcall registered and is killed for it (so the run
+# ends in failure, by design).
+test-guests-vtlb: $(HV_ELF) $(GT)/paging.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-vtlb --timeout 60 --exit 35 \
+		--expect '^\[pg1\] paging: all checks passed$$' \
+		--expect '^\[pg2\] paging: all checks passed$$' \
+		--expect '^guest pg1 exited with status 0$$' \
+		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached\), [1-9][0-9]* pool resets; upcalls: 6 exception, 3 interrupt, 1 roll-backs; 5 timer expiries$$' \
+		--expect '^\[pg2\] paging: reading 0x00000010 unmapped, no upcall$$' \
+		--expect '^guest pg2 killed: \#PF its page tables do not allow: error 0 at eip 002[0-9a-f]{5} cr2 00000010 \(no exception upcall\)$$' \
+		--expect '^guest hello exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject 'paging: FAIL' --reject 'still alive' \
+		-- $(GT_RUN) --append "shutdown" --initrd "$(GT)/paging.elf name=pg1 mem=8M ipvmm=self,\
+	$(GT)/paging.elf name=pg2 mem=8M ipvmm=self act=nohandler,$(GT)/hello.elf name=hello mem=4M"
+
+# The virtual TLB's costs under -icount (one tick = one instruction,
+# hypervisor included); the numbers are in the log.
+test-guests-vtlb-bench: $(HV_ELF) $(GT)/paging.elf
+	$(PYTHON) scripts/systest.py --name guests-vtlb-bench --timeout 60 --ordered --exit 0 \
+		--expect '^\[paging\] paging: bench invlpg hypercall 0x000000[1-9a-f][0-9a-f] ticks' \
+		--expect '^\[paging\] paging: bench \#PF fill \(walk \+ shadow entry\) 0x00000[0-9a-f]{3} ticks' \
+		--expect '^\[paging\] paging: bench cr3 switch' \
+		--expect '^\[paging\] paging: bench exception upcall round trip \(ud2\) 0x00000[0-9a-f]{3} ticks' \
+		--expect '^\[paging\] paging: all checks passed$$' \
+		-- $(GT_RUN) --icount --append "shutdown" --initrd "$(GT)/paging.elf name=paging mem=8M ipvmm=self bench"
+
+.PHONY: test-guests-vtlb test-guests-vtlb-bench
+TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench

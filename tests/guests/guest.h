@@ -16,6 +16,15 @@ static inline int32_t hc(uint32_t nr, uint32_t a, uint32_t b)
 	return r;
 }
 
+/* EAX = nr, EBX, ECX, EDX, ESI, EDI = a..e (docs/hypercalls.md). */
+static inline int32_t hc5(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+	int32_t r;
+	__asm__ volatile("int $0x82" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+			 : "memory");
+	return r;
+}
+
 static inline unsigned slen(const char *s)
 {
 	unsigned n = 0;

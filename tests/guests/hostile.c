@@ -47,7 +47,43 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("console empty", hc(HC_CONSOLE_WRITE, 0, 0), 0);
 	check("unknown call 99", hc(99, 0, 0), HC_ENOSYS);
 	check("unknown call -1", hc(0xffffffffu, 0, 0), HC_ENOSYS);
-	check("HC_SET_CR3 (stage 3)", hc(HC_SET_CR3, 0, 0), HC_ENOSYS);
+	/* Stage 3: the virtual CPU's calls validate before they act. */
+	check("cr3 outside the partition", hc(HC_SET_CR3, 0x7ffff000u, 0), HC_EFAULT);
+	check("cr3 at the partition end", hc(HC_SET_CR3, 4u << 20, 0), HC_EFAULT);
+	check("cr3 reserved low bits", hc(HC_SET_CR3, 0x1001, 0), HC_EINVAL);
+	check("flush kind 2", hc(HC_FLUSH_TLB, 2, 0), HC_EINVAL);
+	check("cr0 PG without PE", hc(HC_SET_CR0_CR4, 0x80000000u, 0), HC_EINVAL);
+	check("cr4 PAE", hc(HC_SET_CR0_CR4, 0x80000001u, 0x20), HC_EINVAL);
+	/* DPL-0 flat code: DPL raised to 1 (1) and clipped below the hole (2). */
+	check("desc DPL-0 code raised and clipped",
+	      hc5(HC_LOAD_DESC, 0, 5, 0x00cf9a00u, 0x0000ffffu, 0), 3);
+	check("desc DPL-1 data reaching the hole clipped",
+	      hc5(HC_LOAD_DESC, 0, 6, 0x00cfb200u, 0x0000ffffu, 0), 2);
+	check("desc 1 MiB DPL-1 data as is", hc5(HC_LOAD_DESC, 0, 7, 0x0040b200u, 0x0000ffffu, 0), 0);
+	check("desc call gate refused", hc5(HC_LOAD_DESC, 0, 8, 0x0000ec00u, 0x00080000u, 0), HC_EPERM);
+	check("desc TSS refused", hc5(HC_LOAD_DESC, 0, 8, 0x00008900u, 0x00000067u, 0), HC_EPERM);
+	check("desc index 0", hc5(HC_LOAD_DESC, 0, 0, 0x0040b200u, 0x0000ffffu, 0), HC_EINVAL);
+	check("desc index 256 (hypervisor's)", hc5(HC_LOAD_DESC, 0, 256, 0x0040b200u, 0xffffu, 0),
+	      HC_EINVAL);
+	check("desc into the LDT", hc5(HC_LOAD_DESC, 1, 5, 0x0040b200u, 0x0000ffffu, 0), HC_EINVAL);
+	{
+		/* The clipped data descriptor really is in the GDT: load it. */
+		static volatile uint32_t probe = 0x5eed;
+		uint32_t v;
+		__asm__ volatile("movw %%ds, %%dx; movw %1, %%ds; movl %2, %0; movw %%dx, %%ds"
+				 : "=r"(v) : "r"((uint16_t)(6 << 3 | 1)), "m"(probe) : "edx", "memory");
+		check("load the installed descriptor", (int32_t)v, 0x5eed);
+	}
+	check("stack RPL 0", hc(HC_SET_STACK, 0x10, 0x7000), HC_EPERM);
+	check("stack on a code segment", hc(HC_SET_STACK, 5 << 3 | 1, 0x7000), HC_EPERM);
+	check("stack on the installed data segment", hc(HC_SET_STACK, 6 << 3 | 1, 0x7000), 0);
+	check("upcall outside the IPVMM text", hc5(HC_SET_UPCALL, 0x200000, 0x200000, 0x8000, 0, 0),
+	      HC_EFAULT);
+	check("upcall in the hypervisor", hc5(HC_SET_UPCALL, 0xfd100000u, 0xfd100000u, 0x8000, 0, 0),
+	      HC_EFAULT);
+	check("unmap 0 pages", hc(HC_UNMAP, 0x1000, 0), HC_EINVAL);
+	check("unmap wrapping", hc(HC_UNMAP, 0xfffff000u, 2), HC_EINVAL);
+	check("map (not implemented)", hc(HC_MAP, 0x1000, 0x1000), HC_ENOSYS);
 	puts_hc(failed ? "hostile: checks FAILED\n" : "hostile: all checks passed\n");
 
 	if (has_word(cmd, "act=lgdt")) {

@@ -140,6 +140,14 @@ static void test_cmdline_forms(void **state)
 	assert_int_equal(o.unknown, 1);
 	cmdline_parse("", &o);
 	assert_int_equal(o.unknown, 0);
+
+	/* A guest's words (ipvmm=self): whole words only. */
+	assert_int_equal(cmdline_has_word("ipvmm=self", "ipvmm=self"), 1);
+	assert_int_equal(cmdline_has_word("  a\tipvmm=self bench", "ipvmm=self"), 1);
+	assert_int_equal(cmdline_has_word("ipvmm=selfish", "ipvmm=self"), 0);
+	assert_int_equal(cmdline_has_word("xipvmm=self", "ipvmm=self"), 0);
+	assert_int_equal(cmdline_has_word("ipvmm=sel", "ipvmm=self"), 0);
+	assert_int_equal(cmdline_has_word("", "ipvmm=self"), 0);
 }
 
 static void test_bad_magic_and_info(void **state)

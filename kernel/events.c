@@ -1,0 +1,201 @@
+/*
+ * Events for guests (docs/ipvmm.md, "Stage 3"): guest time, the IRQ thread,
+ * HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
+ *
+ * Guest time is elapsed real PIT ticks since the guest started, in ns; it
+ * never counts delivered interrupts, so a guest that was descheduled still
+ * sees the time that passed. The timer interrupt publishes it in the shared
+ * page (time_ns_base, with time_mul = 0) and wakes a guest's IRQ thread when
+ * its HC_SET_TIMER deadline has passed. The IRQ thread sets the pending bit,
+ * arms sti_hook, wakes the VM thread if it waits in HC_WAIT, and marks a
+ * redirect as due. The redirect itself is decided on the VM thread's own
+ * trap frame on its way back to the guest (guest_safe_point): on one CPU
+ * the VM thread is always inside a trap while the IRQ thread runs, and every
+ * such trap returns through that point, so no thread edits another's frame.
+ */
+#include "guest.h"
+#include "thread.h"
+#include "trap.h"
+#include "gdt.h"
+#include "pit.h"
+#include "x86.h"
+#include "log.h"
+#include "hypercall.h"
+
+#define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
+
+uint64_t guest_time_ns(const struct guest *g)
+{
+	uint32_t ticks = timer_ticks - g->v.start_tick;
+	return (uint64_t)ticks * (1000000000u / pit_hz);
+}
+
+static int deadline_due(const struct guest *g)
+{
+	return g->v.timer_deadline && guest_time_ns(g) >= g->v.timer_deadline;
+}
+
+/* Timer interrupt, interrupts off. */
+void guest_events_tick(void)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
+		struct guest *g = &guests[i];
+		if (g->state != G_RUNNING && !g->irq)
+			continue;
+		if (g->shared && g->state == G_RUNNING)
+			g->shared->time_ns_base = guest_time_ns(g);
+		if (g->irq && g->irq->state == T_BLOCKED && (g->state != G_RUNNING || deadline_due(g)))
+			g->irq->state = T_RUNNABLE;
+	}
+}
+
+void guest_raise(struct guest *g, uint32_t bits)
+{
+	struct ipvmm_shared *s = g->shared;
+	s->pending |= bits;      /* one CPU: the guest is not running right now */
+	if (s->sti_deliver)
+		s->sti_hook = s->sti_deliver;
+	g->v.redirect_due = 1;
+	if (g->v.waiting && g->vm && g->vm->state == T_BLOCKED)
+		g->vm->state = T_RUNNABLE;
+}
+
+static void irq_thread(void *arg)
+{
+	struct guest *g = arg;
+	for (;;) {
+		cli();
+		if (g->state != G_RUNNING) {
+			g->irq = 0;
+			thread_exit();
+		}
+		if (deadline_due(g)) {
+			g->v.timer_deadline = 0;    /* one-shot */
+			g->v.timer_fires++;
+			guest_raise(g, IPVMM_PEND_TIMER);
+		}
+		current->state = T_BLOCKED;
+		schedule();
+	}
+}
+
+int guest_set_timer(struct guest *g, uint64_t deadline)
+{
+	if (!g->irq) {
+		char *name = g->irq_name;
+		unsigned n = 0;
+		while (g->name[n] && n < sizeof(g->irq_name) - 5) {
+			name[n] = g->name[n];
+			n++;
+		}
+		name[n++] = '-';
+		name[n++] = 'i';
+		name[n++] = 'r';
+		name[n++] = 'q';
+		name[n] = 0;
+		struct thread *t = thread_create(name, irq_thread, g);
+		if (!t)
+			return HC_ENOMEM;
+		t->state = T_BLOCKED;   /* the timer tick wakes it */
+		g->irq = t;
+	}
+	g->v.timer_deadline = deadline;
+	return 0;
+}
+
+void guest_wait(struct guest *g)
+{
+	cli();
+	while (!g->shared->pending && !g->kill_pending) {
+		g->v.waiting = 1;
+		current->state = T_BLOCKED;
+		schedule();
+	}
+	g->v.waiting = 0;
+}
+
+int guest_in_ipvmm(const struct guest *g, uint32_t eip)
+{
+	if (eip >= IPVMM_BASE && eip - IPVMM_BASE < IPVMM_SIZE)
+		return 1;
+	return g->v.self_hi && eip >= g->v.self_lo && eip < g->v.self_hi;
+}
+
+/* Write the interrupted state below the IPVMM stack and enter `entry` in
+ * ring 1 on it (include/ipvmm/shared.h, struct ipvmm_upcall_state). */
+static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32_t vector,
+		  uint32_t error, uint32_t cr2)
+{
+	struct ipvmm_upcall_state st = {
+		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp, .esp_unused = 0,
+		.ebx = tf->ebx, .edx = tf->edx, .ecx = tf->ecx, .eax = tf->eax,
+		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
+		.vector = vector, .error = error, .cr2 = cr2,
+		.eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags, .esp = tf->esp, .ss = tf->ss,
+	};
+	uint32_t at = g->v.upcall_stack - sizeof(st);
+	if (guest_write(g, at, &st, sizeof(st)) < 0) {
+		kill_guest(g, "upcall stack %08x not writable (vector %#x at eip %08x)",
+			   g->v.upcall_stack, vector, tf->eip);
+		return -1;
+	}
+	tf->eip = entry;
+	tf->cs = GK_CS;
+	tf->eflags = UPCALL_EFLAGS;
+	tf->esp = at;
+	tf->ss = tf->ds = tf->es = tf->fs = tf->gs = GK_DS;
+	return 0;
+}
+
+int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, uint32_t error,
+		     uint32_t cr2)
+{
+	if (!g->v.upcall_exc)
+		return -1;
+	if (guest_in_ipvmm(g, tf->eip)) {
+		kill_guest(g, "%s (vector %u) error %#x inside the IPVMM at %08x cr2 %08x",
+			   trap_name(vector), vector, error, tf->eip, cr2);
+		return 0;
+	}
+	if (upcall(g, tf, g->v.upcall_exc, vector, error, cr2) == 0)
+		g->v.upcalls_exc++;
+	return 0;
+}
+
+void guest_deliver_events(struct guest *g, struct trap_frame *tf)
+{
+	struct ipvmm_shared *s = g->shared;
+	if (!g->v.redirect_due || !g->v.upcall_irq || !(tf->cs & 3))
+		return;
+	if (!s->pending) {                       /* the IPVMM took the bits itself */
+		g->v.redirect_due = 0;
+		return;
+	}
+	uint32_t eip = tf->eip;
+	if (s->iret_restart && eip >= s->iret_restart && eip < s->iret_restart_end) {
+		tf->eip = s->iret_restart;           /* redo the pending check */
+		g->v.rollbacks++;
+		g->v.redirect_due = 0;
+		return;
+	}
+	if (guest_in_ipvmm(g, eip) || !s->vif)
+		return;                              /* the bit waits for a sync point */
+	if (upcall(g, tf, g->v.upcall_irq, 0xffffffffu, 0, 0) == 0) {
+		g->v.upcalls_irq++;
+		g->v.redirect_due = 0;
+	}
+}
+
+/* On a switch to a VM thread: its guest's part of the GDT and the TSS's
+ * ring-1 stack. The GDT copy is skipped when the same guest ran last. */
+void guest_load_cpu_state(const struct guest *g)
+{
+	static const struct guest *owner;
+	if (owner != g) {           /* HC_LOAD_DESC writes both copies */
+		for (unsigned i = 0; i < CONFIG_GUEST_GDT_ENTRIES; i++)
+			gdt[i] = g->gdt[i];
+		owner = g;
+	}
+	hv_tss.ss1 = g->v.ss1;
+	hv_tss.esp1 = g->v.esp1;
+}

@@ -1,0 +1,316 @@
+/*
+ * The virtual TLB (docs/vtlb.md, "The shadow"). While the guest's virtual
+ * CR0.PG is 0 it runs on its physical-mode shadow (kernel/shadow.c). With
+ * paging on it runs on one of CONFIG_VTLB_SHADOWS shadow page directories
+ * keyed by its CR3, filled on demand: a real #PF below the hole walks the
+ * guest's own tables (kernel/vtlb_walk.c, which sets A/D) and either maps
+ * the 4 KiB frame (read-only until the guest's D bit is set, user only if
+ * the guest's U/S allows ring 3) or is reflected to the guest as the #PF
+ * its tables give. Entries of the hole (IPVMM window, the hypervisor's
+ * trap entry) are the phys shadow's page tables, shared by every shadow.
+ * trap_return writes CR3 on every way out to the guest, so a changed
+ * shadow entry never needs an invlpg of its own.
+ */
+#include "guest.h"
+#include "mm.h"
+#include "log.h"
+#include "vtlb_walk.h"
+#include "thread.h"
+
+#define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
+#define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
+#define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
+#define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
+#define CR4_PAE      0x20u
+#define CR4_PGE      0x80u
+
+static uint32_t vt_pd[CONFIG_MAX_GUESTS][CONFIG_VTLB_SHADOWS][1024]
+	__attribute__((aligned(PAGE_SIZE)));
+static uint32_t vt_pt[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES][1024]
+	__attribute__((aligned(PAGE_SIZE)));
+/* Free page tables of each guest: a stack of indices into vt_pt. */
+static uint16_t vt_free[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES];
+static unsigned vt_nfree[CONFIG_MAX_GUESTS];
+
+_Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
+
+int vtlb_paging(const struct guest *g)
+{
+	return (g->v.cr0 & VTLB_CR0_PG) != 0;
+}
+
+static uint32_t *pd_of(const struct guest *g, int slot)
+{
+	return vt_pd[g->index][slot];
+}
+
+uint32_t vtlb_current_cr3(const struct guest *g)
+{
+	return vtlb_paging(g) ? virt_to_phys(pd_of(g, g->vtlb.cur)) : g->phys.cr3;
+}
+
+static void sync_thread(struct guest *g)
+{
+	if (g->vm)
+		g->vm->cr3 = vtlb_current_cr3(g);
+}
+
+/* --- guest-physical accessor for the walk -------------------------------- */
+
+static uint32_t rd32(void *ctx, uint32_t gpa)
+{
+	const struct guest *g = ctx;
+	const uint32_t *p = kmap(g->base + gpa);
+	if (!p)
+		panic("vtlb: kmap full");
+	uint32_t v = *p;
+	kunmap((void *)p);
+	return v;
+}
+
+static void wr32(void *ctx, uint32_t gpa, uint32_t val)
+{
+	const struct guest *g = ctx;
+	uint32_t *p = kmap(g->base + gpa);
+	if (!p)
+		panic("vtlb: kmap full");
+	*p = val;
+	kunmap(p);
+}
+
+static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_access acc,
+			     bool user, struct vtlb_result *res)
+{
+	struct vtlb_cpu cpu = { g->v.cr0, g->v.cr3, g->v.cr4 };
+	struct vtlb_mem mem = { g->size, rd32, wr32, (void *)g };
+	return vtlb_walk(&cpu, &mem, la, acc, user, res);
+}
+
+/* --- page-table pool ------------------------------------------------------ */
+
+static void pt_pool_init(struct guest *g)
+{
+	unsigned gi = g->index;
+	vt_nfree[gi] = CONFIG_VTLB_PT_PAGES;
+	for (unsigned i = 0; i < CONFIG_VTLB_PT_PAGES; i++)
+		vt_free[gi][i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
+}
+
+static uint32_t *pt_alloc(struct guest *g)
+{
+	unsigned gi = g->index;
+	if (!vt_nfree[gi])
+		return 0;
+	uint32_t *pt = vt_pt[gi][vt_free[gi][--vt_nfree[gi]]];
+	for (unsigned i = 0; i < 1024; i++)
+		pt[i] = 0;
+	g->vtlb.pt_used++;
+	return pt;
+}
+
+static void pt_free(struct guest *g, uint32_t pde)
+{
+	unsigned gi = g->index;
+	uint32_t *pt = phys_to_virt(FRAME(pde));
+	unsigned idx = (unsigned)((pt - vt_pt[gi][0]) / 1024);
+	if (idx >= CONFIG_VTLB_PT_PAGES || vt_nfree[gi] >= CONFIG_VTLB_PT_PAGES)
+		panic("vtlb: freeing a page table that is not the guest's");
+	vt_free[gi][vt_nfree[gi]++] = (uint16_t)idx;
+	g->vtlb.pt_used--;
+}
+
+/* Drop the guest part of a shadow: everything, or all but the entries the
+ * guest marked global (kept only while its CR4.PGE is set). */
+static void slot_clear(struct guest *g, int slot, int keep_global)
+{
+	uint32_t *pd = pd_of(g, slot);
+	uint32_t *used = g->vtlb.used[slot];
+	for (unsigned w = 0; w < VTLB_USED_WORDS; w++) {
+		for (uint32_t bits = used[w]; bits; bits &= bits - 1) {
+			unsigned i = w * 32 + (unsigned)__builtin_ctz(bits);
+			unsigned left = 0;
+			if (keep_global) {
+				uint32_t *pt = phys_to_virt(FRAME(pd[i]));
+				for (unsigned j = 0; j < 1024; j++) {
+					if (!(pt[j] & SPTE_GLOBAL))
+						pt[j] = 0;
+					left += pt[j] != 0;
+				}
+			}
+			if (!left) {
+				pt_free(g, pd[i]);
+				pd[i] = 0;
+				used[w] &= ~(1u << (i % 32));
+			}
+		}
+	}
+}
+
+static void slot_init(struct guest *g, int slot, uint32_t key)
+{
+	uint32_t *pd = pd_of(g, slot);
+	if (g->vtlb.valid[slot]) {
+		slot_clear(g, slot, 0);             /* leaves the guest part zero */
+	} else {
+		for (unsigned i = 0; i < SHADOW_HOLE_PDE; i++)
+			pd[i] = 0;
+	}
+	for (unsigned i = SHADOW_HOLE_PDE; i < 1024; i++)
+		pd[i] = g->phys.pd[i];          /* the hole: shared page tables */
+	g->vtlb.valid[slot] = 1;
+	g->vtlb.key[slot] = key;
+}
+
+/* Make the shadow for the guest's CR3 current: the cached one with its
+ * non-global entries dropped (a CR3 write flushes them on hardware), or
+ * the least recently used slot, emptied. */
+static void select_shadow(struct guest *g)
+{
+	struct vtlb *t = &g->vtlb;
+	uint32_t key = FRAME(g->v.cr3);
+	int slot = -1;
+	if (!t->pool_ready) {
+		pt_pool_init(g);
+		t->pool_ready = 1;
+	}
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+		if (t->valid[i] && t->key[i] == key)
+			slot = i;
+	if (slot >= 0) {
+		t->hits++;
+		slot_clear(g, slot, (g->v.cr4 & CR4_PGE) != 0);
+	} else {
+		slot = 0;
+		for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+			if (!t->valid[i]) {
+				slot = i;
+				break;
+			}
+			if (t->lru[i] < t->lru[slot])
+				slot = i;
+		}
+		slot_init(g, slot, key);
+	}
+	t->lru[slot] = ++t->clock;
+	t->cur = slot;
+	t->switches++;
+}
+
+/* --- the hypercalls' effects (arguments decoded in kernel/hypercall.c) --- */
+
+void vtlb_set_cr3(struct guest *g, uint32_t cr3)
+{
+	g->v.cr3 = cr3;
+	if (vtlb_paging(g))
+		select_shadow(g);
+	sync_thread(g);
+}
+
+void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
+{
+	uint32_t c0 = (g->v.cr0 ^ cr0) & (VTLB_CR0_PG | VTLB_CR0_WP);
+	uint32_t c4 = (g->v.cr4 ^ cr4) & (VTLB_CR4_PSE | CR4_PGE);
+	g->v.cr0 = cr0;
+	g->v.cr4 = cr4;
+	if (c0 || c4)
+		for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+			if (g->vtlb.valid[i])
+				slot_clear(g, i, 0);
+	if (vtlb_paging(g))
+		select_shadow(g);
+	sync_thread(g);
+}
+
+void vtlb_invlpg(struct guest *g, uint32_t la)
+{
+	if (la >= IPVMM_BASE)
+		return;
+	/* Every shadow: a global entry may sit in a cached one. */
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+		uint32_t *pd = pd_of(g, i);
+		if (g->vtlb.valid[i] && (pd[PD_INDEX(la)] & PTE_P))
+			((uint32_t *)phys_to_virt(FRAME(pd[PD_INDEX(la)])))[PT_INDEX(la)] = 0;
+	}
+}
+
+void vtlb_flush(struct guest *g, int all)
+{
+	if (!vtlb_paging(g))
+		return;
+	if (all) {
+		for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+			if (g->vtlb.valid[i])
+				slot_clear(g, i, 0);
+	} else {
+		slot_clear(g, g->vtlb.cur, (g->v.cr4 & CR4_PGE) != 0);
+	}
+}
+
+/* --- the fault path -------------------------------------------------------- */
+
+int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err)
+{
+	struct vtlb_result r;
+	bool user = (hw_err & VTLB_PF_U) != 0;
+	enum vtlb_access acc = (hw_err & VTLB_PF_W) ? VTLB_WRITE : VTLB_READ;
+	switch (walk(g, la, acc, user, &r)) {
+	case VTLB_FAULT:
+		*err = r.error;
+		g->vtlb.reflected++;
+		return 0;
+	case VTLB_BAD_TABLE:
+	case VTLB_BAD_FRAME:
+		kill_guest(g, "page tables point outside the partition (%08x, for %08x)",
+			   r.bad_gpa, la);
+		return -1;
+	case VTLB_OK:
+		break;
+	}
+	/* Writable only when ring 3 may write too, or ring 3 cannot reach it:
+	 * the shadow's one U/S bit serves ring 1 and ring 3. */
+	int w = r.writable && (r.rw || !r.user);
+	if (acc == VTLB_WRITE && !w) {
+		kill_guest(g, "supervisor write with CR0.WP=0 to read-only user page %08x "
+			   "(not emulated)", la);
+		return -1;
+	}
+	uint32_t *pd = pd_of(g, g->vtlb.cur);
+	uint32_t *pde = &pd[PD_INDEX(la)];
+	if (!(*pde & PTE_P)) {
+		uint32_t *pt = pt_alloc(g);
+		if (!pt) {
+			/* Pool dry: empty every shadow of this guest, start over. */
+			for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+				if (g->vtlb.valid[i])
+					slot_clear(g, i, 0);
+			g->vtlb.resets++;
+			pt = pt_alloc(g);
+			if (!pt)
+				panic("vtlb: pool empty after a reset");
+		}
+		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
+		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
+	}
+	uint32_t *pt = phys_to_virt(FRAME(*pde));
+	pt[PT_INDEX(la)] = (g->base + FRAME(r.gpa)) | PTE_P | (w ? PTE_W : 0) |
+		(r.user ? PTE_U : 0) | (r.global ? SPTE_GLOBAL : 0);
+	g->vtlb.fills++;
+	return 1;
+}
+
+int vtlb_translate(const struct guest *g, uint32_t la, int write, uint32_t *gpa)
+{
+	struct vtlb_result r;
+	if (la >= IPVMM_BASE)
+		return -1;
+	if (!vtlb_paging(g)) {
+		if (la >= g->size)
+			return -1;
+		*gpa = la;
+		return 0;
+	}
+	if (walk(g, la, write ? VTLB_WRITE : VTLB_READ, false, &r) != VTLB_OK)
+		return -1;
+	*gpa = r.gpa;
+	return 0;
+}
