@@ -124,8 +124,8 @@ $(IPVMM_B)/gen/ipvmm-offsets.s: ipvmm/ipvmm-offsets.c $(IPVMM_HDRS) $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(IPVMM_INC) -MF $@.d -S -o $@ $<
 
-$(IPVMM_B)/gen/ipvmm-offsets.inc: $(IPVMM_B)/gen/ipvmm-offsets.s ipvmm/gen-offsets.py
-	$(PYTHON) ipvmm/gen-offsets.py $< $@
+$(IPVMM_B)/gen/ipvmm-offsets.inc: $(IPVMM_B)/gen/ipvmm-offsets.s kernel/gen-asm-offsets.py
+	$(PYTHON) kernel/gen-asm-offsets.py $< $@ IPVMM_OFFSETS_INC ipvmm/ipvmm-offsets.c
 
 $(IPVMM_B)/%.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
