@@ -82,10 +82,14 @@ distclean: clean
 # Fragments append files (ISO_FILES) and GRUB menu entries (ISO_ENTRIES, in
 # scripts/mkiso.sh's "TITLE|KERNEL ARGS|MODULE ARGS..." form); entry 0 boots
 # by default. Tests build variant ISOs with scripts/mkiso.sh -d N.
+# The default configuration, entry 0: the hypervisor hosting the test OS as
+# a guest (its module command line names it); the fragments' entries follow.
 ISO := $(BUILD)/hypervisor.iso
+ISO_DEFAULT_ENTRY := Hypervisor~with~the~test~OS~as~a~guest|hypervisor.elf|testos.elf~name=testos
 ALL_TARGETS += $(ISO)
 $(ISO): $(ISO_FILES) scripts/mkiso.sh Makefile
-	scripts/mkiso.sh -o $@ $(addprefix -f ,$(ISO_FILES)) $(foreach e,$(ISO_ENTRIES),-e "$(subst ~, ,$(e))")
+	scripts/mkiso.sh -o $@ $(addprefix -f ,$(ISO_FILES)) \
+		$(foreach e,$(ISO_DEFAULT_ENTRY) $(ISO_ENTRIES),-e "$(subst ~, ,$(e))")
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -36,10 +36,10 @@ HV_GENERATED := $(AUTOCONF) $(HV_GEN)/asm-offsets.inc $(HV_GEN)/vectors.h
 
 ALL_TARGETS += $(HV_ELF) $(BUILD)/hypervisor.lst
 ISO_FILES   += $(HV_ELF)
-# Entry 0 boots the hypervisor; entry 1 runs the boot self-test and shuts
-# the machine down. ("~" stands for a space: make splits ISO_ENTRIES on
+# After the top-level default entry: the hypervisor alone, and its boot
+# self-test that shuts the machine down. ("~" stands for a space: make splits ISO_ENTRIES on
 # spaces, see the top-level ISO rule.)
-ISO_ENTRIES += Hypervisor|hypervisor.elf
+ISO_ENTRIES += Hypervisor~(no~guests)|hypervisor.elf
 ISO_ENTRIES += Hypervisor~boot~self-test,~then~shutdown|hypervisor.elf~shutdown
 
 # --- generated sources ---------------------------------------------------
