@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "log.h"
 #include "fmt.h"
+#include "ipvmm_load.h"
 
 #define MIB (1024u * 1024u)
 #define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
@@ -63,10 +64,11 @@ static int build_mbi(struct guest *g)
 		mbi_page[i] = 0;
 	mi->flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP;
 	mi->mem_lower = LOW_MEM_END / 1024;
-	mi->mem_upper = (g->size - MIB) / 1024;
+	uint32_t ram = ipvmm_guest_ram(g);   /* the IPVMM's tail is not RAM */
+	mi->mem_upper = (ram - MIB) / 1024;
 	mi->cmdline = info + MBI_OFF_CMDLINE;
 	mmap_entry(&mm[0], 0, LOW_MEM_END);
-	mmap_entry(&mm[1], MIB, g->size - MIB);
+	mmap_entry(&mm[1], MIB, ram - MIB);
 	mi->mmap_addr = info + MBI_OFF_MMAP;
 	mi->mmap_length = 2 * sizeof(*mm);
 	copy_str((char *)mbi_page + MBI_OFF_CMDLINE, g->cmdline, CONFIG_MB_STRING_MAX);
@@ -102,7 +104,7 @@ static int decode(unsigned i, const struct mb_module *m, struct guest *g, const 
 		if (image.seg[k].paddr < MBI_ADDR + PAGE_SIZE &&
 		    MBI_ADDR < image.seg[k].paddr + image.seg[k].memsz)
 			return *why = "segment overlaps the Multiboot info page", -1;
-	return 0;
+	return ipvmm_load_reserve(g, &image, why);
 }
 
 static int load(struct guest *g, const struct mb_module *m, const char **why)
@@ -121,6 +123,8 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 		return *why = "Multiboot info did not fit", -1;
 	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
+	if (ipvmm_load_setup(g, img, &image, why) < 0)
+		return -1;
 	g->entry = image.entry;
 	g->ab_sites = image.ab_count;
 	return 0;
@@ -129,6 +133,7 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 unsigned loader_load_all(const struct boot_info *bi)
 {
 	unsigned loaded = 0;
+	ipvmm_load_options(bi->cmdline);
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		static struct guest scratch;
 		struct guest *g = i < CONFIG_MAX_GUESTS ? &guests[i] : &scratch;

@@ -104,6 +104,12 @@ int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size)
 	return map_range(s->pd, v, virt_to_phys((void *)(uintptr_t)v), PAGE_SIZE, PTE_P | PTE_W);
 }
 
+/* Guest frames at another address (the IPVMM data window), writable. */
+int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len)
+{
+	return map_range(s->pd, va, ma, len, PTE_P | PTE_W);
+}
+
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma)
 {
 	if (gla >= g->phys.limit)
