@@ -238,20 +238,21 @@ TEST_TARGETS += test-guests-gdb test-guests-bench test-guests-qemu test-guests-h
 	test-guests-bochs test-guests-testos test-guests-testos-trap test-guests-testos-bochs-trap \
 	test-guests-badsite
 
-# Fixed pools run out cleanly: with CONFIG_SHADOW_POOL_PAGES=8 (three pages
-# per 4 MiB guest) the third guest is refused, its partition returned, and
+# Fixed pools run out cleanly: with CONFIG_SHADOW_POOL_PAGES=10 (five pages
+# per 4 MiB guest: directory, its memory, the IPVMM text, the IPVMM data
+# window, the hypervisor's trap entry) the third guest is refused, its partition returned, and
 # the first two still run. Built in a tree of its own, like test-kernel-pit-hz.
 GT_POOL := $(GT)/pool8
 test-guests-pool: $(GT)/hello.elf
 	@mkdir -p $(GT_POOL)
 	KCONFIG_CONFIG=$(GT_POOL)/.config $(KPY) -m defconfig --kconfig $(KCONFIG) configs/defconfig >/dev/null
-	echo CONFIG_SHADOW_POOL_PAGES=8 >> $(GT_POOL)/.config
+	echo CONFIG_SHADOW_POOL_PAGES=10 >> $(GT_POOL)/.config
 	KCONFIG_CONFIG=$(GT_POOL)/.config $(KPY) -m olddefconfig $(KCONFIG) >/dev/null
 	$(MAKE) --no-print-directory BUILD=$(GT_POOL) CONFIG=$(GT_POOL)/.config $(GT_POOL)/hypervisor.elf >/dev/null
 	$(PYTHON) scripts/systest.py --name guests-pool --timeout 60 --exit 0 \
 		--expect "^loader: guest 0 'a'" --expect "^loader: guest 1 'b'" \
 		--expect '^loader: refusing module 2 \(c\): shadow page-table pool empty \(CONFIG_SHADOW_POOL_PAGES\)$$' \
-		--expect '^loader: 2 of 3 modules loaded, shadow pool 8/8 pages$$' \
+		--expect '^loader: 2 of 3 modules loaded, shadow pool 10/10 pages$$' \
 		--expect '^guest a exited with status 0$$' --expect '^guest b exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(success\)' \
 		--reject PANIC --reject 'not returned' \
