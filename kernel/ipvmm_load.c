@@ -143,6 +143,8 @@ void ipvmm_load_options(const char *hv_cmdline)
 
 int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char **why)
 {
+	if (g->index >= CONFIG_MAX_GUESTS)
+		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	struct ipvmm_tail *t = &tails[g->index];
 	uint32_t need = dwin_size() + page_up(gi->ab_count * 8u);
 	if (gi->ab_count > g->size / 8 || need >= g->size || g->size - need < 2 * MIB)
