@@ -13,6 +13,7 @@
 struct guest;
 struct guest_image;
 struct trap_frame;
+struct shadow;
 
 /* The hypervisor's command line: rewrite=trap or rewrite=previrt (default). */
 void ipvmm_load_options(const char *hv_cmdline);
@@ -29,6 +30,11 @@ uint32_t ipvmm_guest_ram(const struct guest *g);
  * window copy, the records, the shared page, the window's mapping. */
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
 		     const char **why);
+
+/* Map g's data window copy at IPVMM_SHARED_ADDR in shadow s (writable,
+ * supervisor). Every shadow of the guest needs it; -1 when the pool is
+ * empty. */
+int ipvmm_map_window(const struct guest *g, struct shadow *s);
 
 /* Turn the guest's Multiboot entry frame f into the start upcall: the
  * entry state goes to the IPVMM stack, f enters burn_start. */

@@ -201,9 +201,14 @@ int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image 
 	    put32(g, offsetof(struct ipvmm_shared, wallclock_s), wallclock) < 0 ||
 	    put32(g, offsetof(struct ipvmm_shared, time_mul), tsc_mul) < 0)
 		return *why = "IPVMM shared page fill failed", -1;
-	if (shadow_map_guest(&g->phys, IPVMM_SHARED_ADDR, g->base + t->win, dwin_size()) < 0)
+	if (ipvmm_map_window(g, &g->phys) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
 	return 0;
+}
+
+int ipvmm_map_window(const struct guest *g, struct shadow *s)
+{
+	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->base + tails[g->index].win, dwin_size());
 }
 
 /* --- start --------------------------------------------------------------------- */
