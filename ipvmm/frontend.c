@@ -363,7 +363,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	g.eflags = vcpu_eflags(v, s->eflags);
 	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
 	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
-	if (vec & UPCALL_SOFT) {
+	if (vec != 0xffffffffu && (vec & UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
 		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
 	} else if (vec == VEC_UD && vcpu_is_trap_site(v, g.eip)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);

@@ -569,6 +569,26 @@ static void test_frontend_delivery(void **state)
 	assert_int_equal(ipvmm_shared.pending, 0);	/* folded */
 }
 
+/* The interrupt upcall (vector 0xffffffff, burn_upcall_irq): a pending
+   IRQ 0 is delivered through its gate; it is never a software int 0xff. */
+static void test_irq_upcall(void **state)
+{
+	struct ipvmm_upcall_state s;
+
+	(void)state;
+	pic_init();
+	memset(&s, 0, sizeof(s));
+	s.cs = KCS | 1; s.ss = s.ds = s.es = s.fs = s.gs = KDS | 1;
+	s.eflags = 0x202; s.esp = 0x8000; s.eip = 0x00101000;
+	ipvmm_shared.vif = 1;
+	vpic_pulse_irq(&v->devs, 0, false);
+	s.vector = 0xffffffffu;
+	burn_upcall_c(&s);
+	assert_int_equal(v->resume.st.eip, 0x00105000);	/* IRQ 0's gate */
+	assert_int_equal(r32(0x8000 - 12), 0x00101000);	/* the interrupted eip */
+	assert_int_equal(r32(0x8000 - 8), KCS);
+}
+
 /* Upcalls: #PF with CR2, trap mode (ud2 + original), int $0x80 via #GP. */
 static void test_upcalls(void **state)
 {
@@ -643,6 +663,7 @@ int main(void)
 		cmocka_unit_test_setup(test_desc_adjusted, setup),
 		cmocka_unit_test_setup(test_lldt_and_hlt_cli, setup),
 		cmocka_unit_test_setup(test_upcalls, setup),
+		cmocka_unit_test_setup(test_irq_upcall, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
