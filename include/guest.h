@@ -108,6 +108,7 @@ unsigned loader_load_all(const struct boot_info *bi);   /* guests loaded */
 int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size);
 /* The top page of the VM thread's stack, writable in its guest's shadow. */
 int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size);
+int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len);
 /* Guest-linear -> machine through the guest's current shadow: 0 and *ma,
  * or -1 when the address is not mapped for the guest. */
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma);
@@ -118,8 +119,6 @@ int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma);
 /* The page directory entries of the hole (IPVMM window and the hypervisor's
  * trap entry): every shadow of the guest copies them from its phys shadow. */
 #define SHADOW_HOLE_PDE (IPVMM_BASE >> 22)
-/* Map the guest's shared page at IPVMM_SHARED_ADDR (loader, once). */
-int shadow_map_shared(struct guest *g);
 
 /* kernel/vtlb.c: the virtual TLB. */
 int vtlb_paging(const struct guest *g);          /* guest CR0.PG */

@@ -10,6 +10,7 @@ struct hv_options {
 	int shutdown;        /* run the boot self-test, then shut down */
 	int loglevel;        /* -1: keep the default */
 	int crash;           /* after the self-test, fault on purpose (panic demo) */
+	int rewrite_trap;    /* rewrite=trap: afterburn sites trap (kernel/ipvmm_load.c) */
 	unsigned unknown;    /* words we did not understand (reported) */
 };
 

@@ -130,7 +130,7 @@ int deliver(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
 	if (!deliver_once(v, g, VEC_DF, DLV_EXC, true, 0, &fv, &fe))
 		return 0;
 	*g = save;
-	v->fatal = 0x3f;	/* triple fault */
+	v->fatal = IPVMM_FATAL_TRIPLE;
 	return -1;
 }
 

@@ -195,6 +195,13 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		g->eip = site_eip;
 		return emulate_iret(v, g) ? EMU_STOP : EMU_OK;
 	case DEC_HLT:
+		/* With IF clear nothing this board has (no NMI) ever resumes
+		   it: the guest is finished (testos_exit's cli; hlt after its
+		   exit port). Stop it instead of waking on every timer event. */
+		if (!(g->eflags & EF_IF)) {
+			v->fatal = IPVMM_FATAL_HLT_CLI;
+			return EMU_STOP;
+		}
 		/* Block the VM thread until an event; delivery happens on the
 		   way out (iret_restart checks for pending work). */
 		v->stats.waits++;
@@ -313,9 +320,18 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 	case DEC_LLDT:
 		if (!get(v, g, m, 2, &val))
 			return fault(v, g, site_eip, VEC_PF, true, 0);
-		if (val & ~3u)
-			return fault(v, g, site_eip, VEC_GP, true, val & ~3u);	/* LDTs: not supported */
-		v->ldtr = 0;
+		if (val & ~3u) {
+			/* Checked as the CPU does and recorded (sldt returns it);
+			   its segments are not: a load through the LDT is #GP
+			   (vcpu_read_desc), LDTs being unsupported. */
+			uint32_t d[2];
+
+			if ((val & 4) || !vcpu_read_desc(v, (uint16_t)val, d) || ((d[1] >> 8) & 0x1f) != 0x02)
+				return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
+			if (!(d[1] & 0x8000))
+				return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
+		}
+		v->ldtr = (uint16_t)(val & ~3u ? val : 0);
 		return EMU_OK;
 	case DEC_LTR: {
 		uint32_t d[2];

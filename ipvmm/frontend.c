@@ -261,12 +261,12 @@ int burn_common_c(struct burn_frame *f)
 		res = emulate_io(v, &g, &di, f->ret - 7);	/* pushl $b; call */
 	} else {
 		v->fatal = 0x100 | id;		/* corrupted trampoline id: stop */
-		v->hv->shutdown(v->hv_ctx, 0xdead0000u | id);
+		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | id);
 		return 0;
 	}
 	if (res == EMU_STOP) {
 		vcpu_console_flush(v);
-		v->hv->shutdown(v->hv_ctx, 0xdead0000u | v->fatal);
+		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
 	}
 	/* Plain return through the site: only registers and arithmetic flags
 	   changed. Anything else leaves through iret_restart. */
@@ -330,6 +330,14 @@ static bool sensitive_at(struct vcpu *v, uint32_t eip)
 
 #define UPCALL_SOFT 0x80000000u	/* vector field: int n, eip already after it */
 
+/* The guest cannot go on (v->fatal says why): HC_SHUTDOWN, which the
+   hypervisor records as a kill with the reason (kernel/ipvmm_load.c). */
+static void stop(struct vcpu *v)
+{
+	vcpu_console_flush(v);
+	v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
+}
+
 void burn_upcall_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
@@ -355,22 +363,25 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	g.eflags = vcpu_eflags(v, s->eflags);
 	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
 	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
-	if (vec & UPCALL_SOFT) {
+	if (vec != 0xffffffffu && (vec & UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
 		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
 	} else if (vec == VEC_UD && vcpu_is_trap_site(v, g.eip)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */
 		v->sh->n_trap_emul++;
-		emulate_at(v, &g, g.eip + 2, g.eip);
+		if (emulate_at(v, &g, g.eip + 2, g.eip) == EMU_STOP)
+			stop(v);
 	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
 		/* software interrupt through a gate the hypervisor owns */
 	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip)) {
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
-		emulate_at(v, &g, g.eip, g.eip);
+		if (emulate_at(v, &g, g.eip, g.eip) == EMU_STOP)
+			stop(v);
 	} else if (vec != 0xffffffffu && vec < 32) {
 		if (vec == VEC_PF)
 			v->cr2 = s->cr2;
-		deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error);
+		if (deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error))
+			stop(v);
 	}
 	/* vector 0xffffffff (the interrupt upcall) and every path above:
 	   pending work is taken before the guest continues. */

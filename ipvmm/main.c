@@ -78,12 +78,12 @@ void burn_start_c(struct ipvmm_upcall_state *s)
 	if (ver < 0 || ((uint32_t)ver >> 16) != HC_ABI_MAJOR) {
 		say(v, "hypercall ABI major version mismatch", (uint32_t)ver);
 		vcpu_console_flush(v);
-		v->hv->shutdown(v->hv_ctx, 0xdead0001u);
+		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_VERSION);
 	}
 	hcall(HC_SET_UPCALL, A(burn_upcall_irq), A(burn_upcall_exc), A(ipvmm_stack_top), 0, 0);
 	if (rewrite_all(v)) {
 		vcpu_console_flush(v);
-		v->hv->shutdown(v->hv_ctx, 0xdead0002u);
+		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_REWRITE);
 	}
 	/* Enter the guest as the upcall state says (its Multiboot entry). */
 	s->vector = 0xffffffffu;

@@ -109,7 +109,10 @@ bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2])
 /*
  * Make the hypervisor's copy of GDT entry idx match the guest's: one
  * HC_LOAD_DESC when the guest's descriptor differs from the one last
- * installed, none otherwise. Returns the hypercall's result (0 = ok).
+ * installed, none otherwise. 0 = installed, or the hypercall's error.
+ * HC_LOAD_DESC's non-negative result says how the descriptor was adjusted
+ * (1 DPL raised, 2 limit clipped; docs/hypercalls.md): installed all the
+ * same (a guest's DPL-0 segment always comes back 1).
  */
 static int sync_desc(struct vcpu *v, unsigned idx, const uint32_t d[2])
 {
@@ -119,6 +122,8 @@ static int sync_desc(struct vcpu *v, unsigned idx, const uint32_t d[2])
 	    v->gdt_cache[idx][0] == d[0] && v->gdt_cache[idx][1] == d[1])
 		return 0;
 	rc = v->hv->load_desc(v->hv_ctx, 0, idx, d[0], d[1]);
+	if (rc > 0)
+		rc = 0;
 	if (rc == 0 && idx < VCPU_GDT_CACHE) {
 		v->gdt_cache[idx][0] = d[0];
 		v->gdt_cache[idx][1] = d[1];

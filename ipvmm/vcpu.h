@@ -163,7 +163,7 @@ struct vcpu {
 	struct burn_resume resume;
 	char con[VCPU_CON_LINE];
 	unsigned con_len;
-	uint32_t fatal;		/* reason code once the guest is being stopped */
+	uint32_t fatal;		/* reason code once the guest is being stopped (IPVMM_FATAL_*) */
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
 	struct vcpu_stats stats;

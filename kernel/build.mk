@@ -1,4 +1,5 @@
-# Hypervisor image rules (boot/, kernel/, drivers/; ipvmm/ links in later).
+# Hypervisor image rules (boot/, kernel/, drivers/, and ipvmm/'s one
+# relocatable build/ipvmm/ipvmm.o from tests/ipvmm.mk).
 #
 #   build/hypervisor.elf      the Multiboot image (two link passes: the second
 #                             carries a symbol table generated from the first)
@@ -20,7 +21,8 @@ HV_KERNEL_C   := kernel/main.c kernel/gdt.c kernel/idt.c kernel/trap.c \
 	kernel/sched.c kernel/timer.c kernel/symbols.c kernel/selftest.c \
 	kernel/guest_elf.c kernel/guest_args.c kernel/loader.c kernel/shadow.c \
 	kernel/guest_mem.c kernel/vm.c kernel/hypercall.c kernel/console_mux.c \
-	kernel/emulate.c kernel/vtlb.c kernel/vtlb_walk.c kernel/desc_check.c kernel/events.c
+	kernel/emulate.c kernel/vtlb.c kernel/vtlb_walk.c kernel/desc_check.c kernel/events.c \
+	kernel/ipvmm_load.c
 HV_DRIVERS_C  := drivers/uart.c drivers/pic.c drivers/pit.c drivers/vga.c \
 	drivers/machine.c
 
@@ -30,7 +32,8 @@ HV_LIBGCC := $(shell $(TCC) -print-libgcc-file-name 2>/dev/null)
 
 HV_OBJS := $(patsubst %.asm,$(HV_OUT)/%.o,$(HV_BOOT_ASM) $(HV_KERNEL_ASM)) \
 	$(patsubst %.c,$(HV_OUT)/%.o,$(HV_KERNEL_C) $(HV_DRIVERS_C)) \
-	$(HV_OUT)/gen/vectors.o $(HV_OUT)/gen/vector_names.o
+	$(HV_OUT)/gen/vectors.o $(HV_OUT)/gen/vector_names.o \
+	$(BUILD)/ipvmm/ipvmm.o
 
 HV_GENERATED := $(AUTOCONF) $(HV_GEN)/asm-offsets.inc $(HV_GEN)/vectors.h
 

@@ -2,7 +2,8 @@
  * The hypervisor's own command line (its image path already dropped by the
  * Multiboot parser): "shutdown" runs the boot self-test and ends the
  * machine; "loglevel=N" (1..4) sets the log level; "crash" faults on
- * purpose after the self-test to show (and test) a panic. Anything else is counted
+ * purpose after the self-test to show (and test) a panic; "rewrite=trap" /
+ * "rewrite=previrt" choose how the IPVMM rewrites afterburn sites. Anything else is counted
  * and reported, never silently ignored.
  */
 #include "hv.h"
@@ -29,6 +30,7 @@ void cmdline_parse(const char *s, struct hv_options *o)
 	o->shutdown = 0;
 	o->loglevel = -1;
 	o->crash = 0;
+	o->rewrite_trap = 0;
 	o->unknown = 0;
 	while (*s) {
 		while (*s == ' ' || *s == '\t')
@@ -43,6 +45,8 @@ void cmdline_parse(const char *s, struct hv_options *o)
 			o->shutdown = 1;
 		} else if (word_is(w, len, "crash")) {
 			o->crash = 1;
+		} else if (word_is(w, len, "rewrite=trap") || word_is(w, len, "rewrite=previrt")) {
+			o->rewrite_trap = len == 12;
 		} else if (len > 9 && word_is(w, 9, "loglevel=")) {
 			int l = parse_level(w + 9, len - 9);
 			if (l < 0)

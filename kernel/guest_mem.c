@@ -14,6 +14,13 @@ static uint32_t page_left(uint32_t a)
 	return PAGE_SIZE - (a & (PAGE_SIZE - 1));
 }
 
+/* The guest's memory through its tables, or its own IPVMM data window
+ * (kernel/ipvmm_load.c; the IPVMM's console buffer lives there). */
+static int translate(const struct guest *g, uint32_t gla, uint32_t *ma)
+{
+	return shadow_window_write(g, gla, ma) == 0 ? 0 : shadow_translate(g, gla, ma);
+}
+
 int guest_range_ok(const struct guest *g, uint32_t gla, uint32_t len)
 {
 	uint32_t ma;
@@ -23,7 +30,7 @@ int guest_range_ok(const struct guest *g, uint32_t gla, uint32_t len)
 		return HC_EFAULT;
 	for (uint32_t a = gla, left = len; left;) {
 		uint32_t n = page_left(a) < left ? page_left(a) : left;
-		if (shadow_translate(g, a, &ma) < 0)
+		if (translate(g, a, &ma) < 0)
 			return HC_EFAULT;
 		a += n;
 		left -= n;
@@ -38,7 +45,7 @@ int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len)
 		return HC_EFAULT;
 	while (len) {
 		uint32_t ma, n = page_left(gla) < len ? page_left(gla) : len;
-		if (shadow_translate(g, gla, &ma) < 0)
+		if (translate(g, gla, &ma) < 0)
 			return HC_EFAULT;
 		const uint8_t *s = kmap(ma);
 		if (!s)

@@ -19,7 +19,7 @@
 #define DESC_ACCESSED (1ull << 40)   /* preset: the GDT is read-only in the shadow */
 #define HC_UNMAP_MAX 1024u
 
-extern char __ipvmm_size[];  /* linker.ld: the IPVMM text (empty until ipvmm/ is linked) */
+extern char __ipvmm_text_end[];  /* linker.ld: end of .ipvmm.text and .ipvmm.rodata */
 
 struct hc_op {
 	unsigned nr;
@@ -32,7 +32,7 @@ struct hc_op {
 
 static int in_ipvmm_text(uint32_t a)
 {
-	return a >= IPVMM_BASE && a - IPVMM_BASE < (uint32_t)(uintptr_t)__ipvmm_size;
+	return a >= IPVMM_BASE && a < (uint32_t)(uintptr_t)__ipvmm_text_end;
 }
 
 /* The upcall stack: the state goes to [stack - 80, stack), which must be

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "fmt.h"
 #include "hv.h"
+#include "ipvmm_load.h"
 
 #define MIB (1024u * 1024u)
 #define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
@@ -64,10 +65,11 @@ static int build_mbi(struct guest *g)
 		mbi_page[i] = 0;
 	mi->flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP;
 	mi->mem_lower = LOW_MEM_END / 1024;
-	mi->mem_upper = (g->size - MIB) / 1024;
+	uint32_t ram = ipvmm_guest_ram(g);   /* the IPVMM's tail is not RAM */
+	mi->mem_upper = (ram - MIB) / 1024;
 	mi->cmdline = info + MBI_OFF_CMDLINE;
 	mmap_entry(&mm[0], 0, LOW_MEM_END);
-	mmap_entry(&mm[1], MIB, g->size - MIB);
+	mmap_entry(&mm[1], MIB, ram - MIB);
 	mi->mmap_addr = info + MBI_OFF_MMAP;
 	mi->mmap_length = 2 * sizeof(*mm);
 	copy_str((char *)mbi_page + MBI_OFF_CMDLINE, g->cmdline, CONFIG_MB_STRING_MAX);
@@ -103,7 +105,7 @@ static int decode(unsigned i, const struct mb_module *m, struct guest *g, const 
 		if (image.seg[k].paddr < MBI_ADDR + PAGE_SIZE &&
 		    MBI_ADDR < image.seg[k].paddr + image.seg[k].memsz)
 			return *why = "segment overlaps the Multiboot info page", -1;
-	return 0;
+	return ipvmm_load_reserve(g, &image, why);
 }
 
 static int load(struct guest *g, const struct mb_module *m, const char **why)
@@ -120,18 +122,21 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	}
 	if (build_mbi(g) < 0)
 		return *why = "Multiboot info did not fit", -1;
-	if (shadow_phys_build(&g->phys, g->base, g->size) < 0 || shadow_map_shared(g) < 0)
+	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
+	g->ipvmm_self = cmdline_has_word(g->cmdline, "ipvmm=self");
+	/* The data window, whose first page is the shared page (g->shared). */
+	if (ipvmm_load_setup(g, img, &image, why) < 0)
+		return -1;
 	g->entry = image.entry;
 	g->ab_sites = image.ab_count;
-	g->shared->afterburn_count = image.ab_count;
-	g->ipvmm_self = cmdline_has_word(g->cmdline, "ipvmm=self");
 	return 0;
 }
 
 unsigned loader_load_all(const struct boot_info *bi)
 {
 	unsigned loaded = 0;
+	ipvmm_load_options(bi->cmdline);
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		static struct guest scratch;
 		struct guest *g = i < CONFIG_MAX_GUESTS ? &guests[i] : &scratch;

@@ -9,7 +9,8 @@
  * that checks them; these page tables do it where limits are not checked
  * (QEMU's TCG). The virtual TLB (kernel/vtlb.c) keeps the shadows keyed by
  * guest CR3 in its own pool; they share this shadow's page tables for the
- * hole. The guest's shared page is mapped here too.
+ * hole. The guest's IPVMM data window (shared page first) is mapped here
+ * too (kernel/ipvmm_load.c), so every shadow of the guest has it.
  */
 #include "guest.h"
 #include "mm.h"
@@ -76,7 +77,8 @@ int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size)
 		return -1;
 	if (map_range(pd, 0, base, size, PTE_P | PTE_W) < 0)
 		return -1;
-	/* The IPVMM's shared image, read-only (its per-guest data: stage 2). */
+	/* The IPVMM's text and rodata, read-only, one copy for all guests (its
+	 * per-guest data window: kernel/ipvmm_load.c). */
 	uint32_t isz = (uint32_t)(uintptr_t)__ipvmm_size;
 	if (isz && map_range(pd, IPVMM_BASE, (uint32_t)(uintptr_t)__ipvmm_load_phys,
 			     isz, PTE_P) < 0)
@@ -105,19 +107,11 @@ int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size)
 	return map_range(s->pd, v, virt_to_phys((void *)(uintptr_t)v), PAGE_SIZE, PTE_P | PTE_W);
 }
 
-/* The guest's shared page (include/ipvmm/shared.h), hypervisor-owned
- * memory mapped supervisor-writable at IPVMM_SHARED_ADDR in every shadow of
- * the guest. When ipvmm/ is linked it becomes the first page of the
- * per-guest IPVMM data window. */
-static uint8_t shared_pages[CONFIG_MAX_GUESTS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-
-int shadow_map_shared(struct guest *g)
+/* Guest frames at another address (the IPVMM data window, whose first
+ * page is the guest's shared page), supervisor-writable. */
+int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len)
 {
-	uint8_t *p = shared_pages[g->index];
-	for (unsigned i = 0; i < PAGE_SIZE; i++)
-		p[i] = 0;
-	g->shared = (struct ipvmm_shared *)p;
-	return map_range(g->phys.pd, IPVMM_SHARED_ADDR, virt_to_phys(p), PAGE_SIZE, PTE_P | PTE_W);
+	return map_range(s->pd, va, ma, len, PTE_P | PTE_W);
 }
 
 /* Guest-linear -> machine: the guest's own tables when its paging is on

@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "pit.h"
 #include "mm.h"
+#include "ipvmm_load.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
@@ -40,9 +41,12 @@ static void vm_thread(void *arg)
 	f->eflags = GUEST_EFLAGS;
 	f->esp = GUEST_BOOT_ESP;
 	f->ss = GK_DS;
+	if (ipvmm_runs(g))       /* through burn_start: the IPVMM rewrites, then enters */
+		ipvmm_start_frame(g, f);
 	g->vif = 0;              /* GRUB hands over with interrupts disabled */
 	cli();                   /* the iret sets IF; no tick on the way */
-	pr_info("vm: guest '%s' entering at %08x (cr3 %08x)\n", g->name, g->entry, g->phys.cr3);
+	pr_info("vm: guest '%s' entering at %08x%s (cr3 %08x)\n", g->name, g->entry,
+		ipvmm_runs(g) ? " through the IPVMM" : "", g->phys.cr3);
 	enter_guest(f);
 }
 
@@ -98,6 +102,8 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 void guest_exit(struct guest *g, int status)
 {
 	g->exit_status = status;
+	if (ipvmm_exit_is_kill(g, (uint32_t)status))
+		stop(g, G_KILLED);
 	stop(g, G_EXITED);
 }
 

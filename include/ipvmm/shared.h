@@ -14,6 +14,16 @@
 #define IPVMM_SHARED_ADDR    0xFC800000u	/* IPVMM_BASE + 8 MiB */
 #define IPVMM_SHARED_VERSION 1
 
+/* HC_SHUTDOWN statuses with which the IPVMM stops a guest that cannot go
+ * on: IPVMM_STOP | code. The hypervisor records them as kills
+ * (kernel/ipvmm_load.c). */
+#define IPVMM_STOP            0xdead0000u
+#define IPVMM_FAIL_VERSION    0x0001u	/* hypercall ABI major version mismatch */
+#define IPVMM_FAIL_REWRITE    0x0002u	/* an afterburn site or record refused */
+#define IPVMM_FATAL_HLT_CLI   0x003eu	/* hlt with the virtual IF clear */
+#define IPVMM_FATAL_TRIPLE    0x003fu	/* a fault while delivering #DF */
+				/* 0x0100 | id: a corrupted trampoline id */
+
 /* Bits of ipvmm_shared.pending (set by the hypervisor's IRQ thread). */
 #define IPVMM_PEND_TIMER   0x01u	/* the HC_SET_TIMER deadline passed */
 #define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived (reserved) */

@@ -3,6 +3,8 @@
 
   corrupt.py truncate GOOD OUT     cut in the middle of the code segment's data
   corrupt.py outside GOOD OUT      first PT_LOAD's p_paddr moved to 0x7ff00000
+  corrupt.py smallsite GOOD OUT    .afterburn record 9 shrunk to one byte (too
+                                   small to rewrite); prints the site's address
 """
 import struct, sys
 
@@ -26,6 +28,25 @@ elif mode == "outside":
             break
     else:
         sys.exit("corrupt.py: no PT_LOAD")
+elif mode == "smallsite":
+    shoff, = struct.unpack_from("<I", data, 32)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 46)
+    def sh(i):
+        return struct.unpack_from("<10I", data, shoff + i * shentsize)
+    stroff = sh(shstrndx)[4]
+    for i in range(shnum):
+        name, _, _, _, off, size = sh(i)[:6]
+        if data[stroff + name:].split(b"\0")[0] == b".afterburn":
+            break
+    else:
+        sys.exit("corrupt.py: no .afterburn section")
+    if size < 10 * 8:
+        sys.exit("corrupt.py: fewer than 10 afterburn records")
+    start, end = struct.unpack_from("<II", data, off + 9 * 8)
+    if end - start < 2:
+        sys.exit("corrupt.py: record 9 is already one byte")
+    struct.pack_into("<I", data, off + 9 * 8 + 4, start + 1)
+    print("%08x" % start)
 else:
-    sys.exit("corrupt.py: mode is truncate or outside")
+    sys.exit("corrupt.py: mode is truncate, outside or smallsite")
 open(out, "wb").write(data)

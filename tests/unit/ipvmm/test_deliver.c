@@ -29,7 +29,8 @@ uint32_t host_linear(const void *p)
 }
 
 static struct {
-	uint32_t cr3, invlpg, load_desc, waits, shutdowns, cr0_cr4;
+	uint32_t cr3, invlpg, load_desc, waits, shutdowns, cr0_cr4, shutdown_status;
+	int load_desc_rc;		/* what HC_LOAD_DESC answers */
 	char console[1024];
 	unsigned console_len, console_calls;
 } hv;
@@ -42,7 +43,7 @@ static int f_load_desc(void *c, unsigned t, unsigned i, uint32_t lo, uint32_t hi
 {
 	(void)c; (void)t; (void)i; (void)lo; (void)hi;
 	hv.load_desc++;
-	return 0;
+	return hv.load_desc_rc;
 }
 static int f_wait(void *c) { (void)c; hv.waits++; ipvmm_shared.pending |= IPVMM_PEND_TIMER; return 0; }
 static int f_console(void *c, const char *b, unsigned n)
@@ -53,7 +54,7 @@ static int f_console(void *c, const char *b, unsigned n)
 	hv.console_calls++;
 	return 0;
 }
-static void f_shutdown(void *c, uint32_t s) { (void)c; (void)s; hv.shutdowns++; }
+static void f_shutdown(void *c, uint32_t s) { (void)c; hv.shutdown_status = s; hv.shutdowns++; }
 static bool f_read(void *c, uint32_t lin, void *b, unsigned n)
 {
 	(void)c;
@@ -470,6 +471,60 @@ static void test_frontend_io_console(void **state)
 	/* in from CPL 3 without IOPL: #GP */
 }
 
+/* HC_LOAD_DESC's non-negative result says how the hypervisor adjusted the
+   descriptor (1 = DPL raised): installed all the same, so cached; an error
+   fails the load. */
+static void test_desc_adjusted(void **state)
+{
+	struct gstate g = kstate();
+	unsigned n;
+
+	(void)state;
+	hv.load_desc_rc = 1;
+	w32(GDT + 20, 0x00cf9300);			/* changed (accessed bit) */
+	n = hv.load_desc;
+	assert_int_equal(vcpu_load_sreg(v, &g, SR_ES, KDS), 0);
+	assert_int_equal(vcpu_load_sreg(v, &g, SR_FS, KDS), 0);
+	assert_int_equal(hv.load_desc, n + 1);	/* the second load hit the cache */
+	hv.load_desc_rc = -4;				/* HC_EPERM */
+	w32(GDT + 12, 0x00cf9b00);
+	assert_true(vcpu_load_sreg(v, &g, SR_DS, KCS) != 0);
+	assert_int_equal(hv.load_desc, n + 2);
+}
+
+/* lldt: a present LDT descriptor is recorded (sldt sees it); anything
+   else is #GP(selector). hlt with the virtual IF clear stops the guest. */
+static void test_lldt_and_hlt_cli(void **state)
+{
+	struct burn_frame *f;
+
+	(void)state;
+	w32(GDT + 48, 0x20000017); w32(GDT + 52, 0x00008200);	/* LDT at 0x2000 */
+	vcpu_lgdt(v, GDT, 55);
+	f = frame_at(0x7000, RW_ID(DEC_LLDT, 0, 0, 0), 0x00101010);
+	f->eax = RW_REGS(0, DEC_K_GPR, 0, 0);
+	f->params[0] = 0x30;
+	assert_int_equal(burn_common_c(f), 0);
+	assert_int_equal(v->ldtr, 0x30);
+	memcpy(gmem + 0x00101005, "\x50\xb8\x00\x00\x00\x00\xe8\x00\x00\x00\x00\x58", 12);
+	f = frame_at(0x7000, RW_ID(DEC_LLDT, 0, 0, 0), 0x00101010);
+	f->eax = RW_REGS(0, DEC_K_GPR, 0, 0);
+	f->params[0] = TSSSEL;				/* a TSS, not an LDT */
+	assert_int_equal(burn_common_c(f), 1);
+	assert_int_equal(v->resume.st.eip, 0x00105400);	/* #GP handler */
+	assert_int_equal(r32(0x7000 + sizeof(struct burn_frame) + 4 - 16), TSSSEL);
+	assert_int_equal(v->ldtr, 0x30);
+	/* cli; hlt: nothing can resume it */
+	ipvmm_shared.vif = 0;
+	ipvmm_shared.pending = 0;
+	unsigned w = hv.waits;
+	f = frame_at(0x7000, BURN_ID_HLT, 0x00101030);
+	burn_common_c(f);
+	assert_int_equal(hv.shutdowns, 1);
+	assert_int_equal(hv.shutdown_status, IPVMM_STOP | IPVMM_FATAL_HLT_CLI);
+	assert_int_equal(hv.waits, w);
+}
+
 /* popf/sti check point, hlt and iret through the frontend. */
 static void test_frontend_delivery(void **state)
 {
@@ -512,6 +567,26 @@ static void test_frontend_delivery(void **state)
 	burn_common_c(f);
 	assert_int_equal(hv.waits, w + 1);
 	assert_int_equal(ipvmm_shared.pending, 0);	/* folded */
+}
+
+/* The interrupt upcall (vector 0xffffffff, burn_upcall_irq): a pending
+   IRQ 0 is delivered through its gate; it is never a software int 0xff. */
+static void test_irq_upcall(void **state)
+{
+	struct ipvmm_upcall_state s;
+
+	(void)state;
+	pic_init();
+	memset(&s, 0, sizeof(s));
+	s.cs = KCS | 1; s.ss = s.ds = s.es = s.fs = s.gs = KDS | 1;
+	s.eflags = 0x202; s.esp = 0x8000; s.eip = 0x00101000;
+	ipvmm_shared.vif = 1;
+	vpic_pulse_irq(&v->devs, 0, false);
+	s.vector = 0xffffffffu;
+	burn_upcall_c(&s);
+	assert_int_equal(v->resume.st.eip, 0x00105000);	/* IRQ 0's gate */
+	assert_int_equal(r32(0x8000 - 12), 0x00101000);	/* the interrupted eip */
+	assert_int_equal(r32(0x8000 - 8), KCS);
 }
 
 /* Upcalls: #PF with CR2, trap mode (ud2 + original), int $0x80 via #GP. */
@@ -585,7 +660,10 @@ int main(void)
 		cmocka_unit_test_setup(test_desc_cache, setup),
 		cmocka_unit_test_setup(test_frontend_io_console, setup),
 		cmocka_unit_test_setup(test_frontend_delivery, setup),
+		cmocka_unit_test_setup(test_desc_adjusted, setup),
+		cmocka_unit_test_setup(test_lldt_and_hlt_cli, setup),
 		cmocka_unit_test_setup(test_upcalls, setup),
+		cmocka_unit_test_setup(test_irq_upcall, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,13 @@ static void test_cmdline_forms(void **state)
 	assert_int_equal(o.unknown, 1);
 	cmdline_parse("", &o);
 	assert_int_equal(o.unknown, 0);
+	assert_int_equal(o.rewrite_trap, 0);
+	cmdline_parse("rewrite=trap shutdown", &o);
+	assert_int_equal(o.rewrite_trap, 1);
+	assert_int_equal(o.unknown, 0);
+	cmdline_parse("rewrite=trap rewrite=previrt rewrite=traps rewrite=", &o);
+	assert_int_equal(o.rewrite_trap, 0);
+	assert_int_equal(o.unknown, 2);
 
 	/* A guest's words (ipvmm=self): whole words only. */
 	assert_int_equal(cmdline_has_word("ipvmm=self", "ipvmm=self"), 1);

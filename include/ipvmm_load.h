@@ -1,0 +1,47 @@
+/*
+ * The IPVMM wired into a guest (kernel/ipvmm_load.c; docs/ipvmm.md,
+ * "Wiring"): the tail of every partition holds the guest's private copy of
+ * the IPVMM data window and a guest-physical copy of its .afterburn
+ * records; the VM thread starts at burn_start, which rewrites the sites and
+ * enters the guest.
+ */
+#ifndef IPVMM_LOAD_H
+#define IPVMM_LOAD_H
+
+#include <stdint.h>
+
+struct guest;
+struct guest_image;
+struct trap_frame;
+
+/* The hypervisor's command line: rewrite=trap or rewrite=previrt (default). */
+void ipvmm_load_options(const char *hv_cmdline);
+
+/* Decode step: place the tail for g (g->size set) and check the image's
+ * segments stay below it. 0, or -1 with *why. Nothing changes on failure
+ * except the per-guest record. */
+int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char **why);
+
+/* Guest-physical end of the RAM the guest is told about (the tail's start). */
+uint32_t ipvmm_guest_ram(const struct guest *g);
+
+/* Act step, after the segments are copied and the shadow built: the data
+ * window copy, the records, the shared page (g->shared), the window's
+ * mapping. */
+int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
+		     const char **why);
+
+/* Does g start through the IPVMM (burn_start)? Afterburned guests do;
+ * guests without .afterburn records and ipvmm=self test guests start at
+ * their entry and talk to the hypervisor directly. */
+int ipvmm_runs(const struct guest *g);
+
+/* Turn the guest's Multiboot entry frame f into the start upcall: the
+ * entry state goes to the IPVMM stack, f enters burn_start. */
+void ipvmm_start_frame(struct guest *g, struct trap_frame *f);
+
+/* HC_SHUTDOWN with the IPVMM's start failure codes: 1 and g's kill reason
+ * set (naming the bad site), or 0 for an ordinary exit status. */
+int ipvmm_exit_is_kill(struct guest *g, uint32_t status);
+
+#endif

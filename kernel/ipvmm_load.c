@@ -1,0 +1,259 @@
+/*
+ * The IPVMM wired into each guest (docs/ipvmm.md, "Wiring"). The IPVMM's
+ * text is one read-only copy in the image, mapped by shadow_phys_build; its
+ * data window (shared page, data, bss) is a template in the image of which
+ * every guest gets a private copy in the tail of its own partition:
+ *
+ *   guest-physical  0 .. ram            the guest's RAM (Multiboot mmap)
+ *                   ram .. +win         data window copy, also mapped at
+ *                                       IPVMM_SHARED_ADDR
+ *                   .. size             .afterburn records, guest-physical
+ *
+ * The tail is the guest's own memory (the IPVMM is in its trust domain): the
+ * guest is not told about it, but could reach it, as it could reach the
+ * window itself. The records must lie below IPVMM_BASE because the IPVMM
+ * reads them as guest memory.
+ *
+ * The window's first page is the guest's shared page (struct ipvmm_shared):
+ * g->shared points at it through a kmap slot held for the guest's life, so
+ * kernel/events.c writes `pending`, `sti_hook` and the time into the page
+ * the IPVMM reads. Every guest gets the window (test guests use the shared
+ * page with ipvmm=self); only afterburned guests start at burn_start.
+ */
+#include "guest.h"
+#include "guest_elf.h"
+#include "ipvmm_load.h"
+#include "ipvmm/shared.h"
+#include "afterburn_classes.h"
+#include "hv.h"
+#include "gdt.h"
+#include "mm.h"
+#include "trap.h"
+#include "x86.h"
+#include "log.h"
+#include "fmt.h"
+
+#define MIB (1024u * 1024u)
+
+/* linker.ld */
+extern char __ipvmm_size[], __ipvmm_dwin_load_phys[], __ipvmm_dwin_size[];
+/* ipvmm/burn.asm */
+extern char burn_start[], ipvmm_stack_top[];
+
+_Static_assert(IPVMM_SHARED_ADDR == IPVMM_BASE + 0x800000u, "shared.h and layout.h agree");
+
+/* Per guest: where its tail lies (guest-physical). The window's machine
+ * address is g->base + win; guest_mem.c reaches it through the shadow. */
+struct ipvmm_tail {
+	uint32_t ram;        /* start of the tail = end of the guest's RAM */
+	uint32_t win;        /* the data window copy (== ram) */
+	uint32_t records;    /* the guest-physical .afterburn records */
+};
+static struct ipvmm_tail tails[CONFIG_MAX_GUESTS];
+
+static uint32_t rewrite_mode;      /* 0 previrt, 1 trap (hypervisor cmdline) */
+static uint32_t wallclock;         /* Unix time read from the RTC at load */
+
+static uint32_t page_up(uint32_t x)
+{
+	return (x + PAGE_SIZE - 1) & ~(uint32_t)(PAGE_SIZE - 1);
+}
+
+static uint32_t dwin_size(void)
+{
+	return (uint32_t)(uintptr_t)__ipvmm_dwin_size;
+}
+
+/* --- wall clock: the CMOS RTC, read once ---------------------------------- */
+
+static uint8_t cmos(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static uint32_t bcd(uint8_t v, int binary)
+{
+	return binary ? v : (uint32_t)(v >> 4) * 10 + (v & 15);
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint32_t days_since_epoch(uint32_t y, uint32_t m, uint32_t d)
+{
+	y -= m <= 2;
+	uint32_t era = y / 400, yoe = y - era * 400;
+	uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* 0 when the RTC stays busy or reads nonsense (the guest's RTC then
+ * starts at 1970; nothing depends on it). The update poll is bounded. */
+static uint32_t rtc_read(void)
+{
+	unsigned spins;
+	for (spins = 0; spins < 100000 && (cmos(0x0A) & 0x80); spins++)
+		;
+	if (spins == 100000)
+		return 0;
+	uint8_t b = cmos(0x0B);
+	int bin = b & 4;
+	uint32_t s = bcd(cmos(0x00), bin), mi = bcd(cmos(0x02), bin);
+	uint8_t hr = cmos(0x04);
+	uint32_t d = bcd(cmos(0x07), bin), mo = bcd(cmos(0x08), bin);
+	uint32_t y = bcd(cmos(0x09), bin) + 2000;
+	uint32_t h = bcd(hr & 0x7F, bin);
+	if (!(b & 2) && (hr & 0x80))   /* 12-hour mode, PM */
+		h = (h % 12) + 12;
+	if (s > 59 || mi > 59 || h > 23 || d < 1 || d > 31 || mo < 1 || mo > 12)
+		return 0;
+	return days_since_epoch(y, mo, d) * 86400u + h * 3600 + mi * 60 + s;
+}
+
+/* --- options ------------------------------------------------------------------ */
+
+void ipvmm_load_options(const char *hv_cmdline)
+{
+	struct hv_options o;
+	cmdline_parse(hv_cmdline, &o);
+	rewrite_mode = o.rewrite_trap ? 1 : 0;
+	/* Guest time is kernel/events.c's (PIT ticks since the guest
+	 * started, published in time_ns_base with time_mul = 0): the same
+	 * clock its HC_SET_TIMER deadlines are compared with. */
+	wallclock = rtc_read();
+	pr_info("ipvmm: text %u KiB shared, data window %u KiB per guest, rewrite=%s, "
+		"wallclock %u\n", (uint32_t)(uintptr_t)__ipvmm_size / 1024,
+		dwin_size() / 1024, rewrite_mode ? "trap" : "previrt", wallclock);
+}
+
+/* --- decode: place the tail -------------------------------------------------- */
+
+int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char **why)
+{
+	if (g->index >= CONFIG_MAX_GUESTS)
+		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
+	struct ipvmm_tail *t = &tails[g->index];
+	uint32_t need = dwin_size() + page_up(gi->ab_count * 8u);
+	if (gi->ab_count > g->size / 8 || need >= g->size || g->size - need < 2 * MIB)
+		return *why = "no room for the IPVMM data window and afterburn records", -1;
+	t->ram = t->win = g->size - need;
+	t->records = t->win + dwin_size();
+	for (unsigned k = 0; k < gi->nseg; k++)
+		if (gi->seg[k].paddr + gi->seg[k].memsz > t->ram)
+			return *why = "segment overlaps the IPVMM data window at the partition's end", -1;
+	return 0;
+}
+
+uint32_t ipvmm_guest_ram(const struct guest *g)
+{
+	return tails[g->index].ram;
+}
+
+/* --- act: copy, fill, map ------------------------------------------------------ */
+
+int ipvmm_runs(const struct guest *g)
+{
+	return g->ab_sites && !g->ipvmm_self;
+}
+
+static int map_window(const struct guest *g, struct shadow *s)
+{
+	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->base + tails[g->index].win, dwin_size());
+}
+
+int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
+		     const char **why)
+{
+	const struct ipvmm_tail *t = &tails[g->index];
+	struct afterburn_record buf[64];
+	uint32_t n = 0;
+
+	/* The template (data initialised, bss zero: it is in the image). */
+	if (guest_phys_write(g, t->win, phys_to_virt((uint32_t)(uintptr_t)__ipvmm_dwin_load_phys),
+			     dwin_size()) < 0)
+		return *why = "IPVMM data window copy failed", -1;
+	/* Records as guest-physical addresses: the IPVMM rewrites with the
+	 * guest's paging off (physical-mode shadow). */
+	for (uint32_t i = 0; i < gi->ab_count; i++) {
+		guest_elf_site(img, gi, i, &buf[n].start, &buf[n].end);
+		if (++n == 64 || i + 1 == gi->ab_count) {
+			if (guest_phys_write(g, t->records + (i + 1 - n) * 8u, buf, n * 8u) < 0)
+				return *why = "afterburn record copy failed", -1;
+			n = 0;
+		}
+	}
+	/* In the physical-mode shadow only: the virtual TLB's shadows copy
+	 * its page directory entries of the hole (kernel/vtlb.c), so the
+	 * window is the same in every address space of the guest. */
+	if (map_window(g, &g->phys) < 0)
+		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
+	/* Last, so no failure after it leaks the slot. */
+	struct ipvmm_shared *sh = kmap(g->base + t->win);
+	if (!sh)
+		return *why = "no kmap slot for the shared page", -1;
+	g->shared = sh;
+	sh->afterburn_start = t->records;
+	sh->afterburn_count = gi->ab_count;
+	sh->rewrite_mode = rewrite_mode;
+	sh->wallclock_s = wallclock;
+	sh->time_tsc_base = 0;
+	sh->time_mul = 0;
+	sh->time_ns_base = 0;
+	return 0;
+}
+
+/* --- start --------------------------------------------------------------------- */
+
+void ipvmm_start_frame(struct guest *g, struct trap_frame *f)
+{
+	struct ipvmm_upcall_state s;
+	uint32_t at = (uint32_t)(uintptr_t)ipvmm_stack_top - sizeof(s);
+
+	s.edi = f->edi;
+	s.esi = f->esi;
+	s.ebp = f->ebp;
+	s.esp_unused = 0;
+	s.ebx = f->ebx;
+	s.edx = f->edx;
+	s.ecx = f->ecx;
+	s.eax = f->eax;
+	s.gs = f->gs;
+	s.fs = f->fs;
+	s.es = f->es;
+	s.ds = f->ds;
+	s.vector = 0;
+	s.error = 0;
+	s.cr2 = 0;
+	s.eip = f->eip;
+	s.cs = f->cs;
+	s.eflags = 0x2;           /* the guest's own: IF=0, as GRUB hands over */
+	s.esp = f->esp;
+	s.ss = f->ss;
+	if (guest_phys_write(g, tails[g->index].win + (at - IPVMM_SHARED_ADDR), &s, sizeof(s)) < 0)
+		kill_guest(g, "IPVMM start state did not fit its data window");
+	f->eip = (uint32_t)(uintptr_t)burn_start;
+	f->esp = at;              /* f->eflags keeps the real IF=1, IOPL=0 */
+}
+
+int ipvmm_exit_is_kill(struct guest *g, uint32_t status)
+{
+	const struct ipvmm_shared *sh = g->shared;
+	uint32_t code = status & 0xffffu;
+	if (!ipvmm_runs(g) || (status & 0xffff0000u) != IPVMM_STOP)
+		return 0;         /* a test guest's own status, or an ordinary one */
+	if (code == IPVMM_FAIL_VERSION)
+		kill_guest(g, "IPVMM refused the hypercall ABI version");
+	else if (code == IPVMM_FAIL_REWRITE && sh->sites_failed)
+		kill_guest(g, "IPVMM could not rewrite the afterburn site at %08x (%u of %u rewritten)",
+			   sh->first_bad_site, sh->sites_rewritten, sh->afterburn_count);
+	else if (code == IPVMM_FAIL_REWRITE)
+		kill_guest(g, "IPVMM refused an afterburn record (%u of %u rewritten)",
+			   sh->sites_rewritten, sh->afterburn_count);
+	else if (code == IPVMM_FATAL_HLT_CLI)
+		kill_guest(g, "IPVMM: hlt with interrupts disabled (the guest stopped itself)");
+	else if (code == IPVMM_FATAL_TRIPLE)
+		kill_guest(g, "IPVMM: triple fault");
+	else
+		kill_guest(g, "IPVMM stopped the guest (code %#x)", code);
+	return 1;
+}
