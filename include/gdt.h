@@ -18,7 +18,8 @@
 #define GK_DS   GDT_SEL(GDT_HV_FIRST + 4, 1)   /* ring-1 data */
 #define GU_CS   GDT_SEL(GDT_HV_FIRST + 5, 3)   /* ring-3 code */
 #define GU_DS   GDT_SEL(GDT_HV_FIRST + 6, 3)   /* ring-3 data */
-#define GDT_ENTRIES (GDT_HV_FIRST + 7)
+#define HV_LDT  GDT_SEL(GDT_HV_FIRST + 7, 0)   /* the running guest's LDT */
+#define GDT_ENTRIES (GDT_HV_FIRST + 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -34,6 +35,7 @@ _Static_assert(sizeof(struct tss) == 104, "32-bit TSS layout");
 
 extern struct tss hv_tss;
 extern uint64_t gdt[GDT_ENTRIES];
+extern uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES];
 
 /* kernel/gdt.c */
 void gdt_init(void);

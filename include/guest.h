@@ -79,6 +79,7 @@ struct guest {
 	struct vcpu_hv v;
 	struct ipvmm_shared *shared;          /* its shared page (hypervisor virtual) */
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
+	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	int vif;                              /* virtual EFLAGS.IF (trap path) */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;

@@ -205,14 +205,20 @@ static uint32_t take_pending(struct vcpu *v)
 #endif
 }
 
-bool deliver_pending(struct vcpu *v, struct gstate *g)
+void vcpu_fold_pending(struct vcpu *v)
 {
 	uint32_t bits = take_pending(v);
+
+	if (bits & IPVMM_PEND_TIMER)
+		ipvmm_devs_timer(&v->devs);
+}
+
+bool deliver_pending(struct vcpu *v, struct gstate *g)
+{
 	bool done = false;
 
 	v->stats.checks++;
-	if (bits & IPVMM_PEND_TIMER)
-		ipvmm_devs_timer(&v->devs);
+	vcpu_fold_pending(v);
 	if ((g->eflags & EF_IF) && v->devs.pic.intr) {
 		uint8_t vec = vpic_ack(&v->devs);
 

@@ -321,17 +321,18 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		if (!get(v, g, m, 2, &val))
 			return fault(v, g, site_eip, VEC_PF, true, 0);
 		if (val & ~3u) {
-			/* Checked as the CPU does and recorded (sldt returns it);
-			   its segments are not: a load through the LDT is #GP
-			   (vcpu_read_desc), LDTs being unsupported. */
+			/* Checked as the CPU does (SDM Vol. 2, LLDT); its
+			   entries reach the hypervisor's LDT on first use. */
 			uint32_t d[2];
 
 			if ((val & 4) || !vcpu_read_desc(v, (uint16_t)val, d) || ((d[1] >> 8) & 0x1f) != 0x02)
 				return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
 			if (!(d[1] & 0x8000))
 				return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
+			vcpu_lldt(v, (uint16_t)val, d);
+		} else {
+			vcpu_lldt(v, 0, 0);
 		}
-		v->ldtr = (uint16_t)(val & ~3u ? val : 0);
 		return EMU_OK;
 	case DEC_LTR: {
 		uint32_t d[2];
@@ -553,6 +554,7 @@ enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_in
 	if (vcpu_cpl(g) > ((g->eflags & EF_IOPL) >> 12))
 		return fault(v, g, site_eip, VEC_GP, true, 0);
 	v->stats.exits[di->op]++;
+	vcpu_fold_pending(v);
 	st = portio_exec(&v->devs, di, &r, &pm);
 	g->gpr[0] = r.eax;
 	g->gpr[1] = r.ecx;

@@ -95,15 +95,25 @@ int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 	return -1;	/* TSC writes and everything else: #GP */
 }
 
+/* The descriptor sel names, from the guest's GDT or (TI=1) its LDT. */
 bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2])
 {
 	uint32_t idx = sel >> 3;
 
-	if (sel & 4)
-		return false;	/* LDT segments: not supported (no test needs them) */
+	if (sel & 4) {
+		if (!v->ldtr || idx * 8 + 7 > v->ldt_limit)
+			return false;
+		return v->hv->read(v->hv_ctx, v->ldt_base + idx * 8, d, 8);
+	}
 	if (idx * 8 + 7 > v->gdtr.limit)
 		return false;
 	return v->hv->read(v->hv_ctx, v->gdtr.base + idx * 8, d, 8);
+}
+
+/* Where the guest's own copy of sel's descriptor lives (linear). */
+static uint32_t desc_addr(const struct vcpu *v, uint16_t sel)
+{
+	return ((sel & 4) ? v->ldt_base : v->gdtr.base) + (sel >> 3) * 8u;
 }
 
 /*
@@ -114,20 +124,25 @@ bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2])
  * (1 DPL raised, 2 limit clipped; docs/hypercalls.md): installed all the
  * same (a guest's DPL-0 segment always comes back 1).
  */
-static int sync_desc(struct vcpu *v, unsigned idx, const uint32_t d[2])
+static int sync_desc(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 {
+	unsigned idx = sel >> 3, table = (sel & 4) ? 1 : 0;
+	unsigned n = table ? CONFIG_GUEST_LDT_ENTRIES : VCPU_GDT_CACHE;
+	uint32_t (*cache)[2] = table ? v->ldt_cache : v->gdt_cache;
+	uint8_t *valid = table ? v->ldt_valid : v->gdt_valid;
 	int rc;
 
-	if (idx < VCPU_GDT_CACHE && v->gdt_valid[idx] &&
-	    v->gdt_cache[idx][0] == d[0] && v->gdt_cache[idx][1] == d[1])
+	if (table && idx >= CONFIG_GUEST_LDT_ENTRIES)
+		return -1;	/* beyond the hypervisor's LDT: the guest sees #GP */
+	if (idx < n && valid[idx] && cache[idx][0] == d[0] && cache[idx][1] == d[1])
 		return 0;
-	rc = v->hv->load_desc(v->hv_ctx, 0, idx, d[0], d[1]);
+	rc = v->hv->load_desc(v->hv_ctx, table, idx, d[0], d[1]);
 	if (rc > 0)
 		rc = 0;
-	if (rc == 0 && idx < VCPU_GDT_CACHE) {
-		v->gdt_cache[idx][0] = d[0];
-		v->gdt_cache[idx][1] = d[1];
-		v->gdt_valid[idx] = 1;
+	if (rc == 0 && idx < n) {
+		cache[idx][0] = d[0];
+		cache[idx][1] = d[1];
+		valid[idx] = 1;
 	}
 	return rc;
 }
@@ -140,7 +155,7 @@ int vcpu_sync_sel(struct vcpu *v, uint16_t sel)
 		return 0;
 	if (!vcpu_read_desc(v, sel, d))
 		return -1;
-	return sync_desc(v, sel >> 3, d);
+	return sync_desc(v, sel, d);
 }
 
 #define LOAD_FAULT(vec, err) ((int)(0x80000000u | ((uint32_t)(vec) << 16) | ((err) & 0xffffu)))
@@ -181,13 +196,16 @@ int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel)
 		if (!(d[1] & 0x8000))
 			return LOAD_FAULT(VEC_NP, sel & ~3u);
 	}
-	if (sync_desc(v, sel >> 3, d))
+	if (sync_desc(v, sel, d))
 		return LOAD_FAULT(VEC_GP, sel & ~3u);
-	/* The CPU sets the accessed bit in the guest's table. */
+	/* The CPU sets the accessed bit in the guest's table; the cache then
+	   holds the descriptor with it, which the hypervisor presets anyway. */
 	if (!(d[1] & 0x100)) {
 		d[1] |= 0x100;
-		v->hv->write(v->hv_ctx, v->gdtr.base + (sel >> 3) * 8 + 4, &d[1], 4);
-		if ((sel >> 3) < VCPU_GDT_CACHE)
+		v->hv->write(v->hv_ctx, desc_addr(v, sel) + 4, &d[1], 4);
+		if (sel & 4)
+			v->ldt_cache[sel >> 3][1] = d[1];
+		else if ((sel >> 3) < VCPU_GDT_CACHE)
 			v->gdt_cache[sel >> 3][1] = d[1];
 	}
 	g->sreg[sr] = sel;
@@ -208,8 +226,19 @@ void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit)
 		if (!v->hv->read(v->hv_ctx, base + i * 8, d, 8))
 			break;
 		if ((d[1] & 0x8000) && (d[1] & 0x1000))
-			sync_desc(v, i, d);
+			sync_desc(v, (uint16_t)(i << 3), d);
 	}
+}
+
+void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2])
+{
+	v->ldtr = sel;
+	v->ldt_base = d ? (d[0] >> 16) | ((d[1] & 0xff) << 16) | (d[1] & 0xff000000u) : 0;
+	v->ldt_limit = d ? (d[0] & 0xffff) | (d[1] & 0x000f0000u) : 0;
+	if (d && (d[1] & 0x00800000u))
+		v->ldt_limit = (v->ldt_limit << 12) | 0xfff;
+	/* A new table: every entry is installed again on its first use. */
+	ipvmm_memset(v->ldt_valid, 0, sizeof(v->ldt_valid));
 }
 
 void vcpu_console_flush(struct vcpu *v)

@@ -155,10 +155,13 @@ struct vcpu {
 	uint32_t dr[8];
 	struct dtr gdtr, idtr;
 	uint16_t ldtr, tr;
+	uint32_t ldt_base, ldt_limit;	/* cached from the LDT descriptor at lldt */
 	uint32_t tss_base;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
 	uint8_t gdt_valid[VCPU_GDT_CACHE];
+	uint32_t ldt_cache[CONFIG_GUEST_LDT_ENTRIES][2];	/* the same for the LDT */
+	uint8_t ldt_valid[CONFIG_GUEST_LDT_ENTRIES];
 	struct ipvmm_devs devs;
 	struct burn_resume resume;
 	char con[VCPU_CON_LINE];
@@ -181,6 +184,9 @@ int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel);
 bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2]);
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
+/* lldt of a checked LDT descriptor (or sel 0 with d NULL): cache base and
+   limit as the CPU does; the entries are installed on first use. */
+void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2]);
 void vcpu_console_putc(struct vcpu *v, uint8_t c);
 void vcpu_console_flush(struct vcpu *v);
 
@@ -196,6 +202,9 @@ int emulate_iret(struct vcpu *v, struct gstate *g);
    highest-priority interrupt if the state accepts one. Returns true if
    something was delivered. */
 bool deliver_pending(struct vcpu *v, struct gstate *g);
+/* Fold the hypervisor's pending bits into the devices without delivering:
+   a device read (the PIC's IRR polled with IF clear) sees expired timers. */
+void vcpu_fold_pending(struct vcpu *v);
 /* Recompute sti_hook after any change of pending state or vif. */
 void vcpu_update_hook(struct vcpu *v);
 bool vcpu_has_pending(struct vcpu *v);

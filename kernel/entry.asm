@@ -50,7 +50,7 @@ trap_return:
 	add esp, TF_EIP - TF_VECTOR          ; vector and error code
 	iretd
 
-; gdt_load(const struct gdt_ptr *): lgdt, reload every segment, load TR.
+; gdt_load(const struct gdt_ptr *): lgdt, reload every segment, load TR and LDTR.
 global gdt_load
 gdt_load:
 	mov eax, [esp + 4]
@@ -65,6 +65,8 @@ gdt_load:
 	mov ss, ax
 	mov ax, HV_TSS
 	ltr ax
+	mov ax, HV_LDT
+	lldt ax
 	ret
 
 ; switch_to(struct thread *prev, struct thread *next): the callee-saved

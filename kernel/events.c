@@ -186,7 +186,7 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	}
 }
 
-/* On a switch to a VM thread: its guest's part of the GDT and the TSS's
+/* On a switch to a VM thread: its guest's part of the GDT, its LDT and the TSS's
  * ring-1 stack. The GDT copy is skipped when the same guest ran last. */
 void guest_load_cpu_state(const struct guest *g)
 {
@@ -194,6 +194,8 @@ void guest_load_cpu_state(const struct guest *g)
 	if (owner != g) {           /* HC_LOAD_DESC writes both copies */
 		for (unsigned i = 0; i < CONFIG_GUEST_GDT_ENTRIES; i++)
 			gdt[i] = g->gdt[i];
+		for (unsigned i = 0; i < CONFIG_GUEST_LDT_ENTRIES; i++)
+			ldt[i] = g->ldt[i];
 		owner = g;
 	}
 	hv_tss.ss1 = g->v.ss1;

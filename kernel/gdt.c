@@ -10,6 +10,9 @@
 
 uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8))) ENTRY_DATA;
 struct tss hv_tss __attribute__((aligned(128))) ENTRY_DATA;
+/* One real LDT, the running guest's validated entries (guest_load_cpu_state
+ * copies them in on a switch): read-only in every shadow, like the GDT. */
+uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES] __attribute__((aligned(8))) ENTRY_DATA;
 
 struct gdt_ptr {
 	uint16_t limit;
@@ -26,6 +29,7 @@ void gdt_load(const struct gdt_ptr *p);   /* kernel/entry.asm */
 #define SEG_CODE     (0xBull << 40)    /* execute/read, accessed */
 #define SEG_DATA     (0x3ull << 40)    /* read/write, accessed */
 #define SEG_TSS32    (0x9ull << 40)    /* available 32-bit TSS */
+#define SEG_LDT      (0x2ull << 40)
 #define SEG_DB       (1ull << 54)      /* 32-bit */
 #define SEG_G        (1ull << 55)      /* limit in 4 KiB units */
 
@@ -52,6 +56,11 @@ static uint64_t make_tss(uint32_t base, uint32_t limit)
 	return SEG_PRESENT | SEG_TSS32 | desc_base_limit(base, limit);
 }
 
+static uint64_t make_ldt(uint32_t base, uint32_t limit)
+{
+	return SEG_PRESENT | SEG_LDT | desc_base_limit(base, limit);
+}
+
 void tss_set_esp0(uint32_t esp0)
 {
 	hv_tss.esp0 = esp0;
@@ -71,6 +80,9 @@ void gdt_init(void)
 	hv_tss.esp0 = (uint32_t)(uintptr_t)hv_stack_top;   /* the running thread's, later */
 	hv_tss.iomap_base = sizeof(hv_tss);   /* no I/O bitmap: ring 1/3 port I/O faults */
 	gdt[HV_TSS >> 3] = make_tss((uint32_t)(uintptr_t)&hv_tss, sizeof(hv_tss) - 1);
+	for (unsigned i = 0; i < CONFIG_GUEST_LDT_ENTRIES; i++)
+		ldt[i] = 0;
+	gdt[HV_LDT >> 3] = make_ldt((uint32_t)(uintptr_t)ldt, sizeof(ldt) - 1);
 	struct gdt_ptr p = { sizeof(gdt) - 1, (uint32_t)(uintptr_t)gdt };
 	gdt_load(&p);
 }

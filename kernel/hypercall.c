@@ -76,13 +76,15 @@ static int decode_desc(const struct trap_frame *tf, struct hc_op *op)
 	const char *why;
 	struct desc_change ch = { false, false };
 	uint64_t out;
-	if (tf->ebx != 0)                        /* 1 = LDT: not supported */
+	if (tf->ebx > 1)                         /* 0 = GDT, 1 = LDT */
 		return HC_EINVAL;
-	if (tf->ecx == 0 || tf->ecx >= CONFIG_GUEST_GDT_ENTRIES)
+	if (tf->ebx == 0 ? tf->ecx == 0 || tf->ecx >= CONFIG_GUEST_GDT_ENTRIES
+			 : tf->ecx >= CONFIG_GUEST_LDT_ENTRIES)
 		return HC_EINVAL;
 	if (desc_check(((uint64_t)tf->edx << 32) | tf->esi, &out, &why, &ch) != DESC_OK)
 		return HC_EPERM;
 	op->a = tf->ecx;
+	op->b = tf->ebx;
 	op->q = out | DESC_ACCESSED;
 	op->result = (ch.dpl_raised ? 1 : 0) | (ch.clipped ? 2 : 0);
 	return 0;
@@ -201,8 +203,13 @@ static int32_t invoke(struct guest *g, const struct hc_op *op)
 		vtlb_set_cr0_cr4(g, op->a, op->b);
 		return 0;
 	case HC_LOAD_DESC:
-		g->gdt[op->a] = op->q;
-		gdt[op->a] = op->q;      /* the running guest's part of the real GDT */
+		if (op->b) {
+			g->ldt[op->a] = op->q;
+			ldt[op->a] = op->q;      /* the running guest's real LDT */
+		} else {
+			g->gdt[op->a] = op->q;
+			gdt[op->a] = op->q;      /* the running guest's part of the real GDT */
+		}
 		return op->result;
 	case HC_SET_STACK:
 		g->v.ss1 = op->a;
