@@ -50,7 +50,7 @@ struct vcpu_hv {
 	uint32_t self_lo, self_hi;             /* ipvmm=self: the guest's "IPVMM text" */
 	uint32_t ss1, esp1;                    /* HC_SET_STACK */
 	uint64_t timer_deadline;               /* guest ns; 0 = not armed */
-	uint32_t start_tick;                   /* guest time 0 */
+	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */
 	uint32_t upcalls_irq, upcalls_exc, rollbacks, timer_fires;
@@ -81,6 +81,7 @@ struct guest {
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	int vif;                              /* virtual EFLAGS.IF (trap path) */
+	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;
 	int exit_status;                      /* HC_SHUTDOWN's status */
@@ -138,7 +139,12 @@ uint32_t vtlb_current_cr3(const struct guest *g); /* machine CR3 the VM thread r
 struct trap_frame;
 /* kernel/events.c: guest time, the IRQ thread, waiting and upcalls. */
 uint64_t guest_time_ns(const struct guest *g);
-void guest_events_tick(void);                    /* from the timer interrupt */
+/* From the timer interrupt: wake the IRQ threads whose deadline passed
+ * (returns how many) and lower *next (hypervisor ns) to the earliest
+ * deadline still ahead. */
+int guest_events_tick(uint64_t *next);
+/* Guest start: time 0 is now, published in its shared page. */
+void guest_clock_start(struct guest *g);
 int guest_set_timer(struct guest *g, uint64_t deadline);  /* 0, or HC_ENOMEM */
 void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
 void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
@@ -148,6 +154,7 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf);
 int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector,
 		     uint32_t error, uint32_t cr2);
 int guest_in_ipvmm(const struct guest *g, uint32_t eip);
+void guest_load_cr4(const struct guest *g);
 void guest_load_cpu_state(const struct guest *g);  /* its GDT part and TSS ss1/esp1 */
 
 /* kernel/guest_mem.c: the one way the hypervisor touches guest memory.

@@ -25,6 +25,7 @@ struct thread {
 	uint32_t stack_top;           /* TSS esp0 while it runs (ring 1/3 -> 0) */
 	uint32_t cr3;                 /* its address space; 0: the hypervisor's */
 	struct guest *guest;          /* the guest a VM thread runs, or 0 */
+	int urgent;                   /* runs before the round robin (IRQ threads) */
 };
 
 #define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */

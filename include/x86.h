@@ -4,7 +4,9 @@
 
 #include <stdint.h>
 
+#define EFLAGS_TF   (1u << 8)
 #define EFLAGS_IF   (1u << 9)
+#define CR4_TSD     (1u << 2)
 #define CR0_PG      (1u << 31)
 #define CR0_WP      (1u << 16)
 #define CR4_PSE     (1u << 4)
@@ -60,6 +62,18 @@ static inline void write_cr3(uint32_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
+static inline void write_cr4(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void invlpg(uint32_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

@@ -45,6 +45,9 @@ struct ipvmm_backend_ops {
 	uint64_t (*wallclock_s)(void *ctx);
 	/* One byte the guest transmitted on serial unit `unit` (0 = COM1). */
 	void (*console_putc)(void *ctx, unsigned unit, uint8_t c);
+	/* The guest powered the board off (vexit.h) with this status; on
+	 * the hypervisor this does not return. */
+	void (*power_off)(void *ctx, uint32_t status);
 	/* A line of diagnostics: "dev: msg value". Never fails. */
 	void (*log)(void *ctx, enum ipvmm_log_level level, const char *dev,
 		    const char *msg, uint32_t value);

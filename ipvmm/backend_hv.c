@@ -117,7 +117,7 @@ const struct vcpu_hv_ops vcpu_hv_hypercalls = {
 static uint64_t be_now_ns(void *ctx)
 {
 	struct vcpu *v = ctx;
-	uint64_t d = hv_rdtsc(0) - v->sh->time_tsc_base;
+	uint64_t d = (hv_rdtsc(0) - v->sh->time_tsc_base) << v->sh->time_shift;
 	uint32_t mul = v->sh->time_mul;
 
 	/* (d * mul) >> 32 without a 64x64 multiply: split d. */
@@ -169,7 +169,14 @@ static void be_log(void *ctx, enum ipvmm_log_level level, const char *dev, const
 	vcpu_console_putc(v, '\n');
 }
 
+static void be_power_off(void *ctx, uint32_t status)
+{
+	vcpu_console_flush(ctx);
+	hv_shutdown(ctx, status);
+}
+
 const struct ipvmm_backend_ops ipvmm_backend_hypercalls = {
+	.power_off = be_power_off,
 	.now_ns = be_now_ns,
 	.timer_arm = be_timer_arm,
 	.wallclock_s = be_wallclock,

@@ -32,8 +32,10 @@ section .text
 burn_sti_ret:
 	ret
 
+; Work pending: the frontend lets one more instruction run first (the sti
+; shadow, SDM Vol. 2 STI) by resuming with TF, then delivers.
 burn_sti_deliver:			; [esp] = site end
-	push strict dword BURN_ID_CHECK
+	push strict dword BURN_ID_STI
 	jmp burn_common
 
 ; --- pushf: call burn_pushf --------------------------------------------

@@ -16,6 +16,7 @@
 #include "dev/vpit.h"
 #include "dev/vrtc.h"
 #include "dev/vuart.h"
+#include "dev/vexit.h"
 
 struct ipvmm_devs {
 	const struct ipvmm_backend *be;
@@ -25,6 +26,7 @@ struct ipvmm_devs {
 	struct vkbc kbc;
 	struct vpci pci;
 	struct vuart com1;
+	struct vexit exit;
 	uint8_t port61;		/* system control port B: gate2, speaker */
 	uint64_t armed;		/* deadline last passed to timer_arm */
 	uint32_t unimp_logged;	/* rate limit for ipvmm_unimp() */

@@ -27,8 +27,10 @@ static const struct devsw_range table[] = {
 	{ 0x070, 0x071, 0, "rtc", vrtc_read, vrtc_write },
 	{ 0x080, 0x080, 0, "post", sink_read, sink_write },
 	{ 0x0a0, 0x0a1, 1, "pic-slave", vpic_read, vpic_write },
+	{ 0x0f4, 0x0f7, 0, "debug-exit", vexit_read, vexit_write },
 	{ 0x3f8, 0x3ff, 0, "com1", vuart_read, vuart_write },
 	{ 0xcf8, 0xcff, 0, "pci", vpci_read, vpci_write },
+	{ 0x8900, 0x8900, 0, "bochs-shutdown", vexit_read, vexit_write },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) <= CONFIG_IPVMM_DEVSWITCH_MAX_RANGES,

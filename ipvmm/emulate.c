@@ -242,7 +242,7 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		case 4:
 			if (val & ~0x000006ffu)
 				return GP0();
-			if ((val ^ v->cr4) & 0xb0)	/* PSE, PGE, PAE */
+			if ((val ^ v->cr4) & 0xb4)	/* TSD, PSE, PGE, PAE */
 				v->hv->set_cr0_cr4(v->hv_ctx, v->cr0, val);
 			v->cr4 = val;
 			return EMU_OK;

@@ -16,6 +16,9 @@ void resume_commit(struct vcpu *v, struct gstate *g)
 {
 	struct burn_resume *r = &v->resume;
 	uint32_t rflags = (g->eflags & EF_REAL) | EF_RSV1 | EF_IF;
+	/* TF only in the iretd frame: the single step after an sti with work
+	   pending (the exit path itself must not trap). */
+	uint32_t fflags = rflags | (v->step_shadow ? EF_TF : 0);
 	unsigned cpl = vcpu_cpl(g);
 
 	r->eax = g->gpr[0];
@@ -39,14 +42,14 @@ void resume_commit(struct vcpu *v, struct gstate *g)
 		vcpu_sync_sel(v, g->sreg[SR_SS]);
 		r->outer[0] = g->eip;
 		r->outer[1] = r->sel[SR_CS];
-		r->outer[2] = rflags;
+		r->outer[2] = fflags;
 		r->outer[3] = g->gpr[4];
 		r->outer[4] = r->sel[SR_SS];
 		r->frame = (uint32_t)(uintptr_t)r->outer;
 	} else {
 		/* Same level: the iretd frame goes just below the target stack
 		   pointer, on the guest's stack (free space there). */
-		uint32_t f[3] = { g->eip, r->sel[SR_CS], rflags };
+		uint32_t f[3] = { g->eip, r->sel[SR_CS], fflags };
 
 		v->hv->write(v->hv_ctx, g->gpr[4] - 12, f, 12);
 		r->frame = g->gpr[4] - 12;
@@ -149,6 +152,7 @@ int burn_common_c(struct burn_frame *f)
 	bool gen_eax = false;
 	uint32_t site = f->ret - 5;	/* where a fault is reported: the site's start */
 
+	v->step_shadow = false;	/* a step that ended in the IPVMM: this entry delivers */
 	frame_to_state(v, f, &g);
 	if (id < RW_STUB_COUNT) {
 		unsigned op = RW_ID_OP(id), n = 0;
@@ -202,6 +206,15 @@ int burn_common_c(struct burn_frame *f)
 		g.gpr[4] = esp0;
 		g.eip = cont;
 		res = emulate(v, &g, op, RW_ID_O16(id), ops, n, site);
+	} else if (id == BURN_ID_STI) {
+		/* The sti shadow: the next instruction runs first; its #DB
+		   (or the next frontend entry) delivers. */
+		g.gpr[4] = esp0 = stack_addr(f, 0);
+		g.eip = cont = f->ret;
+		v->step_shadow = true;
+		v->stats.shadow_steps++;
+		resume_commit(v, &g);
+		return 1;
 	} else if (id == BURN_ID_CHECK || id == BURN_ID_HLT) {
 		g.gpr[4] = esp0 = stack_addr(f, 0);
 		g.eip = cont = f->ret;
@@ -268,6 +281,11 @@ int burn_common_c(struct burn_frame *f)
 		vcpu_console_flush(v);
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
 	}
+	/* Every entry is a delivery point once IF is set: work that arrived
+	   while the IPVMM ran (the hypervisor leaves the bit then) or after
+	   an sti shadow that ended in a site is taken before the guest goes on. */
+	if (res == EMU_OK && (g.eflags & EF_IF) && vcpu_has_pending(v))
+		deliver_pending(v, &g);
 	/* Plain return through the site: only registers and arithmetic flags
 	   changed. Anything else leaves through iret_restart. */
 	if (res == EMU_OK && g.eip == cont && g.gpr[4] == esp0 && !g.sreg_dirty) {
@@ -328,7 +346,6 @@ static bool sensitive_at(struct vcpu *v, uint32_t eip)
 	return n && !dec_decode(b, n, &d, &why);
 }
 
-#define UPCALL_SOFT 0x80000000u	/* vector field: int n, eip already after it */
 
 /* The guest cannot go on (v->fatal says why): HC_SHUTDOWN, which the
    hypervisor records as a kill with the reason (kernel/ipvmm_load.c). */
@@ -338,12 +355,30 @@ static void stop(struct vcpu *v)
 	v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
 }
 
+/* An emulated sti that set IF with work pending: the next instruction
+   runs first (the shadow), as burn_common_c does for rewritten sites. */
+static bool sti_shadow(struct vcpu *v, const struct gstate *g, uint32_t insn, bool was_if)
+{
+	uint8_t b;
+
+	if (was_if || !(g->eflags & EF_IF) || !vcpu_has_pending(v))
+		return false;
+	if (!v->hv->read(v->hv_ctx, insn, &b, 1) || b != 0xfb)
+		return false;
+	v->step_shadow = true;
+	v->stats.shadow_steps++;
+	return true;
+}
+
 void burn_upcall_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
 	struct gstate g;
 	uint32_t vec = s->vector;
 
+	bool stepping = v->step_shadow;
+
+	v->step_shadow = false;
 	v->sh->n_upcalls++;
 	g.gpr[0] = s->eax;
 	g.gpr[1] = s->ecx;
@@ -363,20 +398,36 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	g.eflags = vcpu_eflags(v, s->eflags);
 	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
 	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
-	if (vec != 0xffffffffu && (vec & UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
+	if (vec == VEC_DB && stepping) {
+		/* the sti shadow has passed: deliver below */
+	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
 		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
 	} else if (vec == VEC_UD && vcpu_is_trap_site(v, g.eip)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */
+		uint32_t at = g.eip + 2;
+		bool was_if = g.eflags & EF_IF;
+
 		v->sh->n_trap_emul++;
-		if (emulate_at(v, &g, g.eip + 2, g.eip) == EMU_STOP)
+		if (emulate_at(v, &g, at, g.eip) == EMU_STOP)
 			stop(v);
+		if (sti_shadow(v, &g, at, was_if)) {
+			resume_commit(v, &g);
+			return;
+		}
 	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
 		/* software interrupt through a gate the hypervisor owns */
 	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip)) {
+		uint32_t at = g.eip;
+		bool was_if = g.eflags & EF_IF;
+
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
-		if (emulate_at(v, &g, g.eip, g.eip) == EMU_STOP)
+		if (emulate_at(v, &g, at, at) == EMU_STOP)
 			stop(v);
+		if (sti_shadow(v, &g, at, was_if)) {
+			resume_commit(v, &g);
+			return;
+		}
 	} else if (vec != 0xffffffffu && vec < 32) {
 		if (vec == VEC_PF)
 			v->cr2 = s->cr2;
@@ -396,6 +447,8 @@ void burn_resume_check_c(void)
 	struct vcpu *v = &ipvmm_vcpu;
 	struct gstate g = v->resume.st;
 
+	if (v->step_shadow)
+		return;		/* the shadow's instruction runs first */
 	deliver_pending(v, &g);
 	resume_commit(v, &g);
 }

@@ -53,7 +53,7 @@ static int rewrite_all(struct vcpu *v)
 			return -1;
 		}
 		sh->sites_rewritten++;
-		if (mode == RW_TRAP && vcpu_trap_site_add(v, rec.start)) {
+		if (mode == RW_TRAP && vcpu_trap_site_add(v, rec.start + r.trap_at)) {
 			say(v, "more sites than IPVMM_MAX_TRAP_SITES for trap mode", sh->afterburn_count);
 			return -1;
 		}

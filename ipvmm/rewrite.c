@@ -349,6 +349,18 @@ int rw_site(uint8_t *bytes, unsigned len, uint32_t addr, const struct rw_syms *s
 		site[i] = AFTERBURN_NOP;
 	if (rw_rewrite(site, len, addr, in, s, mode, r))
 		return -1;
+	r->trap_at = 0;
+	if (mode == RW_TRAP && lead) {
+		/* Trap mode keeps the shadow form's layout, padding first, so
+		   the instruction after the emulated one is the guest's next
+		   (the one an sti shadow covers), not a nop of the fill. */
+		uint8_t used = r->used;
+
+		for (unsigned i = 0; i < len; i++)
+			bytes[i] = i < len - used ? AFTERBURN_NOP : site[i - (len - used)];
+		r->trap_at = (uint8_t)(len - used);
+		return 0;
+	}
 	ipvmm_memcpy(bytes, site, len);
 	return 0;
 }

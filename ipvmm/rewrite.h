@@ -91,6 +91,7 @@ struct rw_result {
 	uint32_t site;		/* link address of the site */
 	const char *why;	/* failure reason, NULL on success */
 	uint8_t used;		/* bytes of replacement before the nop fill */
+	uint8_t trap_at;	/* RW_TRAP: offset of the ud2 in the site */
 };
 
 /*

@@ -92,6 +92,7 @@ _Static_assert(sizeof(struct burn_frame) == 68, "burn frame size");
 #define BURN_ID_HLT      (BURN_ID_BASE + 4)
 #define BURN_ID_IO_DX    (BURN_ID_BASE + 5)
 #define BURN_ID_IO_STR   (BURN_ID_BASE + 6)
+#define BURN_ID_STI      (BURN_ID_BASE + 7)	/* sti hook with work pending */
 #define BURN_ID_IO_IMM   (BURN_ID_BASE + 8)	/* + out * 4 + size index (0..2) */
 #define BURN_ID_END      (BURN_ID_BASE + 16)
 
@@ -143,7 +144,7 @@ struct vcpu_hv_ops {
 
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
-	uint32_t checks, delivered, irqs, hypercalls_console, waits;
+	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps;
 };
 
 struct vcpu {
@@ -166,6 +167,7 @@ struct vcpu {
 	struct burn_resume resume;
 	char con[VCPU_CON_LINE];
 	unsigned con_len;
+	bool step_shadow;	/* resumed with TF: the sti shadow's one instruction */
 	uint32_t fatal;		/* reason code once the guest is being stopped (IPVMM_FATAL_*) */
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;

@@ -2,11 +2,12 @@
  * Events for guests (docs/ipvmm.md, "Stage 3"): guest time, the IRQ thread,
  * HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
  *
- * Guest time is elapsed real PIT ticks since the guest started, in ns; it
- * never counts delivered interrupts, so a guest that was descheduled still
- * sees the time that passed. The timer interrupt publishes it in the shared
- * page (time_ns_base, with time_mul = 0) and wakes a guest's IRQ thread when
- * its HC_SET_TIMER deadline has passed. The IRQ thread sets the pending bit,
+ * Guest time is the TSC since the guest started, scaled to ns (kernel/
+ * clock.c); it never counts delivered interrupts, so a guest that was
+ * descheduled still sees the time that passed. Its shared page carries the
+ * scale, so the IPVMM reads the same clock without a hypercall. The clock
+ * event fires at the earliest HC_SET_TIMER deadline and wakes that guest's
+ * IRQ thread. The IRQ thread sets the pending bit,
  * arms sti_hook, wakes the VM thread if it waits in HC_WAIT, and marks a
  * redirect as due. The redirect itself is decided on the VM thread's own
  * trap frame on its way back to the guest (guest_safe_point): on one CPU
@@ -18,6 +19,7 @@
 #include "trap.h"
 #include "gdt.h"
 #include "pit.h"
+#include "clock.h"
 #include "x86.h"
 #include "log.h"
 #include "hypercall.h"
@@ -26,8 +28,24 @@
 
 uint64_t guest_time_ns(const struct guest *g)
 {
-	uint32_t ticks = timer_ticks - g->v.start_tick;
-	return (uint64_t)ticks * (1000000000u / pit_hz);
+	return clock_delta_ns(clock_tsc() - g->v.start_tsc);
+}
+
+/* A guest deadline as hypervisor time (clock_ns). */
+static uint64_t deadline_hv_ns(const struct guest *g)
+{
+	return g->v.timer_deadline + (clock_ns() - guest_time_ns(g));
+}
+
+void guest_clock_start(struct guest *g)
+{
+	g->v.start_tsc = clock_tsc();
+	if (g->shared) {
+		g->shared->time_ns_base = 0;
+		g->shared->time_tsc_base = g->v.start_tsc;
+		g->shared->time_shift = clock_scale.shift;
+		g->shared->time_mul = clock_scale.mul;
+	}
 }
 
 static int deadline_due(const struct guest *g)
@@ -36,17 +54,23 @@ static int deadline_due(const struct guest *g)
 }
 
 /* Timer interrupt, interrupts off. */
-void guest_events_tick(void)
+int guest_events_tick(uint64_t *next)
 {
+	int woke = 0;
 	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
 		struct guest *g = &guests[i];
 		if (g->state != G_RUNNING && !g->irq)
 			continue;
-		if (g->shared && g->state == G_RUNNING)
-			g->shared->time_ns_base = guest_time_ns(g);
-		if (g->irq && g->irq->state == T_BLOCKED && (g->state != G_RUNNING || deadline_due(g)))
+		if (g->irq && g->irq->state == T_BLOCKED && (g->state != G_RUNNING || deadline_due(g))) {
 			g->irq->state = T_RUNNABLE;
+			woke++;
+		} else if (g->state == G_RUNNING && g->v.timer_deadline) {
+			uint64_t d = deadline_hv_ns(g);
+			if (d < *next)
+				*next = d;
+		}
 	}
+	return woke;
 }
 
 void guest_raise(struct guest *g, uint32_t bits)
@@ -96,10 +120,13 @@ int guest_set_timer(struct guest *g, uint64_t deadline)
 		struct thread *t = thread_create(name, irq_thread, g);
 		if (!t)
 			return HC_ENOMEM;
-		t->state = T_BLOCKED;   /* the timer tick wakes it */
+		t->state = T_BLOCKED;   /* the clock event wakes it */
+		t->urgent = 1;
 		g->irq = t;
 	}
 	g->v.timer_deadline = deadline;
+	if (deadline)
+		clock_event_at(deadline_hv_ns(g));
 	return 0;
 }
 
@@ -152,6 +179,12 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 {
 	if (!g->v.upcall_exc)
 		return -1;
+	if (vector == 1 && (tf->eflags & EFLAGS_TF) && guest_in_ipvmm(g, tf->eip)) {
+		/* The IPVMM's sti-shadow step ended on a site's call: the
+		 * trampoline it entered delivers the pending work. */
+		tf->eflags &= ~EFLAGS_TF;
+		return 0;
+	}
 	if (guest_in_ipvmm(g, tf->eip)) {
 		kill_guest(g, "%s (vector %u) error %#x inside the IPVMM at %08x cr2 %08x",
 			   trap_name(vector), vector, error, tf->eip, cr2);
@@ -200,4 +233,15 @@ void guest_load_cpu_state(const struct guest *g)
 	}
 	hv_tss.ss1 = g->v.ss1;
 	hv_tss.esp1 = g->v.esp1;
+	guest_load_cr4(g);
+}
+
+/* The one bit of the guest's CR4 the real CPU applies for it: TSD, so
+ * that rdtsc in its ring 3 faults as it asked. Ring 1 faults too; its
+ * rdtsc is emulated by guest_fault (the guest kernel is CPL 0 to itself). */
+void guest_load_cr4(const struct guest *g)
+{
+	uint32_t cr4 = read_cr4(), want = (cr4 & ~CR4_TSD) | (g->v.cr4 & CR4_TSD);
+	if (want != cr4)
+		write_cr4(want);
 }

@@ -242,6 +242,14 @@ void hypercall_dispatch(struct trap_frame *tf)
 	struct hc_op op = { 0 };
 	if (!g || (tf->cs & 3) == 0)
 		panic_frame(tf, "hypercall from outside a guest");
+	/* Only the IPVMM makes hypercalls; the guest kernel's own int $0x82
+	 * (the gate is DPL 1, so ring 1 reaches it) is a software interrupt
+	 * through its virtual IDT, as on hardware. */
+	if (g->v.upcall_exc && !g->ipvmm_self && !guest_in_ipvmm(g, tf->eip - 2)) {
+		guest_upcall_exc(g, tf, HC_VECTOR | IPVMM_UPCALL_SOFT, 0, 0);
+		g->soft_ints++;
+		return;
+	}
 	g->hypercalls++;
 	int err = decode(g, tf, &op);
 	tf->eax = err ? (uint32_t)err : (uint32_t)invoke(g, &op);

@@ -117,9 +117,9 @@ void ipvmm_load_options(const char *hv_cmdline)
 	struct hv_options o;
 	cmdline_parse(hv_cmdline, &o);
 	rewrite_mode = o.rewrite_trap ? 1 : 0;
-	/* Guest time is kernel/events.c's (PIT ticks since the guest
-	 * started, published in time_ns_base with time_mul = 0): the same
-	 * clock its HC_SET_TIMER deadlines are compared with. */
+	/* Guest time is kernel/events.c's (the TSC since the guest started,
+	 * its scale in the shared page at start): the clock its
+	 * HC_SET_TIMER deadlines are compared with. */
 	wallclock = rtc_read();
 	pr_info("ipvmm: text %u KiB shared, data window %u KiB per guest, rewrite=%s, "
 		"wallclock %u\n", (uint32_t)(uintptr_t)__ipvmm_size / 1024,
@@ -196,10 +196,7 @@ int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image 
 	sh->afterburn_count = gi->ab_count;
 	sh->rewrite_mode = rewrite_mode;
 	sh->wallclock_s = wallclock;
-	sh->time_tsc_base = 0;
-	sh->time_mul = 0;
-	sh->time_ns_base = 0;
-	return 0;
+	return 0;   /* time: guest_clock_start() */
 }
 
 /* --- start --------------------------------------------------------------------- */

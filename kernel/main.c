@@ -12,6 +12,8 @@
 #include "vga.h"
 #include "pic.h"
 #include "timer.h"
+#include "clock.h"
+#include "pit.h"
 #include "thread.h"
 #include "multiboot.h"
 #include "frame.h"
@@ -141,6 +143,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	if (boot_info.nmods && run_guests() == 0)
 		failed++;
 	if (options.shutdown) {
+		pr_info("clock: %u timer interrupts, %u scheduler ticks\n", clock_events, timer_ticks);
 		pr_info("hypervisor: shutdown (%s)\n", failed ? "failure" : "success");
 		machine_shutdown(!failed);
 	}

@@ -1,6 +1,9 @@
 /*
- * Round-robin scheduling over the thread table, driven by the timer tick:
- * every tick the running thread goes to the back of the line. Called with
+ * Scheduling over the thread table, driven by the clock event: a runnable
+ * urgent thread (a guest's IRQ thread: short, it only posts an event) runs
+ * first; then round robin, every tick sending the running thread to the
+ * back of the line; thread 0 (the boot flow, which only waits once the
+ * guests run) last, so a guest never waits for its hlt to end. Called with
  * interrupts disabled (from the IRQ path, or after cli).
  */
 #include "thread.h"
@@ -15,13 +18,18 @@ void schedule(void)
 	/* A smashed canary means the thread ran off its fixed-size stack. */
 	if (*(const uint32_t *)prev->stack != THREAD_STACK_CANARY)
 		panic("thread %u (%s) overflowed its stack", prev->id, prev->name);
-	for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
+	for (unsigned k = 1; k <= CONFIG_MAX_THREADS && !next; k++) {
 		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
-		if (t->state == T_RUNNABLE) {
+		if (t->state == T_RUNNABLE && t->urgent)
 			next = t;
-			break;
-		}
 	}
+	for (unsigned k = 1; k <= CONFIG_MAX_THREADS && !next; k++) {
+		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
+		if (t->state == T_RUNNABLE && t->id != 0)
+			next = t;
+	}
+	if (!next && thread_by_index(0)->state == T_RUNNABLE)
+		next = thread_by_index(0);
 	if (!next)
 		panic("schedule: nothing runnable (thread 0 must never block)");
 	if (next == prev)

@@ -1,8 +1,12 @@
 /*
- * The hypervisor tick: IRQ 0 from the PIT counts time and gives the
- * scheduler its chance to rotate threads.
+ * The hypervisor tick and guest timer deadlines on one clock event: each
+ * IRQ 0 advances the scheduler tick count from elapsed time (not by one
+ * per interrupt), wakes the IRQ threads of guests whose deadline passed,
+ * and programs the next event at the nearer of the next tick and the
+ * earliest guest deadline.
  */
 #include "timer.h"
+#include "clock.h"
 #include "pit.h"
 #include "pic.h"
 #include "trap.h"
@@ -10,21 +14,38 @@
 #include "log.h"
 #include "guest.h"
 
+static uint64_t tick_ns, next_tick_ns;
+
 static void timer_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;
-	timer_ticks++;
-	guest_events_tick();     /* guest time, timer deadlines */
-	sched_tick();
+	uint64_t now = clock_ns();
+	int tick = 0;
+	if (now >= next_tick_ns) {
+		uint32_t n = (uint32_t)((now - next_tick_ns) / tick_ns) + 1;
+		timer_ticks += n;
+		next_tick_ns += (uint64_t)n * tick_ns;
+		tick = 1;
+	}
+	uint64_t next = next_tick_ns;
+	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
+	clock_event_fired(next);
+	if (tick || woke)
+		sched_tick();
 }
 
 void timer_init(void)
 {
-	pit_init(CONFIG_PIT_HZ);
+	clock_init();
+	pit_hz = CONFIG_PIT_HZ;
+	tick_ns = 1000000000u / pit_hz;
+	next_tick_ns = clock_ns() + tick_ns;
 	irq_register(0, timer_irq);
+	clock_event_fired(next_tick_ns);
 	pic_unmask(0);
-	pr_info("timer: PIT channel 0 at %u Hz (CONFIG_PIT_HZ=%d)\n", pit_hz, CONFIG_PIT_HZ);
+	pr_info("timer: scheduler tick %u Hz (CONFIG_PIT_HZ=%d), guest deadlines to the TSC\n",
+		pit_hz, CONFIG_PIT_HZ);
 }
 
 /* Sleep (hlt, interrupts on) until the tick count moves past `ticks` more;

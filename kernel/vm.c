@@ -62,7 +62,7 @@ int guest_start(struct guest *g)
 	}
 	t->cr3 = g->phys.cr3;
 	t->guest = g;
-	g->v.start_tick = timer_ticks;
+	guest_clock_start(g);
 	g->vm = t;
 	g->state = G_RUNNING;
 	irq_restore(fl);
@@ -116,11 +116,39 @@ void guest_safe_point(struct trap_frame *tf)
 		stop(g, G_KILLED);
 }
 
+/* rdtsc at CPL 1 with the guest's CR4.TSD set (guest_load_cr4): the
+ * guest kernel and its IPVMM are privileged to it, so it is emulated. */
+static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
+{
+	extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
+	uint32_t off = tf->eip - IPVMM_BASE;
+	uint8_t b[2];
+	if (!(g->v.cr4 & CR4_TSD))
+		return 0;
+	if (tf->eip >= IPVMM_BASE && off + 2 <= (uint32_t)(uintptr_t)__ipvmm_size) {
+		const uint8_t *p = phys_to_virt((uint32_t)(uintptr_t)__ipvmm_load_phys + off);
+		b[0] = p[0];        /* the IPVMM's own clock read (its text is ours) */
+		b[1] = p[1];
+	} else if (guest_read(g, tf->eip, b, 2) < 0) {
+		return 0;
+	}
+	if (b[0] != 0x0f || b[1] != 0x31)
+		return 0;
+	uint64_t t = rdtsc();
+	tf->eax = (uint32_t)t;
+	tf->edx = (uint32_t)(t >> 32);
+	tf->eip += 2;
+	g->traps_emulated++;
+	return 1;
+}
+
 void guest_fault(struct trap_frame *tf)
 {
 	struct guest *g = guest_current();
 	if (!g)
 		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
+	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
+		return;
 	if (tf->vector == 14) {
 		uint32_t la = read_cr2(), err;
 		/* Paging on: the virtual TLB fills, or the guest's tables say
@@ -175,6 +203,10 @@ int guests_summary(void)
 			pr_info("summary: guest %s still running\n", g->name);
 			ok = 0;
 		}
+		if (g->state != G_FREE)
+			pr_info("stats: guest %s upcalls irq %u exc %u, soft ints %u, rollbacks %u, "
+				"timer fires %u\n", g->name, g->v.upcalls_irq, g->v.upcalls_exc,
+				g->soft_ints, g->v.rollbacks, g->v.timer_fires);
 	}
 	return ok;
 }

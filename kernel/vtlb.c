@@ -219,6 +219,7 @@ void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
 	if (vtlb_paging(g))
 		select_shadow(g);
 	sync_thread(g);
+	guest_load_cr4(g);
 }
 
 void vtlb_invlpg(struct guest *g, uint32_t la)

@@ -8,7 +8,7 @@ IPVMM_B    := $(BUILD)/ipvmm
 IPVMM_NASMFLAGS := -f elf32 -g -F dwarf -I$(IPVMM_B)/gen/
 IPVMM_DEV_SRC := ipvmm/util.c ipvmm/devices.c ipvmm/devswitch.c \
 	ipvmm/dev/vpic.c ipvmm/dev/vpit.c ipvmm/dev/vrtc.c ipvmm/dev/vuart.c \
-	ipvmm/dev/vkbc.c ipvmm/dev/vpci.c
+	ipvmm/dev/vkbc.c ipvmm/dev/vpci.c ipvmm/dev/vexit.c
 IPVMM_FE_SRC := ipvmm/rewrite.c ipvmm/vcpu.c ipvmm/deliver.c ipvmm/emulate.c ipvmm/frontend.c
 IPVMM_TARGET_SRC := $(IPVMM_DEV_SRC) ipvmm/decode.c ipvmm/portio.c $(IPVMM_FE_SRC) \
 	kernel/vtlb_walk.c kernel/desc_check.c

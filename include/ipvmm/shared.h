@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define IPVMM_SHARED_ADDR    0xFC800000u	/* IPVMM_BASE + 8 MiB */
-#define IPVMM_SHARED_VERSION 1
+#define IPVMM_SHARED_VERSION 2
 
 /* HC_SHUTDOWN statuses with which the IPVMM stops a guest that cannot go
  * on: IPVMM_STOP | code. The hypervisor records them as kills
@@ -59,12 +59,13 @@ struct ipvmm_shared {
 	uint32_t rewrite_mode;		/* 0 pre-virtualized, 1 trap (rewrite=trap) */
 	uint32_t wallclock_s;		/* Unix time at guest start (the RTC's base) */
 	/*
-	 * Guest time: ns = time_ns_base + ((rdtsc - time_tsc_base) * time_mul) >> 32.
+	 * Guest time: ns = time_ns_base +
+	 *   (((rdtsc - time_tsc_base) << time_shift) * time_mul) >> 32.
 	 * The hypervisor moves the bases while the VM thread is not running
 	 * so the guest sees continuous time (docs/ipvmm.md).
 	 */
 	volatile uint64_t time_tsc_base, time_ns_base;
-	volatile uint32_t time_mul;
+	volatile uint32_t time_mul, time_shift;
 	/* --- written by the IPVMM: rewrite figures ------------------------ */
 	uint32_t sites_rewritten, sites_failed, first_bad_site;
 };
@@ -90,5 +91,6 @@ struct ipvmm_upcall_state {
 	uint32_t eip, cs, eflags, esp, ss;	/* hardware frame */
 };
 _Static_assert(sizeof(struct ipvmm_upcall_state) == 20 * 4, "upcall state layout");
+#define IPVMM_UPCALL_SOFT 0x80000000u	/* vector field: a software int n */
 
 #endif /* IPVMM_SHARED_H */

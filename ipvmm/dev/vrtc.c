@@ -9,6 +9,7 @@
 
 #define NS_PER_S   1000000000u
 #define UIP_NS     244000u
+#define UIP_LATE_NS 50000000u	/* how late a missed UIP window is still shown */
 #define REG_A 0x0a
 #define REG_B 0x0b
 #define REG_C 0x0c
@@ -210,12 +211,26 @@ uint32_t vrtc_read(struct ipvmm_devs *d, unsigned unused, uint16_t port)
 		return t[r->index];
 	}
 	switch (r->index) {
-	case REG_A:
-		ipvmm_div64(now(d) - r->base_ns, NS_PER_S, &frac);
+	case REG_A: {
+		uint64_t sec = ipvmm_div64(now(d) - r->base_ns, NS_PER_S, &frac) + 1;
+
 		v = r->cmos[REG_A] & 0x7f;
-		if (running(r) && frac >= NS_PER_S - UIP_NS)
+		if (!running(r)) {
+			r->a_read_sec = 0;
+			return v;
+		}
+		/* A guest polling for UIP whose vCPU was away for the whole
+		   244 us window (a preemption, an interrupt delivered in it)
+		   sees it once, late, on its first read after the update:
+		   the edge it waits for is never lost. */
+		if (frac >= NS_PER_S - UIP_NS || (r->a_read_sec && r->a_read_sec + 1 == sec && frac < UIP_LATE_NS)) {
 			v |= A_UIP;
+			r->a_read_sec = 0;
+		} else {
+			r->a_read_sec = sec;
+		}
 		return v;
+	}
 	case REG_C:
 		vrtc_update_irq(d);
 		v = r->cmos[REG_C];

@@ -21,6 +21,7 @@ struct vrtc {
 	uint64_t base_ns;
 	uint64_t pf_seen, uf_seen;	/* periodic / update ticks already flagged */
 	uint8_t set_time[10];	/* time registers while SET (B bit 7) holds the clock */
+	uint64_t a_read_sec;	/* second of the last register A read without UIP (+1; 0 = none) */
 };
 
 void vrtc_init(struct ipvmm_devs *d);

@@ -43,7 +43,16 @@ static void f_log(void *ctx, enum ipvmm_log_level level, const char *dev,
 		fprintf(stderr, "[log %d] %s\n", level, f->last_log);
 }
 
+static void f_power_off(void *ctx, uint32_t status)
+{
+	struct fake_backend *f = ctx;
+
+	f->power_offs++;
+	f->power_status = status;
+}
+
 static const struct ipvmm_backend_ops ops = {
+	.power_off = f_power_off,
 	.now_ns = f_now,
 	.timer_arm = f_arm,
 	.wallclock_s = f_wall,

@@ -12,6 +12,8 @@ struct fake_backend {
 	uint64_t wallclock;		/* Unix seconds reported at init */
 	uint64_t armed;			/* IPVMM_TIMER_NONE if idle */
 	unsigned arm_calls, timer_fired;
+	unsigned power_offs;
+	uint32_t power_status;
 	char console[8192];
 	unsigned console_len;
 	unsigned logs[4];		/* per ipvmm_log_level */

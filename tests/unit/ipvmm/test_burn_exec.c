@@ -63,7 +63,11 @@ static uint64_t d_wall(void *c) { (void)c; return 0; }
 static void d_putc(void *c, unsigned u, uint8_t b) { (void)c; if (!u) vcpu_console_putc(&ipvmm_vcpu, b); }
 static void d_log(void *c, enum ipvmm_log_level l, const char *d, const char *m, uint32_t v)
 { (void)c; (void)l; printf("log %s %s %x\n", d, m, v); }
-static const struct ipvmm_backend_ops dops = { d_now, d_arm, d_wall, d_putc, d_log };
+static void d_off(void *c, uint32_t st) { (void)c; printf("power off %u\n", st); }
+static const struct ipvmm_backend_ops dops = {
+	.now_ns = d_now, .timer_arm = d_arm, .wallclock_s = d_wall, .console_putc = d_putc,
+	.power_off = d_off, .log = d_log,
+};
 static const struct ipvmm_backend dbe = { &dops, 0 };
 
 static uint32_t gdt[16][2] __attribute__((aligned(8)));

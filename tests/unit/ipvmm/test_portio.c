@@ -113,11 +113,37 @@ static void test_rep_outs_ins(void **state)
 	assert_int_equal(x->d.com1.scr, 0x22);	/* bytes 2,3 went to 0x400/0x401 */
 }
 
+/* The power-off ports: "out %eax,$0xf4" with the success value and with a
+   failure code, Bochs's "Shutdown" word (interrupted once). */
+static void test_power_off(void **state)
+{
+	struct fix *x = *state;
+	static const uint8_t out_imm[] = { 0xe7, 0xf4 };	/* out %eax,$0xf4 */
+	struct portio_regs r = { .eax = 0x10 };
+
+	assert_int_equal(run(&x->d, out_imm, sizeof(out_imm), &r), PORTIO_OK);
+	assert_int_equal(x->fb.power_offs, 1);
+	assert_int_equal(x->fb.power_status, 0);
+	r.eax = 0x11;
+	assert_int_equal(run(&x->d, out_imm, sizeof(out_imm), &r), PORTIO_OK);
+	assert_int_equal(x->fb.power_offs, 2);
+	assert_int_equal(x->fb.power_status, 0x11);
+	for (const char *p = "ShutShutdown"; *p; p++)
+		devsw_out(&x->d, 0x8900, 1, (uint8_t)*p);
+	assert_int_equal(x->fb.power_offs, 3);
+	assert_int_equal(x->fb.power_status, 0);
+	for (const char *p = "Shutdow"; *p; p++)
+		devsw_out(&x->d, 0x8900, 1, (uint8_t)*p);
+	assert_int_equal(x->fb.power_offs, 3);		/* not the whole word */
+	assert_int_equal(x->fb.logs[IPVMM_LOG_UNIMP], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_in_out, fix_setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_rep_outs_ins, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_power_off, fix_setup, fix_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

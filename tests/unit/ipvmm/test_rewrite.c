@@ -336,18 +336,24 @@ static void test_forms(void **state)
 			}
 		}
 
-		/* Trap mode: ud2, the original instruction, nops. */
+		/* Trap mode: ud2, the original instruction, nops; for the
+		   interrupt-shadow forms nops first, so the instruction after
+		   the emulated one is the guest's next. */
 		memcpy(site, orig, len);
 		assert_int_equal(rw_site(site, len, SITE, &syms, RW_TRAP, &r, &d), 0);
-		assert_int_equal(site[0], 0x0f);
-		assert_int_equal(site[1], 0x0b);
-		assert_memory_equal(site + 2, orig, ilen);
+		unsigned at = orig[0] == AFTERBURN_NOP ? len - 2 - ilen : 0;
+		assert_int_equal(r.trap_at, at);
+		for (unsigned i = 0; i < at; i++)
+			assert_int_equal(site[i], AFTERBURN_NOP);
+		assert_int_equal(site[at], 0x0f);
+		assert_int_equal(site[at + 1], 0x0b);
+		assert_memory_equal(site + at + 2, orig, ilen);
 		struct dec_insn d2;
 		const char *why;
-		assert_int_equal(dec_decode(site + 2, len - 2, &d2, &why), 0);
+		assert_int_equal(dec_decode(site + at + 2, len - at - 2, &d2, &why), 0);
 		assert_int_equal(d2.op, d.op);
 		assert_int_equal(d2.len, d.len);
-		struct walk w = { site, len, 2 + ilen };
+		struct walk w = { site, len, at + 2 + ilen };
 		expect_nops(&w);
 	}
 	for (unsigned c = 0; c < AB_CLASS_COUNT; c++)
@@ -442,11 +448,12 @@ static void test_padding_before(void **state)
 	assert_int_equal(b[0], 0x50);
 	assert_int_equal(b[12], AFTERBURN_NOP);
 	assert_int_equal(b[13], AFTERBURN_NOP);
-	/* trap mode: ud2 + the instruction at the start */
+	/* trap mode keeps the padding first: ud2 + sti end the site */
 	memset(b, AFTERBURN_NOP, 12);
 	b[12] = 0xfb;
 	assert_int_equal(rw_site(b, 13, SITE, &syms, RW_TRAP, &r, &d), 0);
-	assert_memory_equal(b, "\x0f\x0b\xfb\x90", 4);
+	assert_int_equal(r.trap_at, 10);
+	assert_memory_equal(b, "\x90\x90\x90\x90\x90\x90\x90\x90\x90\x90\x0f\x0b\xfb", 13);
 	/* padding before a class without a shadow is not the afterburner's */
 	memset(b, AFTERBURN_NOP, 6);
 	b[6] = 0xfa;

@@ -55,6 +55,24 @@ static void test_uip_window(void **state)
 	assert_int_equal(cmos(&x->d, 0x00), 0x00);
 }
 
+/* A poller that was away for the whole window sees UIP once, late, right
+   after the update; a reader that comes back much later does not. */
+static void test_uip_missed_window(void **state)
+{
+	struct fix *x = *state;
+
+	fake_advance(&x->fb, &x->d, 500000000, 0);
+	assert_int_equal(cmos(&x->d, 0x0a) & 0x80, 0);	/* polling, mid-second */
+	fake_advance(&x->fb, &x->d, 501000000, 0);		/* 1 ms past the update */
+	assert_int_equal(cmos(&x->d, 0x0a) & 0x80, 0x80);	/* the late edge */
+	assert_int_equal(cmos(&x->d, 0x0a) & 0x80, 0);	/* and its fall */
+	assert_int_equal(cmos(&x->d, 0x00), 0x00);
+	fake_advance(&x->fb, &x->d, 1200000000, 0);	/* 200 ms into the next second */
+	assert_int_equal(cmos(&x->d, 0x0a) & 0x80, 0);	/* too late to pretend */
+	fake_advance(&x->fb, &x->d, 2000000000, 0);
+	assert_int_equal(cmos(&x->d, 0x0a) & 0x80, 0);	/* two seconds: no edge either */
+}
+
 static void test_binary_12h(void **state)
 {
 	struct fix *x = *state;
@@ -168,6 +186,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fix_setup, fix_teardown)
 		T(test_bios_state_and_time),
 		T(test_uip_window),
+		T(test_uip_missed_window),
 		T(test_binary_12h),
 		T(test_set_clock),
 		T(test_periodic_irq8),
