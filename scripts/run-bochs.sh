@@ -31,7 +31,7 @@ mkdir -p "$(dirname "$serial")"
 
 cat > "$work/bochsrc" <<RC
 megs: $mem
-cpu: model=corei7_sandy_bridge_2600k, ips=50000000
+cpu: model=corei7_sandy_bridge_2600k, ips=200000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path="$(realpath "$iso")", status=inserted

@@ -24,7 +24,7 @@ GT_RUN := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50
 
 .PHONY: test-guests-pool test-guests-gdb test-guests-bench test-guests-qemu \
 	test-guests-hostile test-guests-malformed test-guests-bochs test-guests-testos \
-	test-guests-testos-trap test-guests-testos-bochs-trap test-guests-badsite
+	test-guests-testos-trap test-guests-testos-bochs test-guests-testos-bochs-trap test-guests-badsite
 
 # Two well-behaved guests side by side: hypercalls, and COM1 by trap and
 # emulate; both exit 0, so the machine shuts down with success. hello's
@@ -132,73 +132,63 @@ test-guests-bochs: $(GT)/guests.iso $(GT)/testos-native.log
 		--reject PANIC --reject 'hostile: FAIL' --reject 'was not stopped' --reject 'paging: FAIL' \
 		-- scripts/run-bochs.sh --iso $< --timeout 180
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-bochs.log \
-		$(GT)/testos-native.log $(TESTOS_HV_LINES) $(TESTOS_DIVERGE)
+		$(GT)/testos-native.log all
 
-# The afterburned test OS through the IPVMM (docs/ipvmm.md, "Wiring"): the
-# hypervisor starts it at burn_start, the IPVMM rewrites its 469 sites and
-# enters it. Its [testos] lines must be the native transcript's first lines,
-# exactly; the stop must be a recorded kill or exit, never a panic
-# (tests/guests/progress.py). Before stage 3 was merged it stopped after
-# "testos: start" (HC_LOAD_DESC, HC_SET_UPCALL were ENOSYS). With stage 3's
-# descriptor loads, exception upcalls, virtual TLB and timer it now passes
-# cases 1-10 (paging on) in both modes, and parts from the native run at
-# case 11, "desc: ldt data segment applies its base": the IPVMM does not
-# support LDT segments, so the load of selector 0x04 is a #GP(0x4) that the
-# test OS reports as "not ok - panic: unexpected #GP ..."; it then ends in
-# its cli; hlt, which the IPVMM stops (IPVMM: hlt with interrupts disabled).
-# TESTOS_*_LINES is exactly the matching line count ("testos: start" and
-# ten cases), TESTOS_DIVERGE the first differing line: update both as the
-# IPVMM learns more. (Order-only: the test OS is another component's build;
-# we take it as it is.)
-TESTOS_HV_LINES ?= 11
-TESTOS_TRAP_LINES ?= 11
-TESTOS_DIVERGE := 'panic: unexpected \#GP \(vector 13\) err=4 eip='
-TESTOS_STOP := '^guest testos killed: IPVMM: hlt with interrupts disabled'
+# The differential test (issue 5): the afterburned test OS through the
+# IPVMM, pre-virtualized and in trap mode, on QEMU and on Bochs. Its
+# [testos] lines, prefix stripped, must equal its native transcript line
+# for line (tests/guests/progress.py ... all), it must exit 0 through the
+# power-off port, and the hypervisor must end in success. The native
+# transcript is the oracle: a virtualization bug fixed gets a test OS case.
+TESTOS_STOP := '^guest testos exited with status 0$$'
 
 $(GT)/testos-native.log: $(TESTOS_ELF)
 	@mkdir -p $(dir $@)
 	scripts/run-qemu.sh --kernel $(TESTOS_ELF) --timeout 100 > $@.tmp 2>&1
 	grep -q '^testos: start' $@.tmp
+	grep -q '^[0-9]* passed, 0 failed' $@.tmp
 	mv $@.tmp $@
 
-test-guests-testos: $(HV_ELF) $(GT)/testos-native.log | $(TESTOS_ELF)
-	$(PYTHON) scripts/systest.py --name guests-testos --timeout 60 --ordered --exit 35 \
-		--expect '^ipvmm: text [0-9]+ KiB shared, data window [0-9]+ KiB per guest, rewrite=previrt' \
+# $(1) name, $(2) rewrite mode
+define testos_qemu
+test-guests-testos$(1): $(HV_ELF) $(GT)/testos-native.log | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-testos$(1) --timeout 120 --ordered --exit 0 \
+		--expect '^ipvmm: text [0-9]+ KiB shared, data window [0-9]+ KiB per guest, rewrite=$(2)' \
 		--expect "^loader: guest 0 'testos': partition [0-9a-f]{8}-[0-9a-f]{8} \(32768 KiB\), entry [0-9a-f]{8}, [0-9]+ segments, [1-9][0-9]* afterburn sites" \
 		--expect '^\[testos\] testos: start' \
-		--expect $(TESTOS_STOP) \
-		--expect '^summary: guest testos ' \
-		--expect '^hypervisor: shutdown \(failure\)' \
-		--reject PANIC --reject 'IPVMM could not rewrite' \
-		-- $(GT_RUN) --append "shutdown" --initrd "$(TESTOS_ELF) name=testos"
-	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-testos.log \
-		$(GT)/testos-native.log $(TESTOS_HV_LINES) $(TESTOS_DIVERGE)
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect $$(TESTOS_STOP) \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject 'IPVMM could not rewrite' --reject '^\[testos\] not ok' \
+		-- $(GT_RUN_LONG) --append "shutdown rewrite=$(2)" --initrd "$(TESTOS_ELF) name=testos"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-testos$(1).log \
+		$(GT)/testos-native.log all
+endef
+GT_RUN_LONG := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 110
+$(eval $(call testos_qemu,,previrt))
+$(eval $(call testos_qemu,-trap,trap))
 
-test-guests-testos-trap: $(HV_ELF) $(GT)/testos-native.log | $(TESTOS_ELF)
-	$(PYTHON) scripts/systest.py --name guests-testos-trap --timeout 60 --ordered --exit 35 \
-		--expect '^ipvmm: text [0-9]+ KiB shared, data window [0-9]+ KiB per guest, rewrite=trap' \
-		--expect "^loader: guest 0 'testos'" \
-		--expect $(TESTOS_STOP) \
-		--expect '^hypervisor: shutdown \(failure\)' \
-		--reject PANIC --reject 'IPVMM could not rewrite' \
-		-- $(GT_RUN) --append "shutdown rewrite=trap" --initrd "$(TESTOS_ELF) name=testos"
-	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-testos-trap.log \
-		$(GT)/testos-native.log $(TESTOS_TRAP_LINES) $(TESTOS_DIVERGE)
+# Both modes on Bochs, through GRUB (the previrt run also rides along in
+# test-guests-bochs, beside the hostile guests).
+# $(1) name, $(2) rewrite mode
+define testos_bochs
+$(GT)/testos-bochs$(1).iso: $(HV_ELF) scripts/mkiso.sh | $(TESTOS_ELF)
+	scripts/mkiso.sh -o $$@ -t 0 -f $(HV_ELF) -f $(TESTOS_ELF) \
+		-e "The test OS, rewrite=$(2)|hypervisor.elf shutdown rewrite=$(2)|testos.elf name=testos"
 
-# Trap mode on Bochs (the previrt run is part of test-guests-bochs).
-$(GT)/testos-trap.iso: $(HV_ELF) scripts/mkiso.sh | $(TESTOS_ELF)
-	scripts/mkiso.sh -o $@ -t 0 -f $(HV_ELF) -f $(TESTOS_ELF) \
-		-e "Hypervisor with the test OS in trap mode|hypervisor.elf shutdown rewrite=trap|testos.elf name=testos"
-
-test-guests-testos-bochs-trap: $(GT)/testos-trap.iso $(GT)/testos-native.log
-	$(PYTHON) scripts/systest.py --name guests-testos-bochs-trap --timeout 200 --ordered --exit 0 \
-		--expect '^ipvmm: .*rewrite=trap' \
-		--expect $(TESTOS_STOP) \
-		--expect '^hypervisor: shutdown \(failure\)' \
-		--reject PANIC --reject 'IPVMM could not rewrite' \
-		-- scripts/run-bochs.sh --iso $< --timeout 180
-	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-testos-bochs-trap.log \
-		$(GT)/testos-native.log $(TESTOS_TRAP_LINES) $(TESTOS_DIVERGE)
+test-guests-testos-bochs$(1): $(GT)/testos-bochs$(1).iso $(GT)/testos-native.log
+	$(PYTHON) scripts/systest.py --name guests-testos-bochs$(1) --timeout 400 --ordered --exit 0 \
+		--expect '^ipvmm: .*rewrite=$(2)' \
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect $$(TESTOS_STOP) \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject 'IPVMM could not rewrite' --reject '^\[testos\] not ok' \
+		-- scripts/run-bochs.sh --iso $$< --timeout 380
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-testos-bochs$(1).log \
+		$(GT)/testos-native.log all
+endef
+$(eval $(call testos_bochs,,previrt))
+$(eval $(call testos_bochs,-trap,trap))
 
 # A guest whose .afterburn record 9 is shrunk to one byte (too small to
 # rewrite): the IPVMM stops at it and the hypervisor records the kill
@@ -247,7 +237,8 @@ test-guests-bench: $(HV_ELF) $(GT)/bench.elf
 		-- $(GT_RUN) --icount --append "shutdown" --initrd "$(GT)/bench.elf name=bench mem=4M"
 
 TEST_TARGETS += test-guests-gdb test-guests-bench test-guests-qemu test-guests-hostile test-guests-malformed \
-	test-guests-bochs test-guests-testos test-guests-testos-trap test-guests-testos-bochs-trap \
+	test-guests-bochs test-guests-testos test-guests-testos-trap test-guests-testos-bochs \
+	test-guests-testos-bochs-trap \
 	test-guests-badsite
 
 # Fixed pools run out cleanly: with CONFIG_SHADOW_POOL_PAGES=10 (five pages

@@ -65,7 +65,11 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("desc index 0", hc5(HC_LOAD_DESC, 0, 0, 0x0040b200u, 0x0000ffffu, 0), HC_EINVAL);
 	check("desc index 256 (hypervisor's)", hc5(HC_LOAD_DESC, 0, 256, 0x0040b200u, 0xffffu, 0),
 	      HC_EINVAL);
-	check("desc into the LDT", hc5(HC_LOAD_DESC, 1, 5, 0x0040b200u, 0x0000ffffu, 0), HC_EINVAL);
+	check("desc into the LDT", hc5(HC_LOAD_DESC, 1, 5, 0x0040b200u, 0x0000ffffu, 0), 0);
+	check("desc DPL-0 data into the LDT raised", hc5(HC_LOAD_DESC, 1, 7, 0x00409200u, 0x0000ffffu, 0), 1);
+	check("desc past the LDT", hc5(HC_LOAD_DESC, 1, 4096, 0x0040f200u, 0x0000ffffu, 0), HC_EINVAL);
+	check("desc into table 2", hc5(HC_LOAD_DESC, 2, 5, 0x0040f200u, 0x0000ffffu, 0), HC_EINVAL);
+	check("call gate into the LDT", hc5(HC_LOAD_DESC, 1, 6, 0x0000ec00u, 0x00080000u, 0), HC_EPERM);
 	{
 		/* The clipped data descriptor really is in the GDT: load it. */
 		static volatile uint32_t probe = 0x5eed;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How far a guest got under the hypervisor, against its native transcript.
 
-  progress.py NAME HV_LOG NATIVE_LOG MIN [DIVERGE_RE]
+  progress.py NAME HV_LOG NATIVE_LOG MIN|all [DIVERGE_RE]
 
 The guest's lines in HV_LOG are those prefixed "[NAME] " (the console
 multiplexer's tag). Stripped of the prefix they must equal the native
@@ -11,11 +11,13 @@ part from the native one: exactly MIN lines match, and the first line that
 differs must match DIVERGE_RE (a regular expression; what follows it is
 the guest's own ending and is not compared). A hypervisor panic fails; the
 guest's stop must be a recorded "guest NAME killed: ..." or "guest NAME
-exited ...". Prints how many lines matched and the last one.
+exited ...". Prints how many lines matched and the last one. MIN "all" is
+the differential test: the guest's transcript equals the native one, line
+for line, no line missing and none added.
 """
 import re, sys
 
-name, hv_log, native_log, need = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+name, hv_log, native_log, need = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 diverge = re.compile(sys.argv[5]) if len(sys.argv) > 5 else None
 tag = "[%s] " % name
 
@@ -31,6 +33,10 @@ starts = [i for i, l in enumerate(native) if l.startswith("testos: start")]
 if not starts:
     sys.exit("progress.py: no 'testos: start' in the native transcript %s" % native_log)
 native = native[starts[0]:]
+# The native run's own tail (QEMU's exit message) is not the guest's.
+native = [l for l in native if not l.startswith(("qemu-system-", "run-qemu:"))]
+everything = need == "all"
+need = len(native) if everything else int(need)
 got = [l[len(tag):] for l in hv if l.startswith(tag)]
 bad = []
 matched = 0
@@ -47,6 +53,8 @@ if diverge:
 elif matched < len(got):
     bad.append("guest line %d differs: %r, native %r" %
                (matched + 1, got[matched], native[matched] if matched < len(native) else None))
+if everything and len(got) != len(native):
+    bad.append("the guest printed %d lines, the native run %d" % (len(got), len(native)))
 if matched < need:
     bad.append("only %d guest lines match, at least %d expected" % (matched, need))
 if any("PANIC" in l for l in hv):
