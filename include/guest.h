@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "hypercall.h"
 #include "multiboot.h"
 #include "layout.h"
 #include "ipvmm/shared.h"
@@ -39,7 +40,11 @@ struct vtlb {
 	int cur;                               /* slot in use when paging is on */
 	int pool_ready;
 	unsigned pt_used;                      /* page tables taken from the pool */
-	uint32_t fills, reflected, resets, switches, hits;
+	uint32_t fills, reflected, resets, switches, hits, prefills;
+	/* Per slot, the pages filled since it last became current: what a
+	 * CR3 write back to it walks again (kernel/vtlb.c, slot_refresh). */
+	uint32_t log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+	uint16_t log_n[CONFIG_VTLB_SHADOWS];
 };
 
 /* The virtual CPU state the hypervisor keeps (the IPVMM keeps the rest). */
@@ -88,6 +93,12 @@ struct guest {
 	int kill_pending;                     /* stop at the next safe point */
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
 	uint32_t hypercalls, traps_emulated;
+	uint32_t hc_count[HC_NR_CALLS];       /* per call number, for the stats line */
+	/* Entries into the hypervisor on this guest's behalf (docs/performance.md,
+	 * "hv: bench-entries"): exceptions it caused, hypercalls but console
+	 * writes, real interrupts taken while its VM thread ran; and their
+	 * values at the end of its last complete console line. */
+	struct guest_entries { uint32_t traps, hcalls, irqs; } entries, entries_mark;
 	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */
 	unsigned line_len;
 };

@@ -251,6 +251,10 @@ void hypercall_dispatch(struct trap_frame *tf)
 		return;
 	}
 	g->hypercalls++;
+	if (tf->eax < HC_NR_CALLS)
+		g->hc_count[tf->eax]++;
+	if (tf->eax != HC_CONSOLE_WRITE)
+		g->entries.hcalls++;    /* the console is the bench's instrument */
 	int err = decode(g, tf, &op);
 	tf->eax = err ? (uint32_t)err : (uint32_t)invoke(g, &op);
 }

@@ -79,9 +79,24 @@ static void handle_exception(struct trap_frame *tf)
 	panic_frame(tf, "unexpected %s in the hypervisor", trap_name(tf->vector));
 }
 
+/* Count the entry for the guest whose VM thread is running (docs/
+ * performance.md): interrupts, exceptions it raised; hypercall_dispatch
+ * counts its own (all but the console). */
+static void count_entry(const struct trap_frame *tf, int from_guest)
+{
+	struct guest *g = current->guest;
+	if (!g)
+		return;
+	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
+		g->entries.irqs++;
+	else if (tf->vector < 32 && from_guest)
+		g->entries.traps++;
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
 	int from_guest = (tf->cs & 3) != 0;
+	count_entry(tf, from_guest);
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		handle_irq(tf);
 	else if (tf->vector == HC_VECTOR)

@@ -87,10 +87,10 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	console_mux_flush(g);
 	g->state = how;
 	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
-		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached), "
-			"%u pool resets; upcalls: %u exception, %u interrupt, %u roll-backs; "
-			"%u timer expiries\n", g->name, g->vtlb.fills, g->vtlb.reflected,
-			g->vtlb.switches, g->vtlb.hits, g->vtlb.resets, g->v.upcalls_exc,
+		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached, "
+			"%u entries re-walked), %u pool resets; upcalls: %u exception, %u interrupt, "
+			"%u roll-backs; %u timer expiries\n", g->name, g->vtlb.fills, g->vtlb.reflected,
+			g->vtlb.switches, g->vtlb.hits, g->vtlb.prefills, g->vtlb.resets, g->v.upcalls_exc,
 			g->v.upcalls_irq, g->v.rollbacks, g->v.timer_fires);
 	if (how == G_KILLED)
 		pr_err("guest %s killed: %s\n", g->name, g->reason);
@@ -203,10 +203,15 @@ int guests_summary(void)
 			pr_info("summary: guest %s still running\n", g->name);
 			ok = 0;
 		}
-		if (g->state != G_FREE)
+		if (g->state != G_FREE) {
 			pr_info("stats: guest %s upcalls irq %u exc %u, soft ints %u, rollbacks %u, "
-				"timer fires %u\n", g->name, g->v.upcalls_irq, g->v.upcalls_exc,
-				g->soft_ints, g->v.rollbacks, g->v.timer_fires);
+				"timer fires %u; hypercalls by number:", g->name, g->v.upcalls_irq,
+				g->v.upcalls_exc, g->soft_ints, g->v.rollbacks, g->v.timer_fires);
+			for (unsigned n = 0; n < HC_NR_CALLS; n++)
+				if (g->hc_count[n])
+					kprintf(" %u:%u", n, g->hc_count[n]);
+			kprintf("\n");
+		}
 	}
 	return ok;
 }

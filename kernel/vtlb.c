@@ -21,6 +21,7 @@
 #define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
+#define SPTE_A       0x020u     /* the real accessed bit the CPU sets in the shadow */
 #define CR4_PAE      0x20u
 #define CR4_PGE      0x80u
 
@@ -121,8 +122,11 @@ static void pt_free(struct guest *g, uint32_t pde)
 
 /* Drop the guest part of a shadow: everything, or all but the entries the
  * guest marked global (kept only while its CR4.PGE is set). */
+static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r);
+
 static void slot_clear(struct guest *g, int slot, int keep_global)
 {
+	g->vtlb.log_n[slot] = 0;
 	uint32_t *pd = pd_of(g, slot);
 	uint32_t *used = g->vtlb.used[slot];
 	for (unsigned w = 0; w < VTLB_USED_WORDS; w++) {
@@ -146,6 +150,61 @@ static void slot_clear(struct guest *g, int slot, int keep_global)
 	}
 }
 
+/* The shadow entry for a walk's result; 0 if ring 1 must not have it. */
+static uint32_t spte_of(const struct guest *g, const struct vtlb_result *r)
+{
+	/* Writable only when ring 3 may write too, or ring 3 cannot reach it:
+	 * the shadow's one U/S bit serves ring 1 and ring 3. */
+	int w = r->writable && (r->rw || !r->user);
+	return (g->base + FRAME(r->gpa)) | PTE_P | (w ? PTE_W : 0) | (r->user ? PTE_U : 0) |
+		(r->global ? SPTE_GLOBAL : 0);
+}
+
+/* Remember a filled page of the current shadow for slot_refresh. */
+static void log_fill(struct guest *g, uint32_t la)
+{
+	struct vtlb *t = &g->vtlb;
+	if (t->log_n[t->cur] < CONFIG_VTLB_PREFILL)
+		t->log[t->cur][t->log_n[t->cur]++] = FRAME(la);
+}
+
+static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
+{
+	uint32_t pde = pd_of(g, slot)[PD_INDEX(la)];
+	return (pde & PTE_P) ? &((uint32_t *)phys_to_virt(FRAME(pde)))[PT_INDEX(la)] : 0;
+}
+
+/*
+ * A cached shadow comes back on a CR3 write, which flushes its non-global
+ * entries on hardware. The pages filled since it was last made current
+ * (its log, at most CONFIG_VTLB_PREFILL) that the guest really used (the
+ * real accessed bit the CPU set in the shadow entry) are walked again at
+ * once, so the working set does not fault back in with one trap per page;
+ * everything else is dropped as the flush demands. A walk sets the
+ * guest's accessed bits, as the CPU's own (speculative) walk may.
+ */
+static void slot_refresh(struct guest *g, int slot, int keep_global)
+{
+	struct vtlb *t = &g->vtlb;
+	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+	unsigned n = 0;
+	for (unsigned k = 0; k < t->log_n[slot]; k++) {
+		uint32_t *e = spte_at(g, slot, t->log[slot][k]);
+		if (e && (*e & SPTE_A) && !(keep_global && (*e & SPTE_GLOBAL)))
+			again[n++] = t->log[slot][k];
+	}
+	slot_clear(g, slot, keep_global);
+	t->log_n[slot] = 0;
+	int cur = t->cur;
+	t->cur = slot;                          /* fill_one works on the current slot */
+	for (unsigned k = 0; k < n; k++) {
+		struct vtlb_result r;
+		if (walk(g, again[k], VTLB_READ, false, &r) == VTLB_OK && fill_one(g, again[k], &r) == 0)
+			t->prefills++;
+	}
+	t->cur = cur;
+}
+
 static void slot_init(struct guest *g, int slot, uint32_t key)
 {
 	uint32_t *pd = pd_of(g, slot);
@@ -159,6 +218,7 @@ static void slot_init(struct guest *g, int slot, uint32_t key)
 		pd[i] = g->phys.pd[i];          /* the hole: shared page tables */
 	g->vtlb.valid[slot] = 1;
 	g->vtlb.key[slot] = key;
+	g->vtlb.log_n[slot] = 0;
 }
 
 /* Make the shadow for the guest's CR3 current: the cached one with its
@@ -178,7 +238,7 @@ static void select_shadow(struct guest *g)
 			slot = i;
 	if (slot >= 0) {
 		t->hits++;
-		slot_clear(g, slot, (g->v.cr4 & CR4_PGE) != 0);
+		slot_refresh(g, slot, (g->v.cr4 & CR4_PGE) != 0);
 	} else {
 		slot = 0;
 		for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
@@ -249,6 +309,32 @@ void vtlb_flush(struct guest *g, int all)
 
 /* --- the fault path -------------------------------------------------------- */
 
+/* Map la in the current shadow as the walk r says; -1 if the pool is dry
+ * even after emptying every shadow of the guest. */
+static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
+{
+	uint32_t *pd = pd_of(g, g->vtlb.cur);
+	uint32_t *pde = &pd[PD_INDEX(la)];
+	if (!(*pde & PTE_P)) {
+		uint32_t *pt = pt_alloc(g);
+		if (!pt) {
+			/* Pool dry: empty every shadow of this guest, start over. */
+			for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+				if (g->vtlb.valid[i])
+					slot_clear(g, i, 0);
+			g->vtlb.resets++;
+			pt = pt_alloc(g);
+			if (!pt)
+				return -1;
+		}
+		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
+		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
+	}
+	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte_of(g, r);
+	log_fill(g, la);
+	return 0;
+}
+
 int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err)
 {
 	struct vtlb_result r;
@@ -267,34 +353,14 @@ int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err)
 	case VTLB_OK:
 		break;
 	}
-	/* Writable only when ring 3 may write too, or ring 3 cannot reach it:
-	 * the shadow's one U/S bit serves ring 1 and ring 3. */
-	int w = r.writable && (r.rw || !r.user);
-	if (acc == VTLB_WRITE && !w) {
+	uint32_t spte = spte_of(g, &r);
+	if (acc == VTLB_WRITE && !(spte & PTE_W)) {
 		kill_guest(g, "supervisor write with CR0.WP=0 to read-only user page %08x "
 			   "(not emulated)", la);
 		return -1;
 	}
-	uint32_t *pd = pd_of(g, g->vtlb.cur);
-	uint32_t *pde = &pd[PD_INDEX(la)];
-	if (!(*pde & PTE_P)) {
-		uint32_t *pt = pt_alloc(g);
-		if (!pt) {
-			/* Pool dry: empty every shadow of this guest, start over. */
-			for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
-				if (g->vtlb.valid[i])
-					slot_clear(g, i, 0);
-			g->vtlb.resets++;
-			pt = pt_alloc(g);
-			if (!pt)
-				panic("vtlb: pool empty after a reset");
-		}
-		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
-		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
-	}
-	uint32_t *pt = phys_to_virt(FRAME(*pde));
-	pt[PT_INDEX(la)] = (g->base + FRAME(r.gpa)) | PTE_P | (w ? PTE_W : 0) |
-		(r.user ? PTE_U : 0) | (r.global ? SPTE_GLOBAL : 0);
+	if (fill_one(g, la, &r) < 0)
+		panic("vtlb: pool empty after a reset");
 	g->vtlb.fills++;
 	return 1;
 }

@@ -62,7 +62,8 @@ KT_MODS_KERNEL := --expect '^modules: 2$$' $(KT_MOD) 'hello.mod' args 'name=hell
 	--expect "^  module 1: [0-9a-f]{8}-[0-9a-f]{8} [0-9]+ bytes name 'hello.mod' args 'second'"
 KT_FRAME := --expect '^frame: [0-9]+ free ranges'
 KT_EXPECT_TAIL := \
-	--expect '^timer: PIT channel 0 at [0-9]+ Hz' \
+	--expect '^clock: TSC at [1-9][0-9]* kHz \(mul 0x[0-9a-f]+ shift [0-9]+\), PIT channel 0 one-shot' \
+	--expect '^timer: scheduler tick [0-9]+ Hz' \
 	--expect '^timer: ticks [0-9]+ -> [1-9][0-9]* with interrupts enabled' \
 	--expect '^trap: caught expected \#BP breakpoint \(vector 3\) at fd1[0-9a-f]{5} selftest_run' \
 	--expect '^selftest: int3 resumed' \
@@ -161,7 +162,7 @@ test-kernel-pit-hz:
 	KCONFIG_CONFIG=$(KT_HZ)/.config $(KPY) -m olddefconfig $(KCONFIG) >/dev/null
 	$(MAKE) --no-print-directory BUILD=$(KT_HZ) CONFIG=$(KT_HZ)/.config $(KT_HZ)/hypervisor.elf >/dev/null
 	$(PYTHON) scripts/systest.py --name kernel-pit-hz --timeout 60 --ordered --exit 0 \
-		--expect '^timer: PIT channel 0 at 1000 Hz \(CONFIG_PIT_HZ=1000\)' \
+		--expect '^timer: scheduler tick 1000 Hz \(CONFIG_PIT_HZ=1000\)' \
 		--expect '^timer: ticks [0-9]+ -> [1-9][0-9]* with interrupts enabled' \
 		--expect '^threads: .*: interleaved' \
 		--expect '^selftest: [0-9]+ checks, 0 failed' \

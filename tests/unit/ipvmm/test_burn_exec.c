@@ -8,8 +8,11 @@
  * path, the console and a full interrupt delivery + emulated iret through
  * iret_restart. No cmocka for i686: plain checks, non-zero exit on failure.
  */
+#define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <ucontext.h>
 #include "vcpu.h"
 #include "devswitch.h"
 
@@ -30,6 +33,35 @@ void burn_start_c(struct ipvmm_upcall_state *s)
 {
 	(void)s;
 	failures++;
+}
+
+/*
+ * The hypervisor's part of the sti shadow: the IPVMM resumes with TF so
+ * one more instruction runs; its #DB (SIGTRAP here) becomes the exception
+ * upcall with vector 1, on the IPVMM stack, as kernel/events.c does.
+ */
+extern char burn_upcall_exc[], ipvmm_stack_top[];
+static unsigned db_traps;
+
+static void on_trap(int sig, siginfo_t *si, void *ctx)
+{
+	greg_t *r = ((ucontext_t *)ctx)->uc_mcontext.gregs;
+	/* the address, computed as an integer: the array's bound is unknown */
+	struct ipvmm_upcall_state *st =
+		(void *)((uintptr_t)ipvmm_stack_top - sizeof(struct ipvmm_upcall_state));
+
+	(void)sig, (void)si;
+	*st = (struct ipvmm_upcall_state){
+		.edi = r[REG_EDI], .esi = r[REG_ESI], .ebp = r[REG_EBP], .ebx = r[REG_EBX],
+		.edx = r[REG_EDX], .ecx = r[REG_ECX], .eax = r[REG_EAX],
+		.gs = r[REG_GS], .fs = r[REG_FS], .es = r[REG_ES], .ds = r[REG_DS],
+		.vector = 1, .eip = r[REG_EIP], .cs = r[REG_CS], .eflags = r[REG_EFL] & ~0x100u,
+		.esp = r[REG_ESP], .ss = r[REG_SS],
+	};
+	r[REG_EIP] = (greg_t)(uintptr_t)burn_upcall_exc;
+	r[REG_ESP] = (greg_t)(uintptr_t)st;
+	r[REG_EFL] &= ~0x100;
+	db_traps++;
 }
 
 static uint32_t cr3_seen;
@@ -80,6 +112,12 @@ int main(void)
 	uint32_t r[4], f;
 	unsigned n = 0;
 
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGTRAP, &sa, 0);
 	vcpu_init(v, &ipvmm_shared, &hv, 0, &dbe);
 	ipvmm_shared.sti_ret = (uint32_t)burn_sti_ret;
 	ipvmm_shared.sti_deliver = (uint32_t)burn_sti_deliver;
@@ -137,6 +175,7 @@ int main(void)
 	CHECK(g_count == 0, "delivered while cli'd");
 	CHECK(g_sti() == 1, "CF after sti + interrupt");
 	CHECK(g_count == 1, "irq 0 not delivered on sti (count %u)", g_count);
+	CHECK(db_traps == 1, "the sti shadow's single step: %u #DB", db_traps);
 	CHECK(ipvmm_shared.vif == 1, "iret restored IF");
 	devsw_out(&v->devs, 0x20, 1, 0x20);	/* EOI */
 	/* popf with IF=1 is a delivery point too */
