@@ -1,50 +1,57 @@
-/* Shift-and-subtract division: no libgcc helpers, bounded loops. */
 #include "util.h"
+
+/*
+ * 64- and 96-bit by 32-bit division, limb by limb: each step divides
+ * (remainder:limb) by div, which fits 32 bits because remainder < div, so
+ * on i386 it is one divl. No libgcc helpers (the IPVMM links alone).
+ * The device models call these on every timer and CMOS read.
+ */
+static uint32_t div_step(uint32_t hi, uint32_t lo, uint32_t div, uint32_t *rem)
+{
+#if defined(__i386__)
+	uint32_t q, r;
+
+	__asm__("divl %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(div));
+	*rem = r;
+	return q;
+#else
+	uint64_t n = (uint64_t)hi << 32 | lo;
+
+	*rem = (uint32_t)(n % div);
+	return (uint32_t)(n / div);
+#endif
+}
 
 uint64_t ipvmm_div64(uint64_t a, uint32_t div, uint32_t *rem)
 {
-	uint64_t q = 0, r = 0;
+	uint32_t r, qhi = div_step(0, (uint32_t)(a >> 32), div, &r);
+	uint32_t qlo = div_step(r, (uint32_t)a, div, &r);
 
-	for (int bit = 63; bit >= 0; bit--) {
-		r = (r << 1) | ((a >> bit) & 1);
-		if (r >= div) {
-			r -= div;
-			q |= (uint64_t)1 << bit;
-		}
-	}
 	if (rem)
-		*rem = (uint32_t)r;
-	return q;
+		*rem = r;
+	return (uint64_t)qhi << 32 | qlo;
 }
 
-/*
- * The 96-bit product a * mul as three 32-bit limbs, divided limb by limb
- * bitwise; the remainder stays below div < 2^32, so it fits in 64 bits.
- */
+/* a * mul / div with the 96-bit product; saturates at UINT64_MAX. */
 uint64_t ipvmm_muldiv64(uint64_t a, uint32_t mul, uint32_t div, int round_up)
 {
 	uint64_t lo = (a & 0xffffffffu) * mul;
 	uint64_t hi = (a >> 32) * mul + (lo >> 32);
-	uint32_t limb[3] = { (uint32_t)(hi >> 32), (uint32_t)hi, (uint32_t)lo };
-	uint64_t r = 0, q_hi = 0, q = 0;
+	uint32_t r, q2, q1, q0;
+	uint64_t q;
 
-	for (int i = 0; i < 3; i++) {
-		for (int bit = 31; bit >= 0; bit--) {
-			r = (r << 1) | ((limb[i] >> bit) & 1);
-			q_hi = (q_hi << 1) | (q >> 63);
-			q <<= 1;
-			if (r >= div) {
-				r -= div;
-				q |= 1;
-			}
-		}
-	}
+	q2 = div_step(0, (uint32_t)(hi >> 32), div, &r);
+	q1 = div_step(r, (uint32_t)hi, div, &r);
+	q0 = div_step(r, (uint32_t)lo, div, &r);
+	if (q2)
+		return UINT64_MAX;
+	q = (uint64_t)q1 << 32 | q0;
 	if (round_up && r) {
 		if (q == UINT64_MAX)
-			q_hi = 1;
+			return UINT64_MAX;
 		q++;
 	}
-	return q_hi ? UINT64_MAX : q;
+	return q;
 }
 
 void ipvmm_memcpy(void *dst, const void *src, unsigned n)

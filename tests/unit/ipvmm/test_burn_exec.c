@@ -15,6 +15,7 @@
 #include <ucontext.h>
 #include "vcpu.h"
 #include "devswitch.h"
+#include "util.h"
 
 extern uint32_t g_pushf(void), g_popf_cf(uint32_t), g_cli(void), g_sti(void), g_cr3(uint32_t);
 extern void g_cpuid(uint32_t, uint32_t *), g_out(uint32_t), g_handler(void);
@@ -131,6 +132,22 @@ int main(void)
 	v->idtr.limit = sizeof(idt) - 1;
 	idt[0x20][0] = (0x20u << 16) | ((uint32_t)g_handler & 0xffff);
 	idt[0x20][1] = ((uint32_t)g_handler & 0xffff0000u) | 0x8e00;
+
+	/* ipvmm/util.c's divl path (the host tests see the C fallback) against
+	   libgcc's 64-bit division. */
+	uint64_t x = 0x0123456789abcdefull;
+	for (unsigned k = 0; k < 2000; k++) {
+		uint32_t d = (uint32_t)(x >> 17) | 1, m = (uint32_t)(x >> 7), rem;
+		uint64_t a = x >> (k % 40);
+		uint64_t a32 = (uint32_t)a, p = a32 * m;	/* fits 64 bits */
+
+		CHECK(ipvmm_div64(a, d, &rem) == a / d && rem == a % d, "div64 %llx / %x",
+		      (unsigned long long)a, d);
+		CHECK(ipvmm_muldiv64(a32, m, d, 0) == p / d &&
+		      ipvmm_muldiv64(a32, m, d, 1) == p / d + (p % d != 0), "muldiv64 %llx * %x / %x",
+		      (unsigned long long)a32, m, d);
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+	}
 
 	ipvmm_rw_syms(&syms);
 	for (struct afterburn_record *rec = __start_burn_sites; rec < __stop_burn_sites; rec++) {
