@@ -45,6 +45,7 @@ struct vtlb {
 	 * CR3 write back to it walks again (kernel/vtlb.c, slot_refresh). */
 	uint32_t log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
 	uint16_t log_n[CONFIG_VTLB_SHADOWS];
+	uint8_t log_lost[CONFIG_VTLB_SHADOWS];  /* a fill did not fit in the log */
 };
 
 /* The virtual CPU state the hypervisor keeps (the IPVMM keeps the rest). */

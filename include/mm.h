@@ -1,6 +1,7 @@
 /*
  * The hypervisor's view of machine memory: the direct map at HV_BASE and
- * one page table of temporary mappings (kmap) at KMAP_BASE.
+ * one page table of temporary mappings (kmap) at KMAP_BASE (frames inside
+ * the direct map are handed out from it instead).
  */
 #ifndef MM_H
 #define MM_H

@@ -15,6 +15,10 @@ void mm_init(void)
 
 void *kmap(uint32_t pa)
 {
+	/* Inside the direct map: no slot, no invlpg (every guest partition
+	 * is carved there today; the slots serve frames above it). */
+	if (phys_in_direct_map(pa & ~(uint32_t)(PAGE_SIZE - 1), PAGE_SIZE))
+		return phys_to_virt(pa);
 	uint32_t f = irq_save();
 	for (unsigned i = 0; i < KMAP_SLOTS; i++) {
 		if (!(hv_kmap_pt[i] & PTE_P)) {
@@ -32,6 +36,8 @@ void *kmap(uint32_t pa)
 void kunmap(void *va)
 {
 	uint32_t v = (uint32_t)(uintptr_t)va;
+	if (v >= HV_BASE && v - HV_BASE < DIRECT_MAP_SIZE)
+		return;                      /* kmap handed out the direct map */
 	if (v < KMAP_BASE)
 		panic("kunmap of %08x, not a kmap address", v);
 	unsigned i = (v - KMAP_BASE) / PAGE_SIZE;

@@ -127,6 +127,7 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r);
 static void slot_clear(struct guest *g, int slot, int keep_global)
 {
 	g->vtlb.log_n[slot] = 0;
+	g->vtlb.log_lost[slot] = 0;
 	uint32_t *pd = pd_of(g, slot);
 	uint32_t *used = g->vtlb.used[slot];
 	for (unsigned w = 0; w < VTLB_USED_WORDS; w++) {
@@ -166,6 +167,8 @@ static void log_fill(struct guest *g, uint32_t la)
 	struct vtlb *t = &g->vtlb;
 	if (t->log_n[t->cur] < CONFIG_VTLB_PREFILL)
 		t->log[t->cur][t->log_n[t->cur]++] = FRAME(la);
+	else
+		t->log_lost[t->cur] = 1;
 }
 
 static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
@@ -193,8 +196,19 @@ static void slot_refresh(struct guest *g, int slot, int keep_global)
 		if (e && (*e & SPTE_A) && !(keep_global && (*e & SPTE_GLOBAL)))
 			again[n++] = t->log[slot][k];
 	}
-	slot_clear(g, slot, keep_global);
-	t->log_n[slot] = 0;
+	if (t->log_lost[slot]) {
+		slot_clear(g, slot, keep_global);
+	} else {
+		/* The log names every entry filled since: clearing those is the
+		 * flush, and the page tables stay for the refill (no 4 KiB
+		 * clear of a fresh one per table). */
+		for (unsigned k = 0; k < t->log_n[slot]; k++) {
+			uint32_t *e = spte_at(g, slot, t->log[slot][k]);
+			if (e && !(keep_global && (*e & SPTE_GLOBAL)))
+				*e = 0;
+		}
+		t->log_n[slot] = 0;
+	}
 	int cur = t->cur;
 	t->cur = slot;                          /* fill_one works on the current slot */
 	for (unsigned k = 0; k < n; k++) {
