@@ -5,6 +5,7 @@
  * checked with wrap-around in mind before a byte moves.
  */
 #include "guest.h"
+#include "copy.h"
 #include "hypercall.h"
 #include "mm.h"
 #include "log.h"
@@ -50,8 +51,7 @@ int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len)
 		const uint8_t *s = kmap(ma);
 		if (!s)
 			panic("guest_read: kmap full");
-		for (uint32_t i = 0; i < n; i++)
-			d[i] = s[i];
+		copy_bytes(d, s, n);
 		kunmap((void *)s);
 		d += n;
 		gla += n;
@@ -74,8 +74,7 @@ int guest_write(const struct guest *g, uint32_t gla, const void *src, uint32_t l
 		uint8_t *d = kmap(ma);
 		if (!d)
 			panic("guest_write: kmap full");
-		for (uint32_t i = 0; i < n; i++)
-			d[i] = s[i];
+		copy_bytes(d, s, n);
 		kunmap(d);
 		s += n;
 		gla += n;
@@ -94,8 +93,10 @@ static int phys_op(const struct guest *g, uint32_t gpa, const uint8_t *src, uint
 		uint8_t *d = kmap(g->base + gpa);
 		if (!d)
 			panic("guest_phys_write: kmap full");
-		for (uint32_t i = 0; i < n; i++)
-			d[i] = src ? src[i] : 0;
+		if (src)
+			copy_bytes(d, src, n);
+		else
+			zero_bytes(d, n);
 		kunmap(d);
 		if (src)
 			src += n;

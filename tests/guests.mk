@@ -22,7 +22,7 @@ TESTOS_ELF ?= $(BUILD)/guests/testos.elf
 GT_GUESTS := $(GT)/hello.elf $(GT)/com1.elf $(GT)/hostile.elf
 GT_RUN := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50
 
-.PHONY: test-guests-pool test-guests-gdb test-guests-bench test-guests-qemu \
+.PHONY: test-guests-pool test-guests-gdb test-guests-gdb-testos test-guests-bench test-guests-qemu \
 	test-guests-hostile test-guests-malformed test-guests-bochs test-guests-testos \
 	test-guests-testos-trap test-guests-testos-bochs test-guests-testos-bochs-trap test-guests-badsite
 
@@ -224,6 +224,33 @@ test-guests-gdb: $(HV_ELF) $(GT)/hello.elf
 		--initrd "$(GT)/hello.elf name=hello mem=4M" --guest $(GT)/hello.elf \
 		--batch tests/guests/gdb-break.gdb
 
+# The same for the afterburned test OS pre-virtualized through the IPVMM:
+# a breakpoint in the IPVMM (its virtual PIC, ring 1 in the guest's address
+# space), then in the test OS by its own symbols (testos.elf, linked at
+# 1 MiB, identity-mapped by its own page tables) with its own selector
+# with RPL 1 (SEL_KCODE 0x08 -> CS 0x9), its variables read through its
+# page tables; then the hypervisor's hypercall path and the guest's exit,
+# to the shutdown (docs/debugging.md, "A guest under the IPVMM").
+test-guests-gdb-testos: $(HV_ELF) | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-gdb-testos --timeout 150 --ordered --exit 0 \
+		--expect '^Breakpoint 1, vpic_write \(.*\) at ipvmm/dev/vpic\.c:[0-9]+$$' \
+		--expect '^IPVMM_CS 9 PORT (20|21|a0|a1)$$' \
+		--expect '^Breakpoint 2, test_intr \(\) at guests/testos/[a-z0-9_]+\.[ch]:[0-9]+$$' \
+		--expect '^#1 +0x[0-9a-f]+ in kmain \(.*\) at guests/testos/main\.c:[0-9]+$$' \
+		--expect '^test_intr in section \.text of .*/testos\.elf$$' \
+		--expect '^GUEST_CS 9 RING 1$$' \
+		--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]? FAILED 0$$' \
+		--expect '^Breakpoint 3, hypercall_dispatch \(tf=.*\) at kernel/hypercall\.c' \
+		--expect '^HC_NR ([0-9]|1[0-4]) FROM_CS 9 GUEST testos$$' \
+		--expect '^Breakpoint 4, guest_exit \(.*\) at kernel/vm\.c' \
+		--expect '^EXIT GUEST testos STATUS 0$$' \
+		--expect '^Breakpoint 5, machine_shutdown \(.*\)' \
+		--expect '^SHUTDOWN ok=1$$' \
+		--reject 'internal-error' --reject 'in _start \(\) at boot/' \
+		-- scripts/gdb-run.sh --elf $(HV_ELF) --append "shutdown" \
+		--initrd "$(TESTOS_ELF) name=testos" --guest $(TESTOS_ELF) \
+		--batch tests/guests/gdb-testos.gdb
+
 # Round-trip costs under -icount shift=0 (a TSC tick is one instruction):
 # the numbers are in the log; the test checks they were measured and that
 # a hypercall costs more than an empty loop iteration and less than a trap
@@ -236,7 +263,7 @@ test-guests-bench: $(HV_ELF) $(GT)/bench.elf
 		--expect '^guest bench exited with status 0$$' \
 		-- $(GT_RUN) --icount --append "shutdown" --initrd "$(GT)/bench.elf name=bench mem=4M"
 
-TEST_TARGETS += test-guests-gdb test-guests-bench test-guests-qemu test-guests-hostile test-guests-malformed \
+TEST_TARGETS += test-guests-gdb test-guests-gdb-testos test-guests-bench test-guests-qemu test-guests-hostile test-guests-malformed \
 	test-guests-bochs test-guests-testos test-guests-testos-trap test-guests-testos-bochs \
 	test-guests-testos-bochs-trap \
 	test-guests-badsite
