@@ -37,9 +37,14 @@ void resume_commit(struct vcpu *v, struct gstate *g)
 	   iretd; SS too unless the iretd itself loads it (return to ring 3). */
 	r->segmask = g->sreg_dirty & ((1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) |
 				      (cpl == 3 ? 0 : 1u << SR_SS));
-	vcpu_sync_sel(v, g->sreg[SR_CS]);
+	/* A CS or SS the instruction loaded: its descriptor as the guest's
+	   table has it now (the CPU reads it on the load; an unchanged one
+	   keeps what was installed when it was loaded). */
+	if (g->sreg_dirty & (1u << SR_CS))
+		vcpu_sync_sel(v, g->sreg[SR_CS]);
 	if (cpl == 3) {
-		vcpu_sync_sel(v, g->sreg[SR_SS]);
+		if (g->sreg_dirty & (1u << SR_SS))
+			vcpu_sync_sel(v, g->sreg[SR_SS]);
 		r->outer[0] = g->eip;
 		r->outer[1] = r->sel[SR_CS];
 		r->outer[2] = fflags;
