@@ -14,7 +14,9 @@ static inline void copy_bytes(void *dst, const void *src, uint32_t n)
 
 static inline void zero_bytes(void *dst, uint32_t n)
 {
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(0) : "memory");
+	uint32_t words = n / 4, rest = n % 4;
+	__asm__ volatile("rep stosl\n\tmovl %2, %%ecx\n\trep stosb"
+			 : "+D"(dst), "+c"(words) : "r"(rest), "a"(0) : "memory");
 }
 
 #endif

@@ -162,10 +162,9 @@ int burn_common_c(struct burn_frame *f)
 	if (id < RW_STUB_COUNT) {
 		unsigned op = RW_ID_OP(id), n = 0;
 		struct dec_insn probe = { .op = (uint8_t)op };
-		struct eop ops[2];
+		struct eop ops[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 		enum rw_form form = rw_form_of(&probe);
 
-		ipvmm_memset(ops, 0, sizeof(ops));
 		if (form == RW_F_GEN) {
 			/* pushl %eax; lea|mov ...,%eax; call; popl %eax */
 			gen_eax = true;

@@ -75,7 +75,10 @@ void ipvmm_memcpy(void *dst, const void *src, unsigned n)
 void ipvmm_memset(void *dst, int c, unsigned n)
 {
 #if defined(__i386__)
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	uint32_t v = (uint8_t)c * 0x01010101u, words = n / 4, rest = n % 4;
+
+	__asm__ volatile("rep stosl\n\tmovl %3, %%ecx\n\trep stosb"
+			 : "+D"(dst), "+c"(words) : "a"(v), "r"(rest) : "memory");
 #else
 	uint8_t *d = dst;
 
