@@ -87,6 +87,7 @@ struct guest {
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	int vif;                              /* virtual EFLAGS.IF (trap path) */
+	uint32_t con_in_tail;                 /* console input appended (the shared page's copy is the guest's) */
 	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;
@@ -167,6 +168,8 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector,
 		     uint32_t error, uint32_t cr2);
 int guest_in_ipvmm(const struct guest *g, uint32_t eip);
 void guest_load_cr4(const struct guest *g);
+/* From the timer interrupt: serial input to the console guest. */
+void console_input_poll(void);
 void guest_load_cpu_state(const struct guest *g);  /* its GDT part and TSS ss1/esp1 */
 
 /* kernel/guest_mem.c: the one way the hypervisor touches guest memory.

@@ -205,12 +205,27 @@ static uint32_t take_pending(struct vcpu *v)
 #endif
 }
 
+/* Console input into COM1's receiver, as far as it has room; the rest
+   waits in the ring for the guest to read (nothing is dropped here). */
+static void take_console(struct vcpu *v)
+{
+	struct ipvmm_shared *sh = v->sh;
+	struct vuart *u = &v->devs.com1;
+
+	while (sh->con_in_head != sh->con_in_tail && vuart_rx_room(u)) {
+		vuart_receive(&v->devs, u, sh->con_in[sh->con_in_head % IPVMM_CON_IN_RING]);
+		sh->con_in_head++;
+	}
+}
+
 void vcpu_fold_pending(struct vcpu *v)
 {
 	uint32_t bits = take_pending(v);
 
 	if (bits & IPVMM_PEND_TIMER)
 		ipvmm_devs_timer(&v->devs);
+	if (v->sh->con_in_head != v->sh->con_in_tail)
+		take_console(v);
 }
 
 bool deliver_pending(struct vcpu *v, struct gstate *g)

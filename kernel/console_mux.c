@@ -7,6 +7,8 @@
  */
 #include "guest.h"
 #include "log.h"
+#include "uart.h"
+#include "ipvmm_load.h"
 
 /* Does line[0..n) start with the NUL-terminated p? */
 static int str_prefix(const char *line, uint32_t n, const char *p)
@@ -85,4 +87,37 @@ void console_mux_flush(struct guest *g)
 {
 	if (g->line_len)
 		emit(g);
+}
+
+/* The guest that gets serial input: the first running guest with an IPVMM
+ * (its COM1 model has a receiver); none, and the bytes stay in the UART. */
+static struct guest *console_owner(void)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if (guests[i].state == G_RUNNING && guests[i].shared && ipvmm_runs(&guests[i]))
+			return &guests[i];
+	return 0;
+}
+
+/* Move what the UART received into the owner's ring, as far as it has
+ * room by the hypervisor's own tail and the guest's head (read once,
+ * untrusted: a head that claims more than the ring holds means full). */
+void console_input_poll(void)
+{
+	struct guest *g = console_owner();
+	if (!g)
+		return;
+	struct ipvmm_shared *s = g->shared;
+	uint32_t used = g->con_in_tail - s->con_in_head, n = 0;
+	int c;
+	while (used < IPVMM_CON_IN_RING && (c = uart_getc()) >= 0) {
+		s->con_in[g->con_in_tail % IPVMM_CON_IN_RING] = (uint8_t)c;
+		g->con_in_tail++;
+		used++;
+		n++;
+	}
+	if (n) {
+		s->con_in_tail = g->con_in_tail;
+		guest_raise(g, IPVMM_PEND_CONSOLE);
+	}
 }

@@ -30,6 +30,7 @@ static void timer_irq(unsigned irq, struct trap_frame *tf)
 	}
 	uint64_t next = next_tick_ns;
 	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
+	console_input_poll();                  /* serial input to the console guest */
 	clock_event_fired(next);
 	if (tick || woke)
 		sched_tick();

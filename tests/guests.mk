@@ -190,6 +190,41 @@ endef
 $(eval $(call testos_bochs,,previrt))
 $(eval $(call testos_bochs,-trap,trap))
 
+# Console input (the hypervisor's serial input routed to the console
+# guest's COM1 model): the test OS's echo mode gets the same keystrokes
+# natively and through the IPVMM in both modes, and its transcripts must
+# be equal. QEMU holds input back while the UART is full, so nothing typed
+# before the guest reads is lost in either run.
+ECHO_INPUT := (sleep 2; printf 'hello world\nsecond line\nq\n') 2>/dev/null
+$(GT)/testos-echo-native.log: $(TESTOS_ELF)
+	@mkdir -p $(dir $@)
+	bash -c "$(ECHO_INPUT) | scripts/run-qemu.sh --kernel $(TESTOS_ELF) --append echo \
+		--interactive --timeout 60" > $@.raw 2>&1
+	tr -d '\r' < $@.raw | sed -n 's/.*\(testos: start\)/\1/; /^testos: start/,$$p' > $@.tmp
+	grep -q '^echo: bye' $@.tmp
+	mv $@.tmp $@
+
+# $(1) name, $(2) rewrite mode
+define testos_echo
+test-guests-console-input$(1): $(HV_ELF) $(GT)/testos-echo-native.log | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-console-input$(1) --timeout 90 --ordered --exit 0 \
+		--expect '^\[testos\] testos: start \(echo\)' \
+		--expect '^\[testos\] echo: hello world' \
+		--expect '^\[testos\] echo: bye' \
+		--expect $$(TESTOS_STOP) \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject 'echo: no input' \
+		-- bash -c "$(ECHO_INPUT) | scripts/run-qemu.sh --kernel $(HV_ELF) \
+		--append 'shutdown rewrite=$(2)' --initrd '$(TESTOS_ELF) name=testos echo' \
+		--interactive --timeout 80"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-console-input$(1).log \
+		$(GT)/testos-echo-native.log all
+endef
+$(eval $(call testos_echo,,previrt))
+$(eval $(call testos_echo,-trap,trap))
+TEST_TARGETS += test-guests-console-input test-guests-console-input-trap
+.PHONY: test-guests-console-input test-guests-console-input-trap
+
 # A guest whose .afterburn record 9 is shrunk to one byte (too small to
 # rewrite): the IPVMM stops at it and the hypervisor records the kill
 # with the site's address (corrupt.py prints it); the good guest beside it

@@ -35,6 +35,44 @@ void putc_(char c)
 
 void console_drain(void) { wait_lsr(LSR_TEMT); }
 
+#define LSR_DR 0x01
+#define ECHO_POLLS 2000000000u	/* bound: input that never comes ends the run */
+
+/* Console input, polled: "echo: LINE" for every line typed, until a line
+ * "q" (success) or no input for a long while (failure). The oracle for a
+ * hypervisor's console input: the same keystrokes must give the same
+ * transcript natively and virtualized. */
+bool echo_run(void)
+{
+	char line[80];
+	unsigned n = 0;
+
+	for (uint32_t idle = 0; idle < ECHO_POLLS; idle++) {
+		if (!(inb(COM1 + 5) & LSR_DR)) {
+			pause_();
+			continue;
+		}
+		idle = 0;
+		char c = (char)inb(COM1);
+		if (c != '\r' && c != '\n') {
+			if (n < sizeof(line) - 1)
+				line[n++] = c;
+			continue;
+		}
+		if (!n)
+			continue;
+		line[n] = 0;
+		if (n == 1 && line[0] == 'q') {
+			puts_("echo: bye\n");
+			return true;
+		}
+		printf_("echo: %s\n", line);
+		n = 0;
+	}
+	puts_("echo: no input\n");
+	return false;
+}
+
 void puts_(const char *s)
 {
 	while (*s)

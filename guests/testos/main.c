@@ -1,5 +1,6 @@
 /* Entry from entry.S: set up the machine, run every suite (or the
- * benchmarks when the command line says "bench"), report and exit. */
+ * benchmarks when the command line says "bench", or the console echo when
+ * it says "echo"), report and exit. */
 #include "testos.h"
 #include "x86.h"
 
@@ -10,7 +11,18 @@
 void kmain(uint32_t magic, uint32_t mbi);
 
 static uint32_t mb_magic, mb_flags, mb_mem_upper;
-static bool bench_mode;
+static bool bench_mode, echo_mode;
+
+/* Is word w on the command line s, delimited by spaces or the ends? */
+static bool has_word(const char *s, const char *w, unsigned n)
+{
+	for (int i = 0; s[i] && i < 4096; i++) {
+		bool start = i == 0 || s[i - 1] == ' ';
+		if (start && !memcmp(&s[i], w, n) && (s[i + n] == 0 || s[i + n] == ' '))
+			return true;
+	}
+	return false;
+}
 
 /* Copies what we need from the Multiboot info before paging is on; the
  * info may lie anywhere below 16 MiB, including page 0's neighbours. */
@@ -25,13 +37,9 @@ static void read_multiboot(uint32_t magic, uint32_t mbi)
 		mb_mem_upper = info[2];
 	if (!(mb_flags & MBI_CMDLINE) || info[4] == 0 || info[4] >= KMAP_END)
 		return;
-	/* the word "bench", delimited by spaces or the ends */
 	const char *s = (const char *)info[4];
-	for (int i = 0; s[i] && i < 4096; i++) {
-		bool start = i == 0 || s[i - 1] == ' ';
-		if (start && !memcmp(&s[i], "bench", 5) && (s[i + 5] == 0 || s[i + 5] == ' '))
-			bench_mode = true;
-	}
+	bench_mode = has_word(s, "bench", 5);
+	echo_mode = has_word(s, "echo", 4);
 }
 
 void test_boot(uint32_t magic, uint32_t mbi)
@@ -49,7 +57,10 @@ void kmain(uint32_t magic, uint32_t mbi)
 {
 	read_multiboot(magic, mbi);
 	console_init();
-	puts_(bench_mode ? "testos: start (bench)\n" : "testos: start\n");
+	puts_(bench_mode ? "testos: start (bench)\n" : echo_mode ? "testos: start (echo)\n" :
+	      "testos: start\n");
+	if (echo_mode)
+		testos_exit(echo_run());
 	desc_init();
 	pic_init();
 	pit_set_rate(PIT_HZ / HZ);

@@ -24,6 +24,7 @@ void puts_(const char *s);
 void printf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_drain(void);
 void testos_exit(bool success) __attribute__((noreturn));
+bool echo_run(void);
 
 /* tap.c */
 void tap_check(bool ok, const char *area, const char *what, const char *fmt, ...)

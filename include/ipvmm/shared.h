@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define IPVMM_SHARED_ADDR    0xFC800000u	/* IPVMM_BASE + 8 MiB */
-#define IPVMM_SHARED_VERSION 2
+#define IPVMM_SHARED_VERSION 3
 
 /* HC_SHUTDOWN statuses with which the IPVMM stops a guest that cannot go
  * on: IPVMM_STOP | code. The hypervisor records them as kills
@@ -26,7 +26,8 @@
 
 /* Bits of ipvmm_shared.pending (set by the hypervisor's IRQ thread). */
 #define IPVMM_PEND_TIMER   0x01u	/* the HC_SET_TIMER deadline passed */
-#define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived (reserved) */
+#define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived in con_in */
+#define IPVMM_CON_IN_RING  256u		/* bytes of console input in flight */
 
 struct ipvmm_shared {
 	uint32_t version;	/* IPVMM_SHARED_VERSION, written by the IPVMM */
@@ -66,6 +67,14 @@ struct ipvmm_shared {
 	 */
 	volatile uint64_t time_tsc_base, time_ns_base;
 	volatile uint32_t time_mul, time_shift;
+	/*
+	 * Console input for the guest's COM1: the hypervisor appends at
+	 * con_in_tail (its own copy is authoritative: this page is guest
+	 * memory), the IPVMM takes from con_in_head as the UART has room.
+	 * Indices run free; the slot is index % IPVMM_CON_IN_RING.
+	 */
+	volatile uint32_t con_in_head, con_in_tail;
+	volatile uint8_t con_in[IPVMM_CON_IN_RING];
 	/* --- written by the IPVMM: rewrite figures ------------------------ */
 	uint32_t sites_rewritten, sites_failed, first_bad_site;
 };

@@ -62,6 +62,11 @@ void vuart_update_irq(struct ipvmm_devs *d, struct vuart *u)
 	vpic_set_irq(d, u->irq, level);
 }
 
+unsigned vuart_rx_room(const struct vuart *u)
+{
+	return u->rx_count >= fifo_depth(u) ? 0 : fifo_depth(u) - u->rx_count;
+}
+
 bool vuart_receive(struct ipvmm_devs *d, struct vuart *u, uint8_t byte)
 {
 	if (u->rx_count >= fifo_depth(u)) {

@@ -28,6 +28,8 @@ struct vuart {
 void vuart_init(struct ipvmm_devs *d, struct vuart *u, uint8_t unit, uint8_t irq);
 /* Recompute IIR and drive the IRQ line (gated by MCR OUT2, as on a PC). */
 void vuart_update_irq(struct ipvmm_devs *d, struct vuart *u);
+/* Room in the receiver (FIFO depth, 1 with the FIFO off). */
+unsigned vuart_rx_room(const struct vuart *u);
 /* Backend input: false if the receiver is full (byte dropped, OE set). */
 bool vuart_receive(struct ipvmm_devs *d, struct vuart *u, uint8_t byte);
 
