@@ -68,6 +68,14 @@ struct vcom1 {
 	uint8_t dll, dlm;        /* divisor latch (DLAB=1 writes to 0 and 1) */
 };
 
+/* console= of a guest module: where its COM1 goes and whether it gets
+ * the serial input (docs/ipvmm.md, "Life of a guest"). */
+enum guest_console {
+	CONSOLE_SERIAL = 0,   /* default: "[NAME] " lines on the serial port */
+	CONSOLE_INPUT,        /* the same, and it receives the serial input */
+	CONSOLE_NONE,         /* output counted and dropped, no input */
+};
+
 struct guest {
 	enum guest_state state;
 	unsigned index;
@@ -87,6 +95,8 @@ struct guest {
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	int vif;                              /* virtual EFLAGS.IF (trap path) */
+	enum guest_console console;
+	uint32_t con_dropped;                 /* output bytes of a console=none guest */
 	uint32_t con_in_tail;                 /* console input appended (the shared page's copy is the guest's) */
 	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
@@ -112,6 +122,7 @@ extern struct guest guests[CONFIG_MAX_GUESTS];
 struct guest_args {
 	char name[GUEST_NAME_MAX];            /* "" when not given */
 	uint32_t mem;                         /* bytes; 0 when not given */
+	enum guest_console console;
 	char rest[CONFIG_MB_STRING_MAX];      /* passed on to the guest */
 };
 int guest_args_parse(const char *args, struct guest_args *out, const char **why);

@@ -71,6 +71,10 @@ static void emit(struct guest *g)
 
 void console_mux_put(struct guest *g, const char *buf, uint32_t len)
 {
+	if (g->console == CONSOLE_NONE) {
+		g->con_dropped += len;
+		return;
+	}
 	for (uint32_t i = 0; i < len; i++) {
 		char c = buf[i];
 		if (c == '\n') {
@@ -89,14 +93,22 @@ void console_mux_flush(struct guest *g)
 		emit(g);
 }
 
-/* The guest that gets serial input: the first running guest with an IPVMM
- * (its COM1 model has a receiver); none, and the bytes stay in the UART. */
+/* The guest that gets serial input: a running console=input guest, else
+ * the first running console=serial one, with an IPVMM (its COM1 model has
+ * a receiver); none, and the bytes stay in the UART. */
 static struct guest *console_owner(void)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].state == G_RUNNING && guests[i].shared && ipvmm_runs(&guests[i]))
-			return &guests[i];
-	return 0;
+	struct guest *first = 0;
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
+		struct guest *g = &guests[i];
+		if (g->state != G_RUNNING || !g->shared || !ipvmm_runs(g) || g->console == CONSOLE_NONE)
+			continue;
+		if (g->console == CONSOLE_INPUT)
+			return g;
+		if (!first)
+			first = g;
+	}
+	return first;
 }
 
 /* Move what the UART received into the owner's ring, as far as it has

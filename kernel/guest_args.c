@@ -1,6 +1,7 @@
 /*
  * A guest module's arguments (after the loader's file name, if any):
- * "name=NAME" and "mem=SIZE" are the hypervisor's; every other word is
+ * "name=NAME", "mem=SIZE" and "console=serial|input|none" are the
+ * hypervisor's; every other word is
  * passed on to the guest as its own command line, in order. Pure logic,
  * unit-tested on the host.
  */
@@ -54,6 +55,7 @@ int guest_args_parse(const char *s, struct guest_args *o, const char **why)
 	unsigned rl = 0;
 	o->name[0] = '\0';
 	o->mem = 0;
+	o->console = CONSOLE_SERIAL;
 	o->rest[0] = '\0';
 	while (*s) {
 		while (*s == ' ' || *s == '\t')
@@ -73,6 +75,17 @@ int guest_args_parse(const char *s, struct guest_args *o, const char **why)
 			for (unsigned i = 5; i < len; i++)
 				o->name[i - 5] = w[i];
 			o->name[len - 5] = '\0';
+		} else if (has_prefix(w, len, "console=", 8)) {
+			static const struct { const char *v; unsigned n; enum guest_console c; } cons[] = {
+				{ "serial", 6, CONSOLE_SERIAL }, { "input", 5, CONSOLE_INPUT },
+				{ "none", 4, CONSOLE_NONE },
+			};
+			unsigned k = 0;
+			while (k < 3 && !(len - 8 == cons[k].n && has_prefix(w + 8, len - 8, cons[k].v, cons[k].n)))
+				k++;
+			if (k == 3)
+				return *why = "console= must be serial, input or none", -1;
+			o->console = cons[k].c;
 		} else if (has_prefix(w, len, "mem=", 4)) {
 			if (parse_size(w + 4, len - 4, &o->mem) < 0)
 				return *why = "mem= is not a size (e.g. 32M)", -1;

@@ -222,8 +222,27 @@ test-guests-console-input$(1): $(HV_ELF) $(GT)/testos-echo-native.log | $(TESTOS
 endef
 $(eval $(call testos_echo,,previrt))
 $(eval $(call testos_echo,-trap,trap))
-TEST_TARGETS += test-guests-console-input test-guests-console-input-trap
-.PHONY: test-guests-console-input test-guests-console-input-trap
+
+# console= chooses: two echo guests, the second console=input, get the
+# keystrokes in that one only (the first, the default owner otherwise,
+# hears 5 s of silence and fails, status 0x11); a console=none guest's lines are
+# dropped while it still runs and exits 0.
+test-guests-console-select: $(HV_ELF) $(GT)/hello.elf | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-console-select --timeout 90 --exit 35 \
+		--expect '^\[b\] echo: hello world' \
+		--expect '^\[b\] echo: bye' \
+		--expect '^guest b exited with status 0$$' \
+		--expect '^\[a\] echo: no input' \
+		--expect '^guest a exited with status 17$$' \
+		--expect '^guest quiet exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[quiet\]' --reject '^\[a\] echo: hello' \
+		-- bash -c "$(ECHO_INPUT) | scripts/run-qemu.sh --kernel $(HV_ELF) --append shutdown \
+		--initrd '$(GT)/hello.elf name=quiet mem=4M console=none,$(TESTOS_ELF) name=a echo mem=8M,$(TESTOS_ELF) name=b echo mem=8M console=input' \
+		--interactive --timeout 80"
+
+TEST_TARGETS += test-guests-console-input test-guests-console-input-trap test-guests-console-select
+.PHONY: test-guests-console-input test-guests-console-input-trap test-guests-console-select
 
 # A guest whose .afterburn record 9 is shrunk to one byte (too small to
 # rewrite): the IPVMM stops at it and the hypervisor records the kill

@@ -59,8 +59,6 @@ void kmain(uint32_t magic, uint32_t mbi)
 	console_init();
 	puts_(bench_mode ? "testos: start (bench)\n" : echo_mode ? "testos: start (echo)\n" :
 	      "testos: start\n");
-	if (echo_mode)
-		testos_exit(echo_run());
 	desc_init();
 	pic_init();
 	pit_set_rate(PIT_HZ / HZ);
@@ -72,6 +70,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 		bench_run();
 		testos_exit(true);
 	}
+	if (echo_mode)
+		testos_exit(echo_run());
 	test_boot(mb_magic, mbi);
 	test_desc();
 	test_intr();

@@ -32,6 +32,26 @@ static void defaults_when_absent(void **s)
 	assert_string_equal(a.rest, "");
 }
 
+static void consoles(void **s)
+{
+	(void)s;
+	assert_int_equal(guest_args_parse("a console=input b", &a, &why), 0);
+	assert_int_equal(a.console, CONSOLE_INPUT);
+	assert_string_equal(a.rest, "a b");
+	assert_int_equal(guest_args_parse("console=none", &a, &why), 0);
+	assert_int_equal(a.console, CONSOLE_NONE);
+	assert_int_equal(guest_args_parse("console=serial", &a, &why), 0);
+	assert_int_equal(a.console, CONSOLE_SERIAL);
+	assert_int_equal(guest_args_parse("x", &a, &why), 0);
+	assert_int_equal(a.console, CONSOLE_SERIAL);
+	static const char *bad[] = { "console=", "console=inputs", "console=no", "console=SERIAL" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = 0;
+		assert_int_equal(guest_args_parse(bad[i], &a, &why), -1);
+		assert_non_null(strstr(why, "console="));
+	}
+}
+
 static void sizes(void **s)
 {
 	(void)s;
@@ -91,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(takes_name_mem_and_passes_the_rest),
 		cmocka_unit_test(defaults_when_absent),
+		cmocka_unit_test(consoles),
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(names),
 		cmocka_unit_test(rest_overflow_is_refused),
