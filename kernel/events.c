@@ -59,12 +59,15 @@ int guest_events_tick(uint64_t *next)
 	int woke = 0;
 	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
 		struct guest *g = &guests[i];
-		if (g->state != G_RUNNING && !g->irq)
+		if (!g->irq)
 			continue;
-		if (g->irq && g->irq->state == T_BLOCKED && (g->state != G_RUNNING || deadline_due(g))) {
-			g->irq->state = T_RUNNABLE;
+		if (g->state != G_RUNNING || deadline_due(g)) {
+			/* Its IRQ thread posts the event (or exits); it is urgent,
+			 * so the schedule this asks for runs it next. */
+			if (g->irq->state == T_BLOCKED)
+				g->irq->state = T_RUNNABLE;
 			woke++;
-		} else if (g->state == G_RUNNING && g->v.timer_deadline) {
+		} else if (g->v.timer_deadline) {
 			uint64_t d = deadline_hv_ns(g);
 			if (d < *next)
 				*next = d;
