@@ -41,20 +41,19 @@ burn_sti_deliver:			; [esp] = site end
 ; --- pushf: call burn_pushf --------------------------------------------
 ; On entry [esp] = return address at A-4 (A = guest esp before the site).
 ; Leaves the guest's EFLAGS at A-4, returns with esp = A-4. The real
-; flags are saved first and restored last, so the site changes none.
+; flags are saved first and restored last, so the site changes none; the
+; saved copy is masked to the real bits, which popfd may load (IF and
+; IOPL stay as they are at CPL 1 with IOPL 0).
 burn_pushf:
-	lea esp, [esp - 4]		; A-8: the slot ret moves to
+	push dword [esp]		; A-8 = ret
 	pushfd				; A-12: real flags
 	push eax			; A-16
-	mov eax, [esp + 12]		; ret
-	mov [esp + 8], eax		; A-8 = ret
-	mov eax, [esp + 4]
-	and eax, EF_REAL
+	movzx eax, byte [VIF]
+	shl eax, 9			; 0 or EF_IF
 	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF and reserved bit 1
-	cmp byte [VIF], 0
-	je .noif
-	or eax, EF_IF
-.noif:	mov [esp + 12], eax		; A-4 = guest EFLAGS
+	and dword [esp + 4], EF_REAL
+	or eax, [esp + 4]		; the arithmetic flags and DF
+	mov [esp + 12], eax		; A-4 = guest EFLAGS
 	pop eax
 	popfd
 	ret				; esp = A-4
