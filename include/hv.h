@@ -17,6 +17,7 @@ struct hv_options {
 /* kernel/cmdline.c (pure logic) */
 void cmdline_parse(const char *s, struct hv_options *o);
 int cmdline_has_word(const char *s, const char *word);
+const char *cmdline_next_word(const char **s, unsigned *len);
 
 /* kernel/main.c */
 void kmain(uint32_t magic, uint32_t info_pa) __attribute__((noreturn));

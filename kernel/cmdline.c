@@ -8,6 +8,21 @@
  */
 #include "hv.h"
 
+/* The next blank-separated word of *s (advancing *s past it), or NULL at
+ * the end. Shared by every command-line parser (guest_args.c too). */
+const char *cmdline_next_word(const char **s, unsigned *len)
+{
+	const char *p = *s, *w;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	w = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	*s = p;
+	*len = (unsigned)(p - w);
+	return *len ? w : 0;
+}
+
 static int word_is(const char *w, unsigned len, const char *lit)
 {
 	unsigned i;
@@ -32,15 +47,9 @@ void cmdline_parse(const char *s, struct hv_options *o)
 	o->crash = 0;
 	o->rewrite_trap = 0;
 	o->unknown = 0;
-	while (*s) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		const char *w = s;
-		while (*s && *s != ' ' && *s != '\t')
-			s++;
-		unsigned len = (unsigned)(s - w);
-		if (!len)
-			break;
+	const char *w;
+	unsigned len;
+	while ((w = cmdline_next_word(&s, &len))) {
 		if (word_is(w, len, "shutdown")) {
 			o->shutdown = 1;
 		} else if (word_is(w, len, "crash")) {
@@ -63,15 +72,10 @@ void cmdline_parse(const char *s, struct hv_options *o)
  * line: `ipvmm=self`) */
 int cmdline_has_word(const char *s, const char *word)
 {
-	while (*s) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		const char *w = s;
-		while (*s && *s != ' ' && *s != '\t')
-			s++;
-		unsigned len = (unsigned)(s - w);
-		if (len && word_is(w, len, word))
+	const char *w;
+	unsigned len;
+	while ((w = cmdline_next_word(&s, &len)))
+		if (word_is(w, len, word))
 			return 1;
-	}
 	return 0;
 }

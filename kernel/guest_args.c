@@ -6,6 +6,7 @@
  * unit-tested on the host.
  */
 #include "guest.h"
+#include "hv.h"
 
 static int has_prefix(const char *w, unsigned len, const char *p, unsigned plen)
 {
@@ -57,15 +58,9 @@ int guest_args_parse(const char *s, struct guest_args *o, const char **why)
 	o->mem = 0;
 	o->console = CONSOLE_SERIAL;
 	o->rest[0] = '\0';
-	while (*s) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		const char *w = s;
-		while (*s && *s != ' ' && *s != '\t')
-			s++;
-		unsigned len = (unsigned)(s - w);
-		if (!len)
-			break;
+	const char *w;
+	unsigned len;
+	while ((w = cmdline_next_word(&s, &len))) {
 		if (has_prefix(w, len, "name=", 5)) {
 			if (len - 5 == 0 || len - 5 >= GUEST_NAME_MAX)
 				return *why = "name= empty or too long", -1;

@@ -16,11 +16,11 @@ $(LOADER_T)/guest_elf.target.o: kernel/guest_elf.c kernel/guest_elf.h
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) -c -o $@ $<
 
-$(LOADER_T)/test_guest_args: tests/unit/loader/test_guest_args.c kernel/guest_args.c \
+$(LOADER_T)/test_guest_args: tests/unit/loader/test_guest_args.c kernel/guest_args.c kernel/cmdline.c \
 		include/guest.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iinclude -I$(BUILD)/include -o $@ \
-		tests/unit/loader/test_guest_args.c kernel/guest_args.c -lcmocka
+		tests/unit/loader/test_guest_args.c kernel/guest_args.c kernel/cmdline.c -lcmocka
 
 .PHONY: test-unit-loader
 test-unit-loader: $(LOADER_T)/test_guest_elf $(LOADER_T)/guest.elf $(LOADER_T)/guest_elf.target.o \
