@@ -32,6 +32,7 @@
 #include "x86.h"
 #include "log.h"
 #include "fmt.h"
+#include "civil.h"
 
 #define MIB (1024u * 1024u)
 
@@ -77,16 +78,6 @@ static uint32_t bcd(uint8_t v, int binary)
 	return binary ? v : (uint32_t)(v >> 4) * 10 + (v & 15);
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static uint32_t days_since_epoch(uint32_t y, uint32_t m, uint32_t d)
-{
-	y -= m <= 2;
-	uint32_t era = y / 400, yoe = y - era * 400;
-	uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* 0 when the RTC stays busy or reads nonsense (the guest's RTC then
  * starts at 1970; nothing depends on it). The update poll is bounded. */
 static uint32_t rtc_read(void)
@@ -107,7 +98,7 @@ static uint32_t rtc_read(void)
 		h = (h % 12) + 12;
 	if (s > 59 || mi > 59 || h > 23 || d < 1 || d > 31 || mo < 1 || mo > 12)
 		return 0;
-	return days_since_epoch(y, mo, d) * 86400u + h * 3600 + mi * 60 + s;
+	return days_from_civil(y, mo, d) * 86400u + h * 3600 + mi * 60 + s;
 }
 
 /* --- options ------------------------------------------------------------------ */

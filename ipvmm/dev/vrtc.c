@@ -6,6 +6,7 @@
  */
 #include "../devices.h"
 #include "../util.h"
+#include "civil.h"
 
 #define NS_PER_S   1000000000u
 #define UIP_NS     244000u
@@ -61,16 +62,6 @@ static void civil(uint32_t days, uint32_t *y, uint32_t *m, uint32_t *dd)
 	*dd = doy - (153 * mp + 2) / 5 + 1;
 	*m = mp < 10 ? mp + 3 : mp - 9;
 	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static uint32_t days_from_civil(uint32_t y, uint32_t m, uint32_t dd)
-{
-	y -= m <= 2;
-	uint32_t era = y / 400, yoe = y - era * 400;
-	uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
-	uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
 }
 
 static uint8_t enc(const struct vrtc *r, uint32_t v)
