@@ -123,6 +123,6 @@ GDB_INITRD ?=
 GDB_ISO    ?=
 GDB_GUESTS ?=
 gdb: deps
-	@$(MAKE) --no-print-directory $(HV_ELF) $(GDB_ISO)
+	@$(MAKE) --no-print-directory build $(GDB_ISO)
 	scripts/gdb-run.sh --elf $(HV_ELF) --append "$(GDB_APPEND)" --initrd "$(GDB_INITRD)" \
 		$(if $(GDB_ISO),--iso $(GDB_ISO)) $(foreach g,$(GDB_GUESTS),--guest $(g))

@@ -83,23 +83,30 @@ static void __attribute__((noreturn)) idle(void)
 
 /* Every module is a guest: load them all (a refused one is reported and
  * skipped), start a VM thread each, and wait until all have stopped.
- * Returns 0 when a started guest did not exit with status 0. */
+ * Returns 0 when no guest started, or a started one did not exit with
+ * status 0 (killed, or a non-zero status); a refused module beside a
+ * guest that ran is reported but is not a failure of the run. */
 static int run_guests(void)
 {
-	unsigned started = 0;
+	unsigned started = 0, unstarted = 0;
 	loader_load_all(&boot_info);
 	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
 		if (guests[i].state == G_LOADED) {
-			if (guest_start(&guests[i]) < 0)
+			if (guest_start(&guests[i]) < 0) {
 				pr_err("vm: no thread for guest %s\n", guests[i].name);
-			else
+				unstarted++;
+			} else {
 				started++;
+			}
 		}
-	if (!started)
-		return 1;
+	if (!started) {
+		/* Modules were given and none runs: the configuration failed. */
+		pr_err("hypervisor: no guest started (every module refused)\n");
+		return 0;
+	}
 	while (guests_live())
 		hlt();               /* interrupts are on: the tick runs the guests */
-	return guests_summary();
+	return guests_summary() && !unstarted;
 }
 
 void kmain(uint32_t magic, uint32_t info_pa)

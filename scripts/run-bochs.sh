@@ -22,6 +22,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$iso" ] || { echo "run-bochs: need --iso" >&2; exit 2; }
+# Under scripts/systest.py the harness watches the guest's output and
+# stops a silent run itself; this limit only backs it up (8x, as its own).
+[ -n "${SYSTEST_WATCH:-}" ] && [ "$timeout" != 0 ] && timeout=$((timeout * 8))
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bochs.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -68,15 +68,42 @@ unpack() {
   mv "$src.tmp" "$src"
 }
 
-# Kbuild's make for one variant; extra arguments go to make.
+# Kbuild's make for one variant; extra arguments go to make. KMAKE_QUIET=
+# (empty) lets Kbuild print its one line per file, for progress().
+KMAKE_QUIET=-s
 kmake() {
   local v=$1; shift
   local cc=()
   [ "$v" = afterburn ] && cc=(CC="${cross}gcc -B$abdir/")
   # LOCALVERSION makes uname -r name the variant, so a boot test can tell
   # which kernel it booted.
-  make -s -C "$src" O="$out/$v" ARCH=i386 CROSS_COMPILE="$cross" \
+  make $KMAKE_QUIET -C "$src" O="$out/$v" ARCH=i386 CROSS_COMPILE="$cross" \
     LOCALVERSION="-$v" "${cc[@]}" "$@"
+}
+
+# Kbuild's quiet lines ("  CC      kernel/fork.o") in, one progress line out
+# every 30 s: files done, of how many the last full build made (stored in
+# $o/steps.count; a first build shows the count alone), and the minutes.
+# Warnings and errors (anything not a step line) pass through unchanged.
+progress() {
+  local v=$1 o=$out/$1 total=0 n=0 t0 next line
+  [ -f "$o/steps.count" ] && total=$(cat "$o/steps.count")
+  t0=$(date +%s); next=$((t0 + 30))
+  while IFS= read -r line; do
+    case "$line" in
+      "  "[A-Z]*) n=$((n + 1)) ;;
+      *) printf '%s\n' "$line" >&2 ;;
+    esac
+    if [ "$(date +%s)" -ge "$next" ]; then
+      next=$((next + 30))
+      if [ "$total" -gt 0 ]; then
+        echo "linux: $v: $n of ~$total steps ($((n * 100 / total))%), $(( ($(date +%s) - t0) / 60 )) min"
+      else
+        echo "linux: $v: $n steps, $(( ($(date +%s) - t0) / 60 )) min (first build: no total yet)"
+      fi
+    fi
+  done
+  echo "$n" >"$o/steps.last"
 }
 
 # tinyconfig, then the fragment merged on top; fail if Kconfig dropped any
@@ -143,7 +170,7 @@ build() {
   local t load0 kind=incremental TIMEFORMAT='%R %U %S'
   load0=$(cut -d' ' -f1-3 /proc/loadavg)
   [ -f "$o/vmlinux" ] || kind=full
-  t=$( { time kmake "$v" -j"$jobs" bzImage >&5 2>&6; } 2>&1 )
+  t=$( { time KMAKE_QUIET= kmake "$v" -j"$jobs" bzImage 2>&1 | progress "$v" >&5 2>&6; } 2>&1 )
   read -r wall user sys <<<"$t"
   # One line per build in build-times.log; build-time.txt keeps the last
   # full (from clean) build, the figure docs/linux.md quotes.
@@ -152,7 +179,7 @@ build() {
   line+=" cpu_s $(echo "$user + $sys" | bc) jobs $jobs load_before $load0"
   line+=" date $(date -u +%FT%TZ)"
   echo "$line" >>"$o/build-times.log"
-  [ "$kind" = full ] && echo "$line" >"$o/build-time.txt"
+  [ "$kind" = full ] && echo "$line" >"$o/build-time.txt" && mv -f "$o/steps.last" "$o/steps.count"
   echo "$want" >"$o/.recipe-stamp"
   echo "linux: $v built: $line"
 }
