@@ -92,6 +92,7 @@ progress() {
   while IFS= read -r line; do
     case "$line" in
       "  "[A-Z]*) n=$((n + 1)) ;;
+      make*"ing directory"*) ;;
       *) printf '%s\n' "$line" >&2 ;;
     esac
     if [ "$(date +%s)" -ge "$next" ]; then
