@@ -9,7 +9,7 @@ GT_CFLAGS := $(filter-out -MMD -MP,$(TARGET_CFLAGS)) -Iinclude -Itests/guests
 GT_LINK := 0x200000
 GT_LDFLAGS := $(TARGET_LDFLAGS) -Wl,-Ttext=$(GT_LINK) -Wl,--build-id=none
 
-$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/hypercall.h
+$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h tests/guests/sched_acts.h include/hypercall.h
 	@mkdir -p $(dir $@)
 	$(TCC) $(GT_CFLAGS) $(GT_LDFLAGS) -o $@ tests/guests/start.S tests/guests/$*.c
 
@@ -379,3 +379,24 @@ test-guests-vtlb-bench: $(HV_ELF) $(GT)/paging.elf
 
 .PHONY: test-guests-vtlb test-guests-vtlb-bench
 TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
+
+# --- Time, scheduling, console and the watchdog (issue 11, findings 4-7) ---
+# Under -icount shift=0,sleep=off (a TSC tick is one instruction, so the
+# counts are the guest-visible ones, never the host's wall clock).
+GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
+
+# A deadline at 2^64-1 saturates instead of wrapping into the past: it
+# never fires, and the clock event stays at the scheduler tick (about 100
+# interrupts a second), not a storm of minimal PIT counts; a deadline in
+# the past fires exactly once.
+test-guests-timer: $(HV_ELF) $(GT)/hostile.elf
+	$(PYTHON) scripts/systest.py --name guests-timer --timeout 60 --exit 0 \
+		--expect '^\[h-far\] hostile: timerfar ok \(far never fired, past fired once\)$$' \
+		--expect '^guest h-far exited with status 0$$' \
+		--expect '^clock: [0-9]{1,3} timer interrupts, [0-9]+ scheduler ticks$$' \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject 'timerfar FAIL' \
+		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-far mem=4M act=timerfar"
+
+.PHONY: test-guests-timer
+TEST_TARGETS += test-guests-timer

@@ -17,6 +17,7 @@
  *   (none)       exit 0 after the checks
  */
 #include "guest.h"
+#include "sched_acts.h"   /* time, scheduling, console acts: their own block */
 
 static int failed;
 
@@ -90,6 +91,11 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("map (not implemented)", hc(HC_MAP, 0x1000, 0x1000), HC_ENOSYS);
 	puts_hc(failed ? "hostile: checks FAILED\n" : "hostile: all checks passed\n");
 
+	{
+		int status;
+		if (sched_act(cmd, &status))     /* tests/guests/sched_acts.h */
+			return status | failed;
+	}
 	if (has_word(cmd, "act=lgdt")) {
 		static const uint16_t zero[3];
 		puts_hc("hostile: lgdt\n");
