@@ -18,6 +18,7 @@
 #define P61_SPEAKER     0x02
 #define P61_OUT2        0x20
 #define NS_PER_S        1000000000ull
+#define PIT_MAX_NS      (0xffffull * NS_PER_S / PIT_INPUT_HZ + 1)   /* the longest count */
 
 struct clock_scale clock_scale;
 uint64_t clock_tsc_hz;
@@ -30,10 +31,15 @@ uint64_t clock_tsc(void)
 	return rdtsc();
 }
 
+/* Saturating: a delta too large for the shift (centuries of TSC) is
+ * "forever", never a small value after the bits fell off. */
 uint64_t clock_delta_ns(uint64_t d)
 {
+	if (clock_scale.shift && (d >> (64 - clock_scale.shift)))
+		return ~0ull;
 	uint64_t x = d << clock_scale.shift;
-	return (x >> 32) * clock_scale.mul + (((x & 0xffffffffu) * clock_scale.mul) >> 32);
+	uint64_t hi = (x >> 32) * clock_scale.mul, lo = ((x & 0xffffffffu) * clock_scale.mul) >> 32;
+	return hi + lo < hi ? ~0ull : hi + lo;
 }
 
 uint64_t clock_ns(void)
@@ -85,6 +91,10 @@ static void program(uint64_t ns)
 {
 	uint64_t now = clock_ns();
 	uint64_t d = ns > now ? ns - now : 0;
+	/* Clamp before the multiply: d * PIT_INPUT_HZ wraps for d above
+	 * about 4 hours and would give a short count for a far event. */
+	if (d > PIT_MAX_NS)
+		d = PIT_MAX_NS;
 	uint64_t count = (d * PIT_INPUT_HZ + NS_PER_S - 1) / NS_PER_S;
 	if (count < 2)
 		count = 2;

@@ -31,10 +31,13 @@ uint64_t guest_time_ns(const struct guest *g)
 	return clock_delta_ns(clock_tsc() - g->v.start_tsc);
 }
 
-/* A guest deadline as hypervisor time (clock_ns). */
+/* A guest deadline as hypervisor time (clock_ns), saturated: a far
+ * deadline (up to 2^64-1) that wrapped would land in the past and make
+ * every reprogram a minimal PIT count, an interrupt storm. */
 static uint64_t deadline_hv_ns(const struct guest *g)
 {
-	return g->v.timer_deadline + (clock_ns() - guest_time_ns(g));
+	uint64_t offset = clock_ns() - guest_time_ns(g), d = g->v.timer_deadline + offset;
+	return d < offset ? ~0ull : d;
 }
 
 void guest_clock_start(struct guest *g)
