@@ -26,6 +26,11 @@ struct thread {
 	uint32_t cr3;                 /* its address space; 0: the hypervisor's */
 	struct guest *guest;          /* the guest a VM thread runs, or 0 */
 	int urgent;                   /* runs before the round robin (IRQ threads) */
+	/* CPU accounting (kernel/sched.c): the guest its time is charged to
+	 * (VM and IRQ thread alike, so IRQ wake-ups are the guest's time),
+	 * the TSC it was switched in at, and since when it waits runnable. */
+	struct guest *owner;
+	uint64_t ran_tsc, ready_tsc;
 };
 
 #define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */
@@ -43,6 +48,9 @@ void thread_run_current(void);               /* the trampoline's C half */
 void sched_tick(void);                       /* from the timer interrupt */
 void schedule(void);                         /* pick the next runnable thread */
 void sched_yield(void);
+void thread_wake(struct thread *t);          /* blocked -> runnable, its wait starts */
+extern uint64_t sched_quantum_tsc;           /* one round-robin slice */
+void sched_report(const struct guest *g);    /* its "sched:" summary line */
 
 /* kernel/switch.asm: save callee-saved registers and esp in prev, load next */
 void switch_to(struct thread *prev, struct thread *next);

@@ -67,8 +67,7 @@ int guest_events_tick(uint64_t *next)
 		if (g->state != G_RUNNING || deadline_due(g)) {
 			/* Its IRQ thread posts the event (or exits); it is urgent,
 			 * so the schedule this asks for runs it next. */
-			if (g->irq->state == T_BLOCKED)
-				g->irq->state = T_RUNNABLE;
+			thread_wake(g->irq);
 			woke++;
 		} else if (g->v.timer_deadline) {
 			uint64_t d = deadline_hv_ns(g);
@@ -86,8 +85,8 @@ void guest_raise(struct guest *g, uint32_t bits)
 	if (s->sti_deliver)
 		s->sti_hook = s->sti_deliver;
 	g->v.redirect_due = 1;
-	if (g->v.waiting && g->vm && g->vm->state == T_BLOCKED)
-		g->vm->state = T_RUNNABLE;
+	if (g->v.waiting && g->vm)
+		thread_wake(g->vm);
 }
 
 static void irq_thread(void *arg)
@@ -128,6 +127,7 @@ int guest_set_timer(struct guest *g, uint64_t deadline)
 			return HC_ENOMEM;
 		t->state = T_BLOCKED;   /* the clock event wakes it */
 		t->urgent = 1;
+		t->owner = g;           /* its wake-ups are the guest's CPU time */
 		g->irq = t;
 	}
 	g->v.timer_deadline = deadline;

@@ -57,12 +57,23 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		t->switches = 0;
 		t->cr3 = 0;
 		t->guest = 0;
+		t->owner = 0;
+		t->ran_tsc = 0;
+		t->ready_tsc = rdtsc();
 		t->state = T_RUNNABLE;
 	}
 	irq_restore(f);
 	if (!t)
 		pr_err("thread: table full (CONFIG_MAX_THREADS=%d)\n", CONFIG_MAX_THREADS);
 	return t;
+}
+
+void thread_wake(struct thread *t)
+{
+	if (t->state == T_BLOCKED) {
+		t->state = T_RUNNABLE;
+		t->ready_tsc = rdtsc();
+	}
 }
 
 void thread_run_current(void)

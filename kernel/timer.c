@@ -41,6 +41,7 @@ void timer_init(void)
 	clock_init();
 	pit_hz = CONFIG_PIT_HZ;
 	tick_ns = 1000000000u / pit_hz;
+	sched_quantum_tsc = clock_tsc_hz / pit_hz;   /* one tick of CPU per slice */
 	next_tick_ns = clock_ns() + tick_ns;
 	irq_register(0, timer_irq);
 	clock_event_fired(next_tick_ns);

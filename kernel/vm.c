@@ -16,6 +16,7 @@
 #include "pit.h"
 #include "mm.h"
 #include "ipvmm_load.h"
+#include "clock.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
@@ -62,6 +63,7 @@ int guest_start(struct guest *g)
 	}
 	t->cr3 = g->phys.cr3;
 	t->guest = g;
+	t->owner = g;
 	guest_clock_start(g);
 	g->vm = t;
 	g->state = G_RUNNING;
@@ -86,6 +88,7 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	cli();
 	console_mux_flush(g);
 	g->state = how;
+	g->sched.end_tsc = clock_tsc();
 	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
 		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached, "
 			"%u entries re-walked), %u pool resets; upcalls: %u exception, %u interrupt, "
@@ -211,6 +214,7 @@ int guests_summary(void)
 				if (g->hc_count[n])
 					kprintf(" %u:%u", n, g->hc_count[n]);
 			kprintf("\n");
+			sched_report(g);
 		}
 	}
 	return ok;

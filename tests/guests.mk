@@ -400,3 +400,28 @@ test-guests-timer: $(HV_ELF) $(GT)/hostile.elf
 
 .PHONY: test-guests-timer
 TEST_TARGETS += test-guests-timer
+
+# Fairness: a CPU-bound guest beside one that is CPU-bound too and
+# re-arms a 50 us deadline each time the last fired (its IRQ thread wakes
+# 20,000 times a second). Each must get a fair half of the time it was
+# alive (40-60 %, counted in TSC ticks by the scheduler's accounting), and
+# neither may wait runnable longer than 2 scheduler quanta. The re-arming
+# guest comes first: its VM thread is the round robin's next after its
+# IRQ thread, which is the order that let the wake-ups steal the other's
+# slices.
+SCHED_SHARE := (4[0-9]|5[0-9])\.[0-9] %
+SCHED_WAIT := longest wait [0-9]+ us \(([01]\.[0-9]|2\.0) quanta\)
+test-guests-fair: $(HV_ELF) $(GT)/hostile.elf
+	$(PYTHON) scripts/systest.py --name guests-fair --timeout 60 --exit 0 \
+		--expect '^\[h-rearm\] hostile: rearm fired [0-9a-f]{8}$$' \
+		--expect '^guest h-rearm exited with status 0$$' \
+		--expect '^guest h-spin exited with status 0$$' \
+		--expect '^sched: guest h-rearm cpu $(SCHED_SHARE) .*, $(SCHED_WAIT)' \
+		--expect '^sched: guest h-spin cpu $(SCHED_SHARE) .*, $(SCHED_WAIT)' \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC \
+		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-rearm mem=4M act=rearm,\
+	$(GT)/hostile.elf name=h-spin mem=4M act=spin"
+
+.PHONY: test-guests-fair
+TEST_TARGETS += test-guests-fair
