@@ -31,6 +31,11 @@ struct thread {
 	 * the TSC it was switched in at, and since when it waits runnable. */
 	struct guest *owner;
 	uint64_t ran_tsc, ready_tsc;
+	/* The round robin's budget: TSC ticks used in this round (an IRQ
+	 * thread's are charged to its guest's VM thread), and whether it was
+	 * woken from a block since it last ran (kernel/sched.c). */
+	uint64_t used;
+	int woken;
 };
 
 #define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */
@@ -46,6 +51,8 @@ void thread_run_current(void);               /* the trampoline's C half */
 
 /* kernel/sched.c */
 void sched_tick(void);                       /* from the timer interrupt */
+int sched_slice_due(void);                   /* the running thread used its quantum */
+uint64_t sched_slice_end_ns(void);           /* when it will have (clock_ns) */
 void schedule(void);                         /* pick the next runnable thread */
 void sched_yield(void);
 void thread_wake(struct thread *t);          /* blocked -> runnable, its wait starts */

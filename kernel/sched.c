@@ -1,10 +1,20 @@
 /*
- * Scheduling over the thread table, driven by the clock event: a runnable
+ * Scheduling over the thread table, driven by the clock event
+ * (docs/architecture.md, "Time and scheduling"; docs/security.md, "the
+ * fairness guarantee").
+ *
+ * Round robin with a budget: in each round every VM thread may use one
+ * quantum (sched_quantum_tsc, one scheduler tick) of CPU. A runnable
  * urgent thread (a guest's IRQ thread: short, it only posts an event) runs
- * first; then round robin, every tick sending the running thread to the
- * back of the line; thread 0 (the boot flow, which only waits once the
- * guests run) last, so a guest never waits for its hlt to end. Called with
- * interrupts disabled (from the IRQ path, or after cli).
+ * first, but its time is charged to its guest's VM thread and it does not
+ * move the round robin: when it blocks, the thread it preempted resumes
+ * the rest of its slice. A VM thread woken from a block (HC_WAIT, hlt)
+ * with budget left runs at once (low wake-up latency), on its own budget.
+ * When no runnable thread has budget left a new round starts. So no guest
+ * gets more than one quantum per round however often its IRQ thread
+ * wakes, and a runnable VM thread waits at most one quantum per other VM
+ * thread. Thread 0 (the boot flow, which only waits once the guests run)
+ * runs only when nothing else can. Called with interrupts disabled.
  */
 #include "thread.h"
 #include "gdt.h"
@@ -14,47 +24,87 @@
 #include "clock.h"
 
 uint64_t sched_quantum_tsc;
+static struct thread *rr;       /* the round robin's slice holder */
 
-/* Charge prev's run to its guest; a VM thread switched in ends a wait. */
-static void account(struct thread *prev, struct thread *next)
+static int vm_candidate(const struct thread *t)
 {
-	uint64_t now = rdtsc();
-	if (prev->owner && prev->ran_tsc)
-		prev->owner->sched.cpu_tsc += now - prev->ran_tsc;
+	return t->state == T_RUNNABLE && !t->urgent && t->id != 0;
+}
+
+/* Charge what prev ran since it was switched in: to its budget (an IRQ
+ * thread's to its guest's VM thread) and to its guest's CPU time. */
+static void charge(struct thread *prev, uint64_t now)
+{
+	uint64_t d = prev->ran_tsc ? now - prev->ran_tsc : 0;
+	struct thread *payer = prev->urgent && prev->owner && prev->owner->vm ? prev->owner->vm : prev;
+	payer->used += d;
+	if (prev->owner)
+		prev->owner->sched.cpu_tsc += d;
+	prev->ran_tsc = now;
+}
+
+static struct thread *pick(const struct thread *prev)
+{
+	for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
+		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
+		if (t->state == T_RUNNABLE && t->urgent)
+			return t;
+	}
+	for (unsigned i = 1; i < CONFIG_MAX_THREADS; i++) {
+		struct thread *t = thread_by_index(i);
+		if (vm_candidate(t) && t->woken && t->used < sched_quantum_tsc)
+			return t;
+	}
+	if (rr && vm_candidate(rr) && rr->used < sched_quantum_tsc)
+		return rr;
+	for (int round = 0; round < 2; round++) {
+		unsigned base = rr ? rr->id : 0;
+		for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
+			struct thread *t = thread_by_index((base + k) % CONFIG_MAX_THREADS);
+			if (vm_candidate(t) && t->used < sched_quantum_tsc) {
+				rr = t;
+				if (t->owner)
+					t->owner->sched.slices++;
+				return t;
+			}
+		}
+		for (unsigned i = 0; i < CONFIG_MAX_THREADS; i++)
+			thread_by_index(i)->used = 0;   /* a new round: every budget full */
+	}
+	return thread_by_index(0)->state == T_RUNNABLE ? thread_by_index(0) : 0;
+}
+
+/* A VM thread switched in ends its wait; a preempted one starts one. */
+static void note_wait(struct thread *prev, struct thread *next, uint64_t now)
+{
 	if (prev->state == T_RUNNABLE)
-		prev->ready_tsc = now;               /* preempted: it waits from now */
+		prev->ready_tsc = now;
 	if (next->guest && next->ready_tsc) {
 		uint64_t w = now - next->ready_tsc;
 		if (w > next->guest->sched.wait_max_tsc)
 			next->guest->sched.wait_max_tsc = w;
 	}
 	next->ready_tsc = 0;
+	next->woken = 0;
 	next->ran_tsc = now;
 }
 
 void schedule(void)
 {
-	struct thread *prev = current, *next = 0;
+	struct thread *prev = current;
 	/* A smashed canary means the thread ran off its fixed-size stack. */
 	if (*(const uint32_t *)prev->stack != THREAD_STACK_CANARY)
 		panic("thread %u (%s) overflowed its stack", prev->id, prev->name);
-	for (unsigned k = 1; k <= CONFIG_MAX_THREADS && !next; k++) {
-		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
-		if (t->state == T_RUNNABLE && t->urgent)
-			next = t;
-	}
-	for (unsigned k = 1; k <= CONFIG_MAX_THREADS && !next; k++) {
-		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
-		if (t->state == T_RUNNABLE && t->id != 0)
-			next = t;
-	}
-	if (!next && thread_by_index(0)->state == T_RUNNABLE)
-		next = thread_by_index(0);
+	uint64_t now = rdtsc();
+	charge(prev, now);
+	struct thread *next = pick(prev);
 	if (!next)
 		panic("schedule: nothing runnable (thread 0 must never block)");
-	if (next == prev)
+	if (next == prev) {
+		prev->woken = 0;
 		return;
-	account(prev, next);
+	}
+	note_wait(prev, next, now);
 	next->switches++;
 	current = next;
 	/* The hypervisor always runs on hv_page_dir; trap_return loads a VM
@@ -63,6 +113,22 @@ void schedule(void)
 	if (next->guest)
 		guest_load_cpu_state(next->guest);   /* its GDT part, TSS ss1/esp1 */
 	switch_to(prev, next);
+}
+
+/* Only a VM thread's slice ends; an IRQ thread runs until it blocks. */
+int sched_slice_due(void)
+{
+	const struct thread *t = current;
+	return !t->urgent && t->id != 0 && t->used + (rdtsc() - t->ran_tsc) >= sched_quantum_tsc;
+}
+
+uint64_t sched_slice_end_ns(void)
+{
+	const struct thread *t = current;
+	if (t->urgent || t->id == 0)
+		return ~0ull;
+	uint64_t used = t->used + (rdtsc() - t->ran_tsc);
+	return used >= sched_quantum_tsc ? clock_ns() : clock_ns() + clock_delta_ns(sched_quantum_tsc - used);
 }
 
 /* The summary's per-guest line: its share of the time it was alive

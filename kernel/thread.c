@@ -60,6 +60,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		t->owner = 0;
 		t->ran_tsc = 0;
 		t->ready_tsc = rdtsc();
+		t->used = 0;
+		t->woken = 0;
 		t->state = T_RUNNABLE;
 	}
 	irq_restore(f);
@@ -73,6 +75,7 @@ void thread_wake(struct thread *t)
 	if (t->state == T_BLOCKED) {
 		t->state = T_RUNNABLE;
 		t->ready_tsc = rdtsc();
+		t->woken = !t->urgent;
 	}
 }
 

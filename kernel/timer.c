@@ -31,8 +31,11 @@ static void timer_irq(unsigned irq, struct trap_frame *tf)
 	uint64_t next = next_tick_ns;
 	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
 	console_input_poll();                  /* serial input to the console guest */
+	uint64_t slice = sched_slice_end_ns(); /* the running VM thread's quantum */
+	if (slice < next)
+		next = slice;
 	clock_event_fired(next);
-	if (tick || woke)
+	if (tick || woke || sched_slice_due())
 		sched_tick();
 }
 
