@@ -212,6 +212,7 @@ void hypercall_dispatch(struct trap_frame *tf);
 /* kernel/console_mux.c */
 void console_mux_put(struct guest *g, const char *buf, uint32_t len);
 void console_mux_flush(struct guest *g);
+int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
 
 /* kernel/emulate.c: 0 handled (EIP advanced), or -1 (guest killed) */
 int emulate_gp(struct guest *g, struct trap_frame *tf);

@@ -111,6 +111,12 @@ static struct guest *console_owner(void)
 	return first;
 }
 
+/* Can serial input wake g? */
+int console_mux_is_input(const struct guest *g)
+{
+	return console_owner() == g;
+}
+
 /* Move what the UART received into the owner's ring, as far as it has
  * room by the hypervisor's own tail and the guest's head (read once,
  * untrusted: a head that claims more than the ring holds means full). */

@@ -136,10 +136,17 @@ int guest_set_timer(struct guest *g, uint64_t deadline)
 	return 0;
 }
 
+/* The watchdog: a guest that blocks with no timer armed and no input
+ * routed to it has nothing that could ever wake it; it would keep the
+ * machine from shutting down, so it is killed instead. */
 void guest_wait(struct guest *g)
 {
 	cli();
 	while (!g->shared->pending && !g->kill_pending) {
+		if (!g->v.timer_deadline && !console_mux_is_input(g)) {
+			kill_guest(g, "waits with nothing armed (no timer, no console input)");
+			break;
+		}
 		g->v.waiting = 1;
 		current->state = T_BLOCKED;
 		schedule();

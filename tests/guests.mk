@@ -425,3 +425,23 @@ test-guests-fair: $(HV_ELF) $(GT)/hostile.elf
 
 .PHONY: test-guests-fair
 TEST_TARGETS += test-guests-fair
+
+# The watchdog: HC_WAIT, and hlt with interrupts on, with no timer armed
+# and no console input routed to the guest can never end; such a guest is
+# killed with its reason, and the machine still reaches its shutdown.
+# (Before the watchdog the run hung here until the silence limit.)
+test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-watchdog --timeout 30 --exit 35 \
+		--expect '^\[h-wait\] hostile: HC_WAIT with nothing armed$$' \
+		--expect '^guest h-wait killed: waits with nothing armed \(no timer, no console input\)$$' \
+		--expect '^\[h-hltf\] hostile: sti; hlt with nothing armed$$' \
+		--expect '^guest h-hltf killed: waits with nothing armed \(no timer, no console input\)$$' \
+		--expect '^guest hello exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject 'still alive' \
+		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 40 --append "shutdown" \
+		--initrd "$(GT)/hello.elf name=hello mem=4M,$(GT)/hostile.elf name=h-wait mem=4M act=waitforever,\
+	$(GT)/hostile.elf name=h-hltf mem=4M act=hltforever"
+
+.PHONY: test-guests-watchdog
+TEST_TARGETS += test-guests-watchdog
