@@ -143,6 +143,7 @@ int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len);
  * or -1 when the address is not mapped for the guest. */
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma);
 unsigned shadow_pool_used(void);
+void shadow_phys_free(struct shadow *s);         /* a stopped guest's pages back */
 int shadow_translate_write(const struct guest *g, uint32_t gla, uint32_t *ma);
 /* A writable page of the guest's IPVMM data window: machine address, or -1. */
 int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma);
@@ -205,6 +206,8 @@ void guest_safe_point(struct trap_frame *tf);    /* before returning to a guest 
 void guest_fault(struct trap_frame *tf);         /* an exception from ring 1/3 */
 unsigned guests_live(void);
 int guests_summary(void);                        /* 1 if every guest exited 0 */
+void guest_pools_mark(void);                     /* before loading: the pools' state */
+int guest_pools_check(void);                     /* at shutdown: all returned? */
 
 /* kernel/hypercall.c */
 void hypercall_dispatch(struct trap_frame *tf);

@@ -37,5 +37,6 @@ extern uint32_t hv_kmap_pt[1024];    /* boot/: the page table behind KMAP_BASE *
 void mm_init(void);
 void *kmap(uint32_t pa);             /* one 4 KiB frame; NULL when full */
 void kunmap(void *va);
+unsigned kmap_slots_used(void);      /* for the shutdown's pool check */
 
 #endif

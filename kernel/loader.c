@@ -147,6 +147,7 @@ unsigned loader_load_all(const struct boot_info *bi)
 		g->index = i;
 		if (decode(i, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
 			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
+			shadow_phys_free(&g->phys);     /* what it took of the pool */
 			if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
 				pr_warn("loader: partition of module %u not returned\n", i);
 			g->state = G_FREE;

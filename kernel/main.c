@@ -89,6 +89,7 @@ static void __attribute__((noreturn)) idle(void)
 static int run_guests(void)
 {
 	unsigned started = 0, unstarted = 0;
+	guest_pools_mark();      /* every guest returns what it takes */
 	loader_load_all(&boot_info);
 	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
 		if (guests[i].state == G_LOADED) {
@@ -106,7 +107,8 @@ static int run_guests(void)
 	}
 	while (guests_live())
 		hlt();               /* interrupts are on: the tick runs the guests */
-	return guests_summary() && !unstarted;
+	int ok = guests_summary();
+	return guest_pools_check() && ok && !unstarted;
 }
 
 void kmain(uint32_t magic, uint32_t info_pa)

@@ -33,6 +33,14 @@ void *kmap(uint32_t pa)
 	return 0;
 }
 
+unsigned kmap_slots_used(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < KMAP_SLOTS; i++)
+		n += (hv_kmap_pt[i] & PTE_P) != 0;
+	return n;
+}
+
 void kunmap(void *va)
 {
 	uint32_t v = (uint32_t)(uintptr_t)va;

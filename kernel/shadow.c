@@ -21,6 +21,7 @@
 #define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
 
 static uint32_t pool[CONFIG_SHADOW_POOL_PAGES][1024] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t pool_busy[CONFIG_SHADOW_POOL_PAGES];   /* a stopped guest returns its pages */
 static unsigned pool_used;
 
 extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
@@ -37,12 +38,42 @@ static uint32_t page_up(const void *p)
 
 static uint32_t *pool_page(void)
 {
-	if (pool_used == CONFIG_SHADOW_POOL_PAGES)
+	unsigned k = 0;
+	while (k < CONFIG_SHADOW_POOL_PAGES && pool_busy[k])
+		k++;
+	if (k == CONFIG_SHADOW_POOL_PAGES)
 		return 0;
-	uint32_t *p = pool[pool_used++];
+	pool_busy[k] = 1;
+	pool_used++;
+	uint32_t *p = pool[k];
 	for (unsigned i = 0; i < 1024; i++)
 		p[i] = 0;
 	return p;
+}
+
+static void pool_put(const uint32_t *p)
+{
+	unsigned k = (unsigned)((p - pool[0]) / 1024);
+	if (p < pool[0] || k >= CONFIG_SHADOW_POOL_PAGES || !pool_busy[k])
+		panic("shadow: returning page %p, not a busy pool page", (const void *)p);
+	pool_busy[k] = 0;
+	pool_used--;
+}
+
+/* Return the shadow's page directory and every page table it holds (each
+ * guest's phys shadow has its own; the virtual TLB's shadows only point
+ * at them). Only for a guest that will never run again: its VM thread is
+ * in the hypervisor, on hv_page_dir. */
+void shadow_phys_free(struct shadow *s)
+{
+	if (!s->pd)
+		return;
+	for (unsigned i = 0; i < 1024; i++)
+		if (s->pd[i] & PTE_P)
+			pool_put(phys_to_virt(s->pd[i] & ~(uint32_t)(PAGE_SIZE - 1)));
+	pool_put(s->pd);
+	s->pd = 0;
+	s->cr3 = 0;
 }
 
 unsigned shadow_pool_used(void)
@@ -70,11 +101,26 @@ static int map_range(uint32_t *pd, uint32_t va, uint32_t ma, uint32_t len, uint3
 	return 0;
 }
 
+static int phys_build(struct shadow *s, uint32_t base, uint32_t size);
+
+/* On failure the pages it took go back (a refused module leaks none). */
 int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size)
 {
-	uint32_t *pd = pool_page();
-	if (!pd || size % PAGE_SIZE || size > IPVMM_BASE)
+	if (phys_build(s, base, size) == 0)
+		return 0;
+	shadow_phys_free(s);
+	return -1;
+}
+
+static int phys_build(struct shadow *s, uint32_t base, uint32_t size)
+{
+	if (size % PAGE_SIZE || size > IPVMM_BASE)
 		return -1;
+	uint32_t *pd = pool_page();
+	if (!pd)
+		return -1;
+	s->pd = pd;                  /* so a failure below can return its pages */
+	s->cr3 = virt_to_phys(pd);
 	if (map_range(pd, 0, base, size, PTE_P | PTE_W) < 0)
 		return -1;
 	/* The IPVMM's text and rodata, read-only, one copy for all guests (its
@@ -89,8 +135,6 @@ int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size)
 	if (map_range(pd, t0, virt_to_phys((void *)(uintptr_t)t0), t1 - t0, PTE_P) < 0 ||
 	    map_range(pd, d0, virt_to_phys((void *)(uintptr_t)d0), d1 - d0, PTE_P) < 0)
 		return -1;
-	s->pd = pd;
-	s->cr3 = virt_to_phys(pd);
 	s->limit = size;
 	return 0;
 }

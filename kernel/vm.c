@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "ipvmm_load.h"
 #include "clock.h"
+#include "frame.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
@@ -82,13 +83,56 @@ void kill_guest(struct guest *g, const char *fmt, ...)
 	g->kill_pending = 1;
 }
 
-/* The VM thread ends here; its stack and the guest's memory stay put. */
+/* Everything a stopped guest held goes back, exit and kill alike: the
+ * shared page's kmap slot, its virtual TLB's page tables, its shadow's
+ * pool pages and its partition. Runs on its VM thread, in the hypervisor
+ * (hv_page_dir), after its state left G_RUNNING: its IRQ thread and the
+ * console input then never touch g->shared again. */
+static void guest_release(struct guest *g)
+{
+	if (g->shared)
+		kunmap(g->shared);
+	g->shared = 0;
+	g->vtlb.pool_ready = 0;          /* its per-guest page tables: all free */
+	g->vtlb.pt_used = 0;
+	shadow_phys_free(&g->phys);
+	if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
+		pr_warn("vm: partition of guest %s not returned\n", g->name);
+	g->base = 0;
+}
+
+static struct { uint32_t frames_kib; unsigned shadow, kmap; } pools_at_start;
+
+void guest_pools_mark(void)
+{
+	pools_at_start.frames_kib = frame_total_free(&hv_frames) / 1024;
+	pools_at_start.shadow = shadow_pool_used();
+	pools_at_start.kmap = kmap_slots_used();
+}
+
+/* At shutdown: every pool as it was before the first guest loaded. */
+int guest_pools_check(void)
+{
+	uint32_t kib = frame_total_free(&hv_frames) / 1024;
+	unsigned sh = shadow_pool_used(), km = kmap_slots_used();
+	int ok = kib == pools_at_start.frames_kib && sh == pools_at_start.shadow &&
+		 km == pools_at_start.kmap;
+	pr_info("pools: %u KiB free (%u before the guests), shadow pool %u pages used (%u), "
+		"kmap %u slots (%u)%s\n", kib, pools_at_start.frames_kib, sh, pools_at_start.shadow,
+		km, pools_at_start.kmap, ok ? "" : ": NOT ALL RETURNED");
+	if (!ok)
+		pr_err("pools: guest resources not returned\n");
+	return ok;
+}
+
+/* The VM thread ends here, after its guest's resources went back. */
 static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how)
 {
 	cli();
 	console_mux_flush(g);
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
+	guest_release(g);
 	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
 		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached, "
 			"%u entries re-walked), %u pool resets; upcalls: %u exception, %u interrupt, "

@@ -338,6 +338,8 @@ test-guests-pool: $(GT)/hello.elf
 		--expect '^loader: refusing module 2 \(c\): shadow page-table pool empty \(CONFIG_SHADOW_POOL_PAGES\)$$' \
 		--expect '^loader: 2 of 3 modules loaded, shadow pool 10/10 pages$$' \
 		--expect '^guest a exited with status 0$$' --expect '^guest b exited with status 0$$' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--reject 'NOT ALL RETURNED' \
 		--expect '^hypervisor: shutdown \(success\)' \
 		--reject PANIC --reject 'not returned' \
 		-- scripts/run-qemu.sh --kernel $(GT_POOL)/hypervisor.elf --timeout 50 --append shutdown \
@@ -438,6 +440,8 @@ test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 		--expect '^guest h-hltf killed: waits with nothing armed \(no timer, no console input\)$$' \
 		--expect '^guest hello exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(failure\)' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--reject 'not returned' --reject 'NOT ALL RETURNED' \
 		--reject PANIC --reject 'still alive' \
 		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 40 --append "shutdown" \
 		--initrd "$(GT)/hello.elf name=hello mem=4M,$(GT)/hostile.elf name=h-wait mem=4M act=waitforever,\
