@@ -5,10 +5,12 @@
  */
 #include "machine.h"
 #include "x86.h"
+#include "uart.h"
 
 void machine_shutdown(int ok)
 {
 	cli();
+	uart_flush();            /* the queued console output first (bounded) */
 	outb(DEBUG_EXIT_PORT, ok ? DEBUG_EXIT_OK : DEBUG_EXIT_FAIL);
 	for (const char *s = "Shutdown"; *s; s++)
 		outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);

@@ -1,28 +1,46 @@
 /*
- * 16550 UART on CONFIG_UART_PORT (COM1), 8N1 at CONFIG_UART_BAUD, FIFOs on,
- * interrupts off (polled). init checks the chip is there by reading back
- * the scratch and line-control registers; output waits a bounded number of
- * polls for the transmitter, then drops the byte (and counts it).
+ * 16550 UART on CONFIG_UART_PORT (COM1), 8N1 at CONFIG_UART_BAUD, FIFOs on.
+ * init checks the chip is there by reading back the scratch and
+ * line-control registers.
+ *
+ * Output goes through a ring of CONFIG_UART_TX_RING bytes, drained with
+ * interrupts on: by the transmit-holding-empty interrupt (IRQ 4/3, up to
+ * a FIFO's worth per interrupt) and by the timer tick as a backstop, so a
+ * 4 KiB guest write never polls the UART with interrupts off. Only when
+ * the ring is full (the hypervisor's own burst; guests wait for room
+ * before they write, kernel/console_mux.c) or on flush (shutdown, panic)
+ * is the UART polled, each byte a bounded number of polls; a UART that
+ * stays busy past that bound is taken as stalled: its bytes are dropped
+ * and counted, without polling, until it is seen ready again.
  */
 #include "uart.h"
 #include "x86.h"
 #include "config.h"
+#include "trap.h"
+#include "pic.h"
 
 #define UART_CLOCK_HZ 115200u   /* the divisor-latch base rate */
+#define UART_IRQ (CONFIG_UART_PORT == 0x2f8 ? 3 : 4)
+#define UART_STALL_TICKS 100u   /* 1 s at the default tick: far beyond a FIFO's time */
 
 enum {                          /* register offsets */
-	RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3,
+	RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3,
 	MCR = 4, LSR = 5, SCR = 7,
 };
 #define LCR_8N1    0x03
 #define LCR_DLAB   0x80
 #define FCR_ENABLE 0x07         /* enable, clear RX and TX FIFOs */
+#define IIR_FIFO   0xc0         /* both bits: a 16550A's working FIFO */
+#define IER_THRI   0x02         /* interrupt when the transmitter is empty */
 #define MCR_DTR_RTS_OUT2 0x0b
 #define LSR_DR     0x01         /* data ready */
-#define LSR_THRE   0x20         /* transmit holding register empty */
+#define LSR_THRE   0x20         /* transmit holding register (FIFO) empty */
 
 unsigned uart_dropped;
-static int uart_ok;
+static int uart_ok, stalled, irq_on, fifo_depth = 1;
+static char ring[CONFIG_UART_TX_RING];
+static uint32_t head, tail;     /* free-running; slot = index % size */
+static void (*room_hook)(void);
 
 static void reg_w(unsigned r, uint8_t v) { outb(CONFIG_UART_PORT + r, v); }
 static uint8_t reg_r(unsigned r) { return inb(CONFIG_UART_PORT + r); }
@@ -41,22 +59,119 @@ int uart_init(void)
 	if (reg_r(LCR) != LCR_8N1)
 		return -1;
 	reg_w(FCR, FCR_ENABLE);
+	fifo_depth = (reg_r(IIR) & IIR_FIFO) == IIR_FIFO ? 16 : 1;   /* an 8250 has none */
 	reg_w(MCR, MCR_DTR_RTS_OUT2);
 	uart_ok = 1;
 	return 0;
+}
+
+uint32_t uart_tx_room(void)
+{
+	return CONFIG_UART_TX_RING - (tail - head);
+}
+
+/* Move what the transmitter takes now (one FIFO's worth when it is
+ * empty), no waiting; the interrupt asks for more while bytes remain. */
+static void drain_some(void)
+{
+	if (head != tail && (reg_r(LSR) & LSR_THRE)) {
+		stalled = 0;
+		for (int i = 0; i < fifo_depth && head != tail; i++)
+			reg_w(THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
+	}
+	if (irq_on)
+		reg_w(IER, head != tail ? IER_THRI : 0);
+}
+
+/* One byte out of the ring by polling, bounded; 0 when it is stalled. */
+static int drain_one_polled(void)
+{
+	if (!stalled)
+		for (unsigned i = 0; i < CONFIG_UART_POLL_LIMIT; i++)
+			if (reg_r(LSR) & LSR_THRE) {
+				reg_w(THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
+				return 1;
+			}
+	stalled = 1;
+	head++;
+	uart_dropped++;
+	return 0;
+}
+
+/* From the timer tick: the backstop drain, and the stall bound: a ring
+ * that has not moved for UART_STALL_TICKS ticks (the UART never became
+ * ready) is dropped, counted, so no writer waits on it for good. */
+void uart_tick(void)
+{
+	static uint32_t last_head, still;
+	uart_drain();
+	uint32_t f = irq_save();
+	if (head == tail || head != last_head) {
+		still = 0;
+	} else if (++still >= UART_STALL_TICKS) {
+		uart_dropped += tail - head;
+		head = tail;
+		stalled = 1;
+		still = 0;
+		if (room_hook)
+			room_hook();
+	}
+	last_head = head;
+	irq_restore(f);
+}
+
+void uart_drain(void)
+{
+	uint32_t f = irq_save();
+	if (uart_ok)
+		drain_some();
+	if (room_hook && uart_tx_room() >= CONFIG_UART_TX_RING / 2)
+		room_hook();
+	irq_restore(f);
 }
 
 void uart_putc(char c)
 {
 	if (!uart_ok)
 		return;
-	for (unsigned i = 0; i < CONFIG_UART_POLL_LIMIT; i++) {
-		if (reg_r(LSR) & LSR_THRE) {
-			reg_w(THR, (uint8_t)c);
-			return;
-		}
+	uint32_t f = irq_save();
+	if (head == tail && !irq_on && !stalled && (reg_r(LSR) & LSR_THRE)) {
+		reg_w(THR, (uint8_t)c);              /* early boot: nothing queued */
+	} else {
+		if (!uart_tx_room())
+			drain_one_polled();
+		ring[tail++ % CONFIG_UART_TX_RING] = c;
+		drain_some();
 	}
-	uart_dropped++;
+	irq_restore(f);
+}
+
+/* Everything queued goes out now (bounded per byte): shutdown, panic. */
+void uart_flush(void)
+{
+	uint32_t f = irq_save();
+	while (uart_ok && head != tail)
+		drain_one_polled();
+	irq_restore(f);
+}
+
+static void uart_irq(unsigned irq, struct trap_frame *tf)
+{
+	(void)irq;
+	(void)tf;
+	(void)reg_r(IIR);                    /* acknowledges a THRE interrupt */
+	uart_drain();
+}
+
+void uart_irq_init(void (*hook)(void))
+{
+	room_hook = hook;
+	if (!uart_ok)
+		return;
+	irq_register(UART_IRQ, uart_irq);
+	irq_on = 1;
+	pic_unmask(UART_IRQ);
+	uart_drain();
 }
 
 int uart_getc(void)

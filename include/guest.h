@@ -97,6 +97,8 @@ struct guest {
 	int vif;                              /* virtual EFLAGS.IF (trap path) */
 	enum guest_console console;
 	uint32_t con_dropped;                 /* output bytes of a console=none guest */
+	int con_waiting;                      /* its VM thread waits for output ring room */
+	uint32_t con_waits;                   /* times it did */
 	uint32_t con_in_tail;                 /* console input appended (the shared page's copy is the guest's) */
 	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
@@ -216,6 +218,7 @@ void hypercall_dispatch(struct trap_frame *tf);
 void console_mux_put(struct guest *g, const char *buf, uint32_t len);
 void console_mux_flush(struct guest *g);
 int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
+void console_mux_room(void);                     /* the output ring drained: wake writers */
 
 /* kernel/emulate.c: 0 handled (EIP advanced), or -1 (guest killed) */
 int emulate_gp(struct guest *g, struct trap_frame *tf);

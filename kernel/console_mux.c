@@ -9,6 +9,8 @@
 #include "log.h"
 #include "uart.h"
 #include "ipvmm_load.h"
+#include "thread.h"
+#include "x86.h"
 
 /* Does line[0..n) start with the NUL-terminated p? */
 static int str_prefix(const char *line, uint32_t n, const char *p)
@@ -61,8 +63,39 @@ static void bench_entries(struct guest *g, const char *line, uint32_t n)
 		g->name, (int)op_len, op, (uint32_t)iters, t + h + i, t, h, i);
 }
 
+/* What one emit() may queue: the prefix, a full line, CR LF, a bench
+ * line; and a reserve the hypervisor's own messages keep. */
+#define EMIT_MAX   (GUEST_NAME_MAX + CONFIG_CONSOLE_LINE + 8 + 256)
+#define HV_RESERVE 1024u
+_Static_assert(EMIT_MAX + HV_RESERVE <= CONFIG_UART_TX_RING / 2, "output ring too small");
+
+/* A full output ring blocks only the writing guest (on its own VM thread,
+ * interrupts on elsewhere), never the machine; uart_tick's stall bound
+ * empties a ring that never drains, so the wait ends. */
+static void wait_room(struct guest *g)
+{
+	uint32_t f = irq_save();
+	while (uart_tx_room() < EMIT_MAX + HV_RESERVE && current && current->guest == g &&
+	       !g->kill_pending && g->state == G_RUNNING) {
+		g->con_waiting = 1;
+		g->con_waits++;
+		current->state = T_BLOCKED;
+		schedule();
+	}
+	g->con_waiting = 0;
+	irq_restore(f);
+}
+
+void console_mux_room(void)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if (guests[i].con_waiting && guests[i].vm)
+			thread_wake(guests[i].vm);
+}
+
 static void emit(struct guest *g)
 {
+	wait_room(g);
 	kprintf("[%s] %.*s\n", g->name, (int)g->line_len, g->line);
 	bench_entries(g, g->line, g->line_len);
 	g->entries_mark = g->entries;       /* each complete line opens a window */

@@ -153,6 +153,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		failed++;
 	if (options.shutdown) {
 		pr_info("clock: %u timer interrupts, %u scheduler ticks\n", clock_events, timer_ticks);
+		pr_info("uart: %u bytes dropped\n", uart_dropped);
 		pr_info("hypervisor: shutdown (%s)\n", failed ? "failure" : "success");
 		machine_shutdown(!failed);
 	}

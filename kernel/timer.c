@@ -13,6 +13,7 @@
 #include "thread.h"
 #include "log.h"
 #include "guest.h"
+#include "uart.h"
 
 static uint64_t tick_ns, next_tick_ns;
 
@@ -31,6 +32,7 @@ static void timer_irq(unsigned irq, struct trap_frame *tf)
 	uint64_t next = next_tick_ns;
 	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
 	console_input_poll();                  /* serial input to the console guest */
+	uart_tick();                           /* console output, with interrupts on */
 	uint64_t slice = sched_slice_end_ns(); /* the running VM thread's quantum */
 	if (slice < next)
 		next = slice;
@@ -49,6 +51,7 @@ void timer_init(void)
 	irq_register(0, timer_irq);
 	clock_event_fired(next_tick_ns);
 	pic_unmask(0);
+	uart_irq_init(console_mux_room);      /* output ring drained by IRQ 4 */
 	pr_info("timer: scheduler tick %u Hz (CONFIG_PIT_HZ=%d), guest deadlines to the TSC\n",
 		pit_hz, CONFIG_PIT_HZ);
 }

@@ -259,6 +259,9 @@ int guests_summary(void)
 					kprintf(" %u:%u", n, g->hc_count[n]);
 			kprintf("\n");
 			sched_report(g);
+			if (g->con_waits)
+				pr_info("console: guest %s waited %u times for the output ring\n", g->name,
+					g->con_waits);
 		}
 	}
 	return ok;
