@@ -5,6 +5,7 @@
  *                   the clock event), then one deadline in the past (must
  *                   fire exactly once), then spin 300 ms of guest time
  *   act=spin        CPU-bound for 400 ms of guest time
+ *   act=spinlong    CPU-bound for 3 s (beside the test OS's timing cases)
  *   act=rearm       CPU-bound for 400 ms too, re-arming a 50 us deadline
  *                   each time the last one fired (its IRQ thread wakes
  *                   every 50 us: that must not buy it CPU time)
@@ -78,11 +79,11 @@ static int sa_timerfar(void)
 	return bad;
 }
 
-static int sa_cpu(int rearm)
+static int sa_cpu(int rearm, uint64_t ms)
 {
-	uint64_t end = sa_now_ns() + 400000000ull;
+	uint64_t end = sa_now_ns() + ms * 1000000ull;
 	uint32_t fires = 0;
-	puts_hc(rearm ? "hostile: rearm for 400 ms\n" : "hostile: spin for 400 ms\n");
+	puts_hc(rearm ? "hostile: rearm for 400 ms\n" : "hostile: spinning\n");
 	if (rearm)
 		sa_set_timer(sa_now_ns() + 50000);
 	for (uint64_t now; (now = sa_now_ns()) < end;) {
@@ -115,9 +116,11 @@ static int sched_act(const char *cmd, int *status)
 	if (has_word(cmd, "act=timerfar")) {
 		*status = sa_timerfar();
 	} else if (has_word(cmd, "act=spin")) {
-		*status = sa_cpu(0);
+		*status = sa_cpu(0, 400);
+	} else if (has_word(cmd, "act=spinlong")) {
+		*status = sa_cpu(0, 3000);
 	} else if (has_word(cmd, "act=rearm")) {
-		*status = sa_cpu(1);
+		*status = sa_cpu(1, 400);
 	} else if (has_word(cmd, "act=conflood")) {
 		*status = sa_conflood();
 	} else if (has_word(cmd, "act=waitforever")) {
