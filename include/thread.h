@@ -36,6 +36,7 @@ struct thread {
 	 * woken from a block since it last ran (kernel/sched.c). */
 	uint64_t used;
 	int woken;
+	uint32_t sleep_until;         /* timer_wait_ticks: blocked until this tick; 0 none */
 };
 
 #define THREAD_STACK_CANARY 0x57ac4ca7u   /* at the bottom of every stack */

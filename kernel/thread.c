@@ -62,6 +62,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		t->ready_tsc = rdtsc();
 		t->used = 0;
 		t->woken = 0;
+		t->sleep_until = 0;
 		t->state = T_RUNNABLE;
 	}
 	irq_restore(f);

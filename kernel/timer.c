@@ -16,6 +16,7 @@
 #include "uart.h"
 
 static uint64_t tick_ns, next_tick_ns;
+static int wake_sleepers(void);
 
 static void timer_irq(unsigned irq, struct trap_frame *tf)
 {
@@ -28,6 +29,7 @@ static void timer_irq(unsigned irq, struct trap_frame *tf)
 		timer_ticks += n;
 		next_tick_ns += (uint64_t)n * tick_ns;
 		tick = 1;
+		wake_sleepers();
 	}
 	uint64_t next = next_tick_ns;
 	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
@@ -56,14 +58,40 @@ void timer_init(void)
 		pit_hz, CONFIG_PIT_HZ);
 }
 
-/* Sleep (hlt, interrupts on) until the tick count moves past `ticks` more;
- * returns 0, or -1 when interrupts are off and it would never end. */
+/* Sleep until the tick count moves past `ticks` more; returns 0, or -1
+ * when interrupts are off and it would never end. A thread blocks (its
+ * budget is not spent on a hlt, and the round robin moves on); thread 0,
+ * which must never block, halts. */
 int timer_wait_ticks(uint32_t ticks)
 {
 	if (!(read_eflags() & EFLAGS_IF))
 		return -1;
 	uint32_t start = timer_ticks;
-	while (timer_ticks - start < ticks)
-		hlt();
+	while (timer_ticks - start < ticks) {
+		if (current->id == 0) {
+			hlt();
+			continue;
+		}
+		cli();
+		current->sleep_until = start + ticks;
+		current->state = T_BLOCKED;
+		schedule();
+		sti();
+	}
 	return 0;
+}
+
+/* On a tick: the threads whose timer_wait_ticks is over. */
+static int wake_sleepers(void)
+{
+	int woke = 0;
+	for (unsigned i = 1; i < CONFIG_MAX_THREADS; i++) {
+		struct thread *t = thread_by_index(i);
+		if (t->sleep_until && t->state == T_BLOCKED && (int32_t)(timer_ticks - t->sleep_until) >= 0) {
+			t->sleep_until = 0;
+			thread_wake(t);
+			woke++;
+		}
+	}
+	return woke;
 }
