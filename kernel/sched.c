@@ -26,6 +26,14 @@
 uint64_t sched_quantum_tsc;
 static struct thread *rr;       /* the round robin's slice holder */
 
+/* A TSC interval that is never negative: a TSC seen going back (QEMU's
+ * after a GDB stop) must not turn into a huge run, an exhausted budget
+ * and a slice end that is always due (a clock-event storm). */
+static uint64_t since(uint64_t then, uint64_t now)
+{
+	return now > then ? now - then : 0;
+}
+
 static int vm_candidate(const struct thread *t)
 {
 	return t->state == T_RUNNABLE && !t->urgent && t->id != 0;
@@ -35,7 +43,7 @@ static int vm_candidate(const struct thread *t)
  * thread's to its guest's VM thread) and to its guest's CPU time. */
 static void charge(struct thread *prev, uint64_t now)
 {
-	uint64_t d = prev->ran_tsc ? now - prev->ran_tsc : 0;
+	uint64_t d = prev->ran_tsc ? since(prev->ran_tsc, now) : 0;
 	struct thread *payer = prev->urgent && prev->owner && prev->owner->vm ? prev->owner->vm : prev;
 	payer->used += d;
 	if (prev->owner)
@@ -80,7 +88,7 @@ static void note_wait(struct thread *prev, struct thread *next, uint64_t now)
 	if (prev->state == T_RUNNABLE)
 		prev->ready_tsc = now;
 	if (next->guest && next->ready_tsc) {
-		uint64_t w = now - next->ready_tsc;
+		uint64_t w = since(next->ready_tsc, now);
 		if (w > next->guest->sched.wait_max_tsc)
 			next->guest->sched.wait_max_tsc = w;
 	}
@@ -119,7 +127,7 @@ void schedule(void)
 int sched_slice_due(void)
 {
 	const struct thread *t = current;
-	return !t->urgent && t->id != 0 && t->used + (rdtsc() - t->ran_tsc) >= sched_quantum_tsc;
+	return !t->urgent && t->id != 0 && t->used + since(t->ran_tsc, rdtsc()) >= sched_quantum_tsc;
 }
 
 uint64_t sched_slice_end_ns(void)
@@ -127,7 +135,7 @@ uint64_t sched_slice_end_ns(void)
 	const struct thread *t = current;
 	if (t->urgent || t->id == 0)
 		return ~0ull;
-	uint64_t used = t->used + (rdtsc() - t->ran_tsc);
+	uint64_t used = t->used + since(t->ran_tsc, rdtsc());
 	return used >= sched_quantum_tsc ? clock_ns() : clock_ns() + clock_delta_ns(sched_quantum_tsc - used);
 }
 
@@ -137,7 +145,7 @@ uint64_t sched_slice_end_ns(void)
 void sched_report(const struct guest *g)
 {
 	uint64_t end = g->sched.end_tsc ? g->sched.end_tsc : rdtsc();
-	uint64_t alive = end - g->v.start_tsc, cpu = g->sched.cpu_tsc, w = g->sched.wait_max_tsc;
+	uint64_t alive = since(g->v.start_tsc, end), cpu = g->sched.cpu_tsc, w = g->sched.wait_max_tsc;
 	uint32_t pm = alive ? (uint32_t)(cpu * 1000 / alive) : 0;
 	uint32_t us = clock_tsc_hz ? (uint32_t)(w * 1000000 / clock_tsc_hz) : 0;
 	uint32_t q10 = sched_quantum_tsc ? (uint32_t)(w * 10 / sched_quantum_tsc) : 0;
