@@ -107,6 +107,7 @@ struct guest {
 	int kill_pending;                     /* stop at the next safe point */
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
 	uint32_t hypercalls, traps_emulated;
+	uint32_t seg_nulled;                  /* data selectors the return path nulled */
 	uint32_t hc_count[HC_NR_CALLS];       /* per call number, for the stats line */
 	/* Entries into the hypervisor on this guest's behalf (docs/performance.md,
 	 * "hv: bench-entries"): exceptions it caused, hypercalls but console

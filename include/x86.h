@@ -6,6 +6,7 @@
 
 #define EFLAGS_TF   (1u << 8)
 #define EFLAGS_IF   (1u << 9)
+#define EFLAGS_VM   (1u << 17)
 #define CR4_TSD     (1u << 2)
 #define CR0_PG      (1u << 31)
 #define CR0_WP      (1u << 16)

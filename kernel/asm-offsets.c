@@ -43,6 +43,9 @@ void asm_offsets(void)
 	DEFINE(GU_DS, GU_DS);
 
 	OFFSET(TF_GS, trap_frame, gs);
+	OFFSET(TF_FS, trap_frame, fs);
+	OFFSET(TF_ES, trap_frame, es);
+	OFFSET(TF_DS, trap_frame, ds);
 	OFFSET(TF_EAX, trap_frame, eax);
 	OFFSET(TF_VECTOR, trap_frame, vector);
 	OFFSET(TF_ERROR, trap_frame, error);

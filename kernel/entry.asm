@@ -23,10 +23,15 @@ trap_common:
 	mov fs, ax
 	mov gs, ax
 	cld
-	; From a guest: leave its shadow, where the hypervisor is read-only
-	; (only these stubs, the IDT/GDT/TSS and this stack are mapped).
-	test byte [esp + TF_CS], 3
-	jz .in_hv
+	; Leave a guest's shadow, where the hypervisor is read-only (only these
+	; stubs, the IDT/GDT/TSS and this stack are mapped). Decided by CR3
+	; itself, not by the RPL of the interrupted CS: a trap from virtual-8086
+	; mode carries a real-mode CS, and a fault in trap_return below comes
+	; from ring 0 while CR3 is already the guest's (docs/security.md, "The
+	; return path and the origin of a trap").
+	mov eax, cr3
+	cmp eax, hv_page_dir - HV_BASE
+	je .in_hv
 	mov eax, hv_page_dir - HV_BASE
 	mov cr3, eax
 .in_hv:
@@ -42,13 +47,35 @@ trap_return:
 	mov eax, [eax + THREAD_CR3]
 	mov cr3, eax
 .pop:
+	; guest_safe_point validated the selectors and EFLAGS below against the
+	; descriptors now loaded (kernel/retpath.c), so these do not fault; if
+	; one does anyway, trap.c finds its address in retpath_fixups and kills
+	; the guest instead of taking it for a hypervisor fault.
+retpath_pop_gs:
 	pop gs
+retpath_pop_fs:
 	pop fs
+retpath_pop_es:
 	pop es
+retpath_pop_ds:
 	pop ds
 	popa
 	add esp, TF_EIP - TF_VECTOR          ; vector and error code
+retpath_iret:
 	iretd
+
+; The instructions of the way back that act on guest state, each with the
+; frame offset ESP points at when it runs (so a fault there can name it).
+section .rodata
+global retpath_fixups
+retpath_fixups:
+	dd retpath_pop_gs, TF_GS
+	dd retpath_pop_fs, TF_FS
+	dd retpath_pop_es, TF_ES
+	dd retpath_pop_ds, TF_DS
+	dd retpath_iret, TF_EIP
+	dd 0, 0
+section .text
 
 ; gdt_load(const struct gdt_ptr *): lgdt, reload every segment, load TR and LDTR.
 global gdt_load

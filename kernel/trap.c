@@ -14,6 +14,8 @@
 #include "thread.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "retpath.h"
+#include "x86.h"
 
 uint32_t irq_counts[NR_IRQS];
 static irq_handler_fn irq_handlers[NR_IRQS];
@@ -76,6 +78,7 @@ static void handle_exception(struct trap_frame *tf)
 		tf->eip += expect.skip;
 		return;
 	}
+	retpath_fault(tf);      /* a fault on the way back to a guest: its kill */
 	panic_frame(tf, "unexpected %s in the hypervisor", trap_name(tf->vector));
 }
 
@@ -95,12 +98,16 @@ static void count_entry(const struct trap_frame *tf, int from_guest)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	int from_guest = (tf->cs & 3) != 0;
+	/* From a guest: ring 1/3, or virtual-8086 mode (whose CS is a real-mode
+	 * segment with any low bits: QEMU lets ring 1 iret into it). */
+	int from_guest = (tf->cs & 3) != 0 || (tf->eflags & EFLAGS_VM);
 	count_entry(tf, from_guest);
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		handle_irq(tf);
 	else if (tf->vector == HC_VECTOR)
 		hypercall_dispatch(tf);
+	else if (tf->vector < 32 && (tf->eflags & EFLAGS_VM) && current->guest)
+		retpath_check(current->guest, tf);   /* kills: no virtual-8086 mode */
 	else if (tf->vector < 32 && from_guest)
 		guest_fault(tf);        /* emulated, or the guest is killed */
 	else if (tf->vector < 32)

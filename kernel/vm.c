@@ -16,6 +16,7 @@
 #include "pit.h"
 #include "mm.h"
 #include "ipvmm_load.h"
+#include "retpath.h"
 #include "clock.h"
 #include "frame.h"
 
@@ -159,6 +160,8 @@ void guest_safe_point(struct trap_frame *tf)
 	struct guest *g = guest_current();
 	if (g && !g->kill_pending)
 		guest_deliver_events(g, tf);
+	if (g && !g->kill_pending)
+		retpath_check(g, tf);     /* last: nothing changes tf after it */
 	if (g && g->kill_pending)
 		stop(g, G_KILLED);
 }

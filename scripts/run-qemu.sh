@@ -6,8 +6,10 @@
 #               [--gdb PORT] [--interactive] [-- EXTRA QEMU ARGS]
 #
 # Exit status: 0 when the guest wrote the success code (0x10) to the
-# isa-debug-exit port 0xf4, 124 on timeout, otherwise QEMU's own status
-# ((code << 1) | 1 for any other code written to the port).
+# isa-debug-exit port 0xf4, 124 on timeout, 3 when a headless run ended
+# without writing the port (a reset, which -no-reboot turns into QEMU's
+# own status 0: a triple fault must never look like success), otherwise
+# QEMU's own status ((code << 1) | 1 for any other code written to the port).
 set -uo pipefail
 
 iso= kernel= append= initrd= log= timeout=0 mem=256 kvm=0 icount=0 gdb= interactive=0
@@ -68,6 +70,8 @@ fi
 rc=${PIPESTATUS[0]}
 case $rc in
   33) exit 0 ;;                          # (0x10 << 1) | 1: success
+  0) if [ "$interactive" = 1 ]; then exit 0; fi   # the user quit
+     echo "run-qemu: the machine reset (a triple fault?) without an exit code" >&2; exit 3 ;;
   124|137) echo "run-qemu: timed out after ${timeout}s" >&2; exit 124 ;;
   *) exit "$rc" ;;
 esac

@@ -33,6 +33,8 @@ static void check(const char *what, int32_t got, int32_t want)
 	failed += got != want;
 }
 
+#include "retpath_acts.h" /* the return path's acts: their own block */
+
 int gmain(uint32_t magic, const struct mbi *mbi)
 {
 	static char buf[16] = "x";
@@ -94,6 +96,8 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	{
 		int status;
 		if (sched_act(cmd, &status))     /* tests/guests/sched_acts.h */
+			return status | failed;
+		if (retpath_act(cmd, &status))   /* tests/guests/retpath_acts.h */
 			return status | failed;
 	}
 	if (has_word(cmd, "act=lgdt")) {

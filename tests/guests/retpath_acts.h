@@ -1,0 +1,136 @@
+/*
+ * The hostile guest's return-path acts (issue 11, findings 1 and 2): state
+ * a guest may legally hold that the hypervisor's way back (trap_return's
+ * pops and iretd in ring 0) must survive (kernel/retpath.c):
+ *   act=stale-es   load ES from GDT entry 9, then make the entry null
+ *                  through HC_LOAD_DESC; the next hypercall's return must
+ *                  hand ES back null and the guest goes on -> exit 0
+ *   act=stale-np   the same with the entry replaced by a not-present
+ *                  data segment, in FS
+ *   act=stale-xo   the same with an execute-only code segment, in GS
+ *   act=stale-ss   run on a stack segment from entry 10, then make the
+ *                  entry read-only data -> killed, "cannot return: ss ..."
+ *   act=stale-cs   far-jump into a code segment from entry 11, then make
+ *                  the entry null -> killed, "cannot return: cs ..."
+ *   act=vm86       iret with EFLAGS.VM set: QEMU enters virtual-8086 mode
+ *                  (-> killed at its next trap, "entered virtual-8086
+ *                  mode"); hardware and Bochs ignore VM at CPL 1 and fault
+ *                  on the real-mode CS (-> killed, #GP)
+ * Before the fix each of these reset the machine (a ring-0 fault on the
+ * guest's shadow CR3, taken for the hypervisor's own: a triple fault).
+ */
+#ifndef RETPATH_ACTS_H
+#define RETPATH_ACTS_H
+
+#define RA_FLAT_DATA 0x00cfb200u   /* P, DPL 1, S, data RW, 4 GiB G=1 (clipped) */
+#define RA_FLAT_CODE 0x00cfba00u   /* P, DPL 1, S, code RX */
+
+static uint16_t ra_sel(unsigned index)
+{
+	return (uint16_t)(index << 3 | 1);
+}
+
+/* Load entry 9 into one data register, replace the entry, make a
+ * hypercall, and report what the register holds after its return. */
+static int ra_stale_data(const char *reg, uint32_t new_hi)
+{
+	uint16_t sel = ra_sel(9), after = 0xffff;
+	char num[] = "........\n";
+	check("stale: install entry 9", hc5(HC_LOAD_DESC, 0, 9, RA_FLAT_DATA, 0xffffu, 0), 2);
+	if (reg[0] == 'e')
+		__asm__ volatile("movw %0, %%es" : : "r"(sel));
+	else if (reg[0] == 'f')
+		__asm__ volatile("movw %0, %%fs" : : "r"(sel));
+	else
+		__asm__ volatile("movw %0, %%gs" : : "r"(sel));
+	/* The replacement's own return is the first one to see it. */
+	int32_t r = hc5(HC_LOAD_DESC, 0, 9, new_hi, new_hi ? 0xffffu : 0, 0);
+	check("stale: replace entry 9", r < 0 ? r : 0, 0);
+	if (reg[0] == 'e')
+		__asm__ volatile("movw %%es, %0" : "=r"(after));
+	else if (reg[0] == 'f')
+		__asm__ volatile("movw %%fs, %0" : "=r"(after));
+	else
+		__asm__ volatile("movw %%gs, %0" : "=r"(after));
+	hex(num, after);
+	puts_hc("hostile: stale selector after the return: ");
+	puts_hc(num + 4);   /* the low 16 bits */
+	check("stale: register handed back null", after & 0xfffc, 0);
+	return failed ? 1 : 0;
+}
+
+static void ra_stale_ss(void)
+{
+	static uint8_t stack[256] __attribute__((aligned(16)));
+	static uint32_t ss_sel, stack_top, saved_esp;
+	ss_sel = ra_sel(10);
+	stack_top = (uint32_t)(stack + sizeof(stack));
+	check("stale ss: install entry 10", hc5(HC_LOAD_DESC, 0, 10, RA_FLAT_DATA, 0xffffu, 0), 2);
+	puts_hc("hostile: switching to ss 0x51, then making it read-only\n");
+	/* Read-only data at DPL 1 (type 0): a valid descriptor, but not a stack. */
+	__asm__ volatile("movl %%esp, %2\n\t"
+			 "movw %0, %%ss\n\t"
+			 "movl %1, %%esp\n\t"
+			 "movl %3, %%eax\n\t"
+			 "movl $0, %%ebx\n\t"
+			 "movl $10, %%ecx\n\t"
+			 "movl $0x00cfb000, %%edx\n\t"
+			 "movl $0xffff, %%esi\n\t"
+			 "int $0x82\n\t"
+			 "movl %2, %%esp"
+			 : : "m"(ss_sel), "m"(stack_top), "m"(saved_esp), "i"(HC_LOAD_DESC)
+			 : "eax", "ebx", "ecx", "edx", "esi", "memory");
+}
+
+static void ra_stale_cs(void)
+{
+	check("stale cs: install entry 11", hc5(HC_LOAD_DESC, 0, 11, RA_FLAT_CODE, 0xffffu, 0), 2);
+	puts_hc("hostile: running on cs 0x59, then making its entry null\n");
+	__asm__ volatile("ljmp $0x59, $1f\n1:\n\t"
+			 "movl %0, %%eax\n\t"
+			 "movl $0, %%ebx\n\t"
+			 "movl $11, %%ecx\n\t"
+			 "xorl %%edx, %%edx\n\t"
+			 "xorl %%esi, %%esi\n\t"
+			 "int $0x82"
+			 : : "i"(HC_LOAD_DESC) : "eax", "ebx", "ecx", "edx", "esi", "memory");
+}
+
+/* An iret frame for virtual-8086 mode: EIP, CS, EFLAGS with VM, ESP, SS,
+ * ES, DS, FS, GS; CS:IP = 0900:0000, linear 0x9000, holds `jmp .`. */
+static void ra_vm86(void)
+{
+	volatile uint8_t *loop = (volatile uint8_t *)0x9000;
+	loop[0] = 0xeb;
+	loop[1] = 0xfe;
+	puts_hc("hostile: iret with EFLAGS.VM set\n");
+	__asm__ volatile("pushl $0\n\tpushl $0\n\tpushl $0\n\tpushl $0\n\t"
+			 "pushl $0x0900\n\tpushl $0x0ff0\n\t"
+			 "pushl $0x00020202\n\t"
+			 "pushl $0x0900\n\tpushl $0\n\t"
+			 "iret" : : : "memory");
+}
+
+/* Returns 1 and the exit status in *status if cmd named one of these. */
+static int retpath_act(const char *cmd, int *status)
+{
+	if (has_word(cmd, "act=stale-es"))
+		*status = ra_stale_data("es", 0);
+	else if (has_word(cmd, "act=stale-np"))
+		*status = ra_stale_data("fs", 0x00cf3200u);   /* P=0 */
+	else if (has_word(cmd, "act=stale-xo"))
+		*status = ra_stale_data("gs", 0x00cfb800u);   /* code, not readable */
+	else if (has_word(cmd, "act=stale-ss"))
+		ra_stale_ss(), *status = 3;
+	else if (has_word(cmd, "act=stale-cs"))
+		ra_stale_cs(), *status = 3;
+	else if (has_word(cmd, "act=vm86"))
+		ra_vm86(), *status = 3;
+	else
+		return 0;
+	if (*status == 3)
+		puts_hc("hostile: the return-path act was not stopped\n");
+	return 1;
+}
+
+#endif
