@@ -13,6 +13,7 @@
  * decoder with ipvmm/decode.c and the IPVMM's device switch.
  */
 #include "guest.h"
+#include "guest_code.h"
 #include "trap.h"
 #include "thread.h"
 #include "x86.h"
@@ -80,7 +81,8 @@ static void emulate_hlt(struct guest *g, struct trap_frame *tf)
 		kill_guest(g, "hlt with interrupts disabled at %08x", tf->eip);
 		return;
 	}
-	tf->eip += 1;
+	if (guest_advance(g, tf, 1) < 0)
+		return;
 	guest_wait(g);                /* until its IRQ thread raises an event */
 }
 
@@ -88,39 +90,36 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 {
 	uint8_t b[2] = { 0, 0 };
 	uint8_t v;
-	if (guest_read(g, tf->eip, b, 1) < 0) {
-		kill_guest(g, "#GP at %08x, outside its memory", tf->eip);
+	/* From CS base + EIP within CS's limit; the second byte (imm8 / 0f
+	 * xx) may be missing at the very end. */
+	int got = guest_fetch(g, tf, b, 2);
+	if (got < 1) {
+		kill_guest(g, "#GP at %08x, outside its memory or its code segment", tf->eip);
 		return -1;
 	}
-	/* The second byte (imm8 / 0f xx) may be missing at the very end. */
-	(void)guest_read(g, tf->eip + 1, b + 1, 1);
 	g->traps_emulated++;
 	switch (b[0]) {
-	case 0xfa: g->vif = g->shared->vif = 0; tf->eip += 1; return 0;
-	case 0xfb: g->vif = g->shared->vif = 1; tf->eip += 1; return 0;
+	case 0xfa: g->vif = g->shared->vif = 0; return guest_advance(g, tf, 1);
+	case 0xfb: g->vif = g->shared->vif = 1; return guest_advance(g, tf, 1);
 	case 0xf4: emulate_hlt(g, tf); return g->kill_pending ? -1 : 0;
 	case 0xee:                                        /* out %al, (%dx) */
 		if (com1_out(g, tf->edx & 0xffff, (uint8_t)tf->eax) < 0)
 			break;
-		tf->eip += 1;
-		return 0;
+		return guest_advance(g, tf, 1);
 	case 0xe6:                                        /* out %al, $imm8 */
-		if (com1_out(g, b[1], (uint8_t)tf->eax) < 0)
+		if (got < 2 || com1_out(g, b[1], (uint8_t)tf->eax) < 0)
 			break;
-		tf->eip += 2;
-		return 0;
+		return guest_advance(g, tf, 2);
 	case 0xec:                                        /* in (%dx), %al */
 		if (com1_in(g, tf->edx & 0xffff, &v) < 0)
 			break;
 		tf->eax = (tf->eax & ~0xffu) | v;
-		tf->eip += 1;
-		return 0;
+		return guest_advance(g, tf, 1);
 	case 0xe4:                                        /* in $imm8, %al */
-		if (com1_in(g, b[1], &v) < 0)
+		if (got < 2 || com1_in(g, b[1], &v) < 0)
 			break;
 		tf->eax = (tf->eax & ~0xffu) | v;
-		tf->eip += 2;
-		return 0;
+		return guest_advance(g, tf, 2);
 	}
 	g->traps_emulated--;
 	if (!sensitive_opcode(b[0]))

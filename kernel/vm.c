@@ -17,6 +17,7 @@
 #include "mm.h"
 #include "ipvmm_load.h"
 #include "retpath.h"
+#include "guest_code.h"
 #include "clock.h"
 #include "frame.h"
 
@@ -179,7 +180,7 @@ static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 		const uint8_t *p = phys_to_virt((uint32_t)(uintptr_t)__ipvmm_load_phys + off);
 		b[0] = p[0];        /* the IPVMM's own clock read (its text is ours) */
 		b[1] = p[1];
-	} else if (guest_read(g, tf->eip, b, 2) < 0) {
+	} else if (guest_fetch(g, tf, b, 2) < 2) {
 		return 0;
 	}
 	if (b[0] != 0x0f || b[1] != 0x31)
@@ -187,8 +188,8 @@ static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 	uint64_t t = rdtsc();
 	tf->eax = (uint32_t)t;
 	tf->edx = (uint32_t)(t >> 32);
-	tf->eip += 2;
 	g->traps_emulated++;
+	(void)guest_advance(g, tf, 2);   /* past CS's limit: its #GP, or its kill */
 	return 1;
 }
 

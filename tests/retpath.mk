@@ -1,11 +1,13 @@
-# The way back to a guest (issue 11, findings 1 and 2; kernel/retpath.c):
+# The way back to a guest (issue 11, findings 1-3; kernel/retpath.c,
+# kernel/guest_code.c):
 # selectors a guest holds whose descriptors it then replaced, and an iret
 # into virtual-8086 mode, beside a well-behaved guest. A replaced data
 # segment comes back null and the guest goes on; an unusable CS or SS, and
-# virtual-8086 mode, kill only that guest with the reason. Each reset the
+# virtual-8086 mode, kill only that guest with the reason; an emulated
+# instruction that ends its code segment raises the #GP of the next fetch. Each reset the
 # machine before (a triple fault: run-qemu.sh now says so, status 3).
 comma := ,
-RP_ACTS := es:stale-es np:stale-np xo:stale-xo ss:stale-ss cs:stale-cs vm:vm86
+RP_ACTS := es:stale-es np:stale-np xo:stale-xo ss:stale-ss cs:stale-cs lim:eip-limit vm:vm86
 RP_MODS := $(foreach a,$(RP_ACTS),hostile.elf~name=h-$(word 1,$(subst :, ,$(a)))~mem=4M~act=$(word 2,$(subst :, ,$(a)))) \
 	hello.elf~name=hello~mem=4M
 # QEMU's -initrd list (comma-separated paths) and GRUB's module lines.
@@ -18,6 +20,7 @@ RP_EXPECT := \
 	--expect '^\[h-es\] hostile: stale selector after the return: 0000$$' \
 	--expect '^guest h-ss killed: cannot return: ss is not a present writable data segment \(cs 0819 ss 0051 at eip 002[0-9a-f]{5}\)$$' \
 	--expect '^guest h-cs killed: cannot return: cs is not a present code segment \(cs 0059 ss 0821 at eip 002[0-9a-f]{5}\)$$' \
+	--expect '^guest h-lim killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{2}000: past the cs limit 002[0-9a-f]{2}fff$$' \
 	--expect '^guest hello exited with status 0$$' \
 	--expect '^hypervisor: shutdown \(failure\)$$' \
 	--reject PANIC --reject 'hostile: FAIL' --reject 'was not stopped' --reject 'still alive'

@@ -12,6 +12,11 @@
  *                  entry read-only data -> killed, "cannot return: ss ..."
  *   act=stale-cs   far-jump into a code segment from entry 11, then make
  *                  the entry null -> killed, "cannot return: cs ..."
+ *   act=eip-limit  a trapped `cli` as the last byte of a code segment (entry
+ *                  12, its limit the end of that page): the emulation's
+ *                  EIP lands past the limit -> killed, #GP "past the cs
+ *                  limit" (before: iretd faulted in ring 0; Bochs triple-
+ *                  faulted, QEMU, which checks no limits, ran on into ud2)
  *   act=vm86       iret with EFLAGS.VM set: QEMU enters virtual-8086 mode
  *                  (-> killed at its next trap, "entered virtual-8086
  *                  mode"); hardware and Bochs ignore VM at CPL 1 and fault
@@ -111,6 +116,30 @@ static void ra_vm86(void)
 			 "iret" : : : "memory");
 }
 
+/* 4095 nops and a cli closing one page: the code segment of entry 12 ends
+ * with that page. */
+__asm__(".pushsection .text.ra_sled, \"ax\"\n"
+	".balign 4096\n"
+	".globl ra_sled\n"
+	"ra_sled:\n"
+	".fill 4095, 1, 0x90\n"
+	"cli\n"
+	"ud2\n"
+	".popsection");
+extern char ra_sled[];
+
+static void ra_eip_limit(void)
+{
+	uint32_t lim = (uint32_t)ra_sled >> 12;   /* in pages: G=1 */
+	uint32_t hi = 0x00c0ba00u | (lim & 0xf0000u), lo = lim & 0xffffu;
+	static struct { uint32_t off; uint16_t sel; } __attribute__((packed)) target;
+	check("eip limit: install entry 12", hc5(HC_LOAD_DESC, 0, 12, hi, lo, 0), 0);
+	target.off = (uint32_t)ra_sled;
+	target.sel = ra_sel(12);
+	puts_hc("hostile: a trapped cli as the last byte of cs 0x61\n");
+	__asm__ volatile("ljmp *%0" : : "m"(target) : "memory");
+}
+
 /* Returns 1 and the exit status in *status if cmd named one of these. */
 static int retpath_act(const char *cmd, int *status)
 {
@@ -124,6 +153,8 @@ static int retpath_act(const char *cmd, int *status)
 		ra_stale_ss(), *status = 3;
 	else if (has_word(cmd, "act=stale-cs"))
 		ra_stale_cs(), *status = 3;
+	else if (has_word(cmd, "act=eip-limit"))
+		ra_eip_limit(), *status = 3;
 	else if (has_word(cmd, "act=vm86"))
 		ra_vm86(), *status = 3;
 	else
