@@ -35,6 +35,7 @@ TARGET_LDFLAGS := -nostdlib -static -no-pie -z noexecstack
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -MMD -MP
 
+comma        := ,
 ALL_TARGETS  :=
 TEST_TARGETS :=
 CLEAN_EXTRA  :=

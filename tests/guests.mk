@@ -387,7 +387,7 @@ TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 # counts are the guest-visible ones, never the host's wall clock).
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
 # hostile.c includes these acts (the pattern rule's recipe still builds it).
-$(GT)/hostile.elf: tests/guests/sched_acts.h tests/guests/retpath_acts.h include/ipvmm/shared.h
+$(GT)/hostile.elf: tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
 
 # A deadline at 2^64-1 saturates instead of wrapping into the past: it
 # never fires, and the clock event stays at the scheduler tick (about 100

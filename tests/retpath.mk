@@ -6,7 +6,6 @@
 # virtual-8086 mode, kill only that guest with the reason; an emulated
 # instruction that ends its code segment raises the #GP of the next fetch. Each reset the
 # machine before (a triple fault: run-qemu.sh now says so, status 3).
-comma := ,
 RP_ACTS := es:stale-es np:stale-np xo:stale-xo ss:stale-ss cs:stale-cs lim:eip-limit vm:vm86
 RP_MODS := $(foreach a,$(RP_ACTS),hostile.elf~name=h-$(word 1,$(subst :, ,$(a)))~mem=4M~act=$(word 2,$(subst :, ,$(a)))) \
 	hello.elf~name=hello~mem=4M

@@ -34,6 +34,7 @@ static void check(const char *what, int32_t got, int32_t want)
 }
 
 #include "retpath_acts.h" /* the return path's acts: their own block */
+#include "priv_acts.h"    /* raw privileged instructions, one per class */
 
 int gmain(uint32_t magic, const struct mbi *mbi)
 {
@@ -99,6 +100,8 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 			return status | failed;
 		if (retpath_act(cmd, &status))   /* tests/guests/retpath_acts.h */
 			return status | failed;
+		if (priv_act(cmd, &status))      /* tests/guests/priv_acts.h */
+			return status;
 	}
 	if (has_word(cmd, "act=lgdt")) {
 		static const uint16_t zero[3];

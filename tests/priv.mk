@@ -1,0 +1,41 @@
+# Raw privileged instructions, one per class (tests/guests/priv_acts.h),
+# each in its own hostile guest beside hello: every one ends only its guest
+# with the reason, except popf, which cannot raise IOPL in ring 1 (the
+# guest checks and goes on); hello exits 0 and the hypervisor runs on.
+PRIV_KILLED := lidt:0f_01 ltr:0f_00 lldt:0f_00 movcr0:0f_22 movcr3:0f_22 \
+	movdr7:0f_23 wrmsr:0f_30 rdmsr:0f_32 wbinvd:0f_09 clts:0f_06 invlpg:0f_01 \
+	lmsw:0f_01 outpic:e6 inpit:e4
+priv_empty :=
+priv_space := $(priv_empty) $(priv_empty)
+priv_name = $(word 1,$(subst :, ,$(1)))
+priv_op   = $(subst _, ,$(word 2,$(subst :, ,$(1))))
+priv_mod  = $(GT)/hostile.elf~name=h-$(call priv_name,$(1))~mem=4M~act=priv-$(call priv_name,$(1))
+priv_exp  = --expect '^guest h-$(call priv_name,$(1)) killed: unhandled sensitive instruction $(call priv_op,$(1)) at'
+# QEMU's -initrd list for acts $(1) and hello (~ is a space inside a module)
+priv_initrd = $(subst ~, ,$(subst $(priv_space),$(comma),$(strip \
+	$(foreach a,$(1),$(call priv_mod,$(a))) $(GT)/hello.elf~name=hello~mem=4M)))
+# $(1) target, $(2) the acts (at most 7: CONFIG_MAX_GUESTS is 8, hello is one)
+define priv_run
+test-guests-$(1): $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-$(1) --timeout 60 --exit 35 \
+		$(foreach a,$(2),$(call priv_exp,$(a))) \
+		--expect '^guest hello exited with status 0$$$$' --expect '^hypervisor: shutdown \(failure\)$$$$' \
+		--reject PANIC --reject 'hostile: FAIL' --reject 'went on after it' \
+		-- $(GT_RUN) --append shutdown --initrd "$(call priv_initrd,$(2))"
+endef
+PRIV_A := $(wordlist 1,7,$(PRIV_KILLED))
+PRIV_B := $(wordlist 8,14,$(PRIV_KILLED))
+$(eval $(call priv_run,priv-a,$(PRIV_A)))
+$(eval $(call priv_run,priv-b,$(PRIV_B)))
+test-guests-priv-c: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-priv-c --timeout 60 --exit 35 \
+		--expect '^guest h-hltvif killed: hlt with interrupts disabled at 002[0-9a-f]{5}$$' \
+		--expect '^\[h-popf\] hostile: ok   popf cannot raise IOPL' \
+		--expect '^guest h-popf exited with status 0$$' \
+		--expect '^guest hello exited with status 0$$' --expect '^hypervisor: shutdown \(failure\)$$' \
+		--reject PANIC --reject 'hostile: FAIL' \
+		-- $(GT_RUN) --append shutdown --initrd "$(GT)/hostile.elf name=h-hltvif mem=4M act=priv-hltvif,\
+	$(GT)/hostile.elf name=h-popf mem=4M act=priv-popfiopl,$(GT)/hello.elf name=hello mem=4M"
+
+.PHONY: test-guests-priv-a test-guests-priv-b test-guests-priv-c
+TEST_TARGETS += test-guests-priv-a test-guests-priv-b test-guests-priv-c
