@@ -128,6 +128,7 @@ help:
 	@echo "make linux        build Debian's Linux 6.1 plainly and through the afterburner"
 	@echo "make test-linux   both Linux builds, afterburn-verify, both boot natively"
 	@echo "make fuzz-afterburn  a long libFuzzer run of the afterburner's scanner"
+	@echo "make fuzz-hypercalls a long libFuzzer run of the hypercall decoder (FUZZ_SECONDS)"
 	@echo "make menuconfig   edit the configuration (.config); make defconfig resets it"
 	@echo "make deps         install missing Debian packages"
 	@echo "make clean        remove build/ (distclean: and .config)"
