@@ -39,3 +39,35 @@ test-guests-priv-c: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 
 .PHONY: test-guests-priv-a test-guests-priv-b test-guests-priv-c
 TEST_TARGETS += test-guests-priv-a test-guests-priv-b test-guests-priv-c
+
+# EFLAGS and stacks a ring-1 kernel sets on its own: a stack that wraps
+# into the hole, NT then iret (a task return), TF by popf, sysenter with
+# the hypervisor's MSRs, a store to the IDT sidt reveals, AC in ring 1.
+PRIV_D := $(GT)/hostile.elf name=h-stackwrap mem=4M act=priv-stackwrap,$(GT)/hostile.elf name=h-ntiret mem=4M act=priv-ntiret,$(GT)/hostile.elf name=h-tfpopf mem=4M act=priv-tfpopf,$(GT)/hostile.elf name=h-sysenter mem=4M act=priv-sysenter,$(GT)/hostile.elf name=h-idtwrite mem=4M act=priv-idtwrite,$(GT)/hostile.elf name=h-ac mem=4M act=priv-acunaligned,$(GT)/hello.elf name=hello mem=4M
+PRIV_D_EXPECT := \
+	--expect '^guest h-ntiret killed: \#TS invalid TSS \(vector 10\) error 0 at eip 002[0-9a-f]{5}$$' \
+	--expect '^guest h-tfpopf killed: \#DB debug \(vector 1\) error 0 at eip 002[0-9a-f]{5}$$' \
+	--expect '^guest h-sysenter killed: unhandled sensitive instruction 0f 34 at 002[0-9a-f]{5}$$' \
+	--expect '^\[h-ac\] hostile: ok   ac: unaligned store in ring 1' \
+	--expect '^guest h-ac exited with status 0$$' \
+	--expect '^guest hello exited with status 0$$' --expect '^hypervisor: shutdown \(failure\)$$' \
+	--reject PANIC --reject 'hostile: FAIL'
+test-guests-priv-d: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-priv-d --timeout 60 --exit 35 $(PRIV_D_EXPECT) \
+		--expect '^guest h-stackwrap killed: \#PF page fault \(vector 14\) error 0x2 at eip 002[0-9a-f]{5} cr2 fffffffc$$' \
+		--expect '^guest h-idtwrite killed: \#PF page fault \(vector 14\) error 0x3 at eip 002[0-9a-f]{5} cr2 fd1[0-9a-f]{5}$$' \
+		-- $(GT_RUN) --append shutdown --initrd "$(PRIV_D)"
+
+# The same on Bochs, which checks segment limits before paging: the
+# wrapping stack and the IDT store stop at the limit (#SS, #GP).
+$(GT)/priv-d.iso: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf scripts/mkiso.sh tests/priv.mk
+	scripts/mkiso.sh -o $@ -t 0 -f $(HV_ELF) -f $(GT)/hostile.elf -f $(GT)/hello.elf \
+		-e "EFLAGS and stack attacks|hypervisor.elf shutdown|$(subst $(comma),|,$(subst $(GT)/,,$(PRIV_D)))"
+test-guests-priv-d-bochs: $(GT)/priv-d.iso
+	$(PYTHON) scripts/systest.py --name guests-priv-d-bochs --timeout 200 --exit 0 $(PRIV_D_EXPECT) \
+		--expect '^guest h-stackwrap killed: \#SS stack fault \(vector 12\) error 0 at eip 002[0-9a-f]{5}$$' \
+		--expect '^guest h-idtwrite killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5}' \
+		-- scripts/run-bochs.sh --iso $< --timeout 180
+
+.PHONY: test-guests-priv-d test-guests-priv-d-bochs
+TEST_TARGETS += test-guests-priv-d test-guests-priv-d-bochs

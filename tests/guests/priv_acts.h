@@ -34,7 +34,48 @@ static void pa_popfiopl(void)
 	check("popf cannot raise IOPL", (int32_t)(after & 0x3000u), (int32_t)(before & 0x3000u));
 }
 
+/* EFLAGS and stacks a guest kernel may set in ring 1 on its own. */
+static void pa_stackwrap(void)
+{
+	/* ESP just above 0: the third push lands at 0xFFFFFFFC, in the hole
+	 * (#SS past the limit on Bochs, #PF on QEMU: never the hypervisor). */
+	__asm__ volatile("movl %%esp, %%edi; movl $8, %%esp; pushl $1; pushl $2; pushl $3; movl %%edi, %%esp"
+			 : : : "edi", "memory");
+}
+static void pa_ntiret(void)
+{
+	/* NT set by popf (allowed at any CPL), then iret: a task return
+	 * through the TSS back link, which names no task. */
+	__asm__ volatile("pushfl; orl $0x4000, (%%esp); popfl; pushfl; pushl %%cs; pushl $1f; iret; 1:"
+			 : : : "memory", "cc");
+}
+static void pa_tfpopf(void)
+{
+	/* TF set by popf: a #DB after the next instruction, the guest's own. */
+	__asm__ volatile("pushfl; orl $0x100, (%%esp); popfl; nop; pushfl; andl $~0x100, (%%esp); popfl"
+			 : : : "memory", "cc");
+}
+static void pa_sysenter(void) { __asm__ volatile("sysenter" : : : "memory"); }
+static void pa_idtwrite(void)
+{
+	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idt;
+	__asm__ volatile("sidt %0" : "=m"(idt));
+	*(volatile uint32_t *)idt.base = 0;   /* the hypervisor's IDT: read-only, or beyond the limit */
+}
+static void pa_acunaligned(void)
+{
+	/* AC only checks alignment at CPL 3: in ring 1 nothing happens. */
+	static volatile uint8_t buf[8];
+	__asm__ volatile("pushfl; orl $0x40000, (%%esp); popfl" : : : "cc");
+	*(volatile uint32_t *)(buf + 1) = 0x12345678;
+	__asm__ volatile("pushfl; andl $~0x40000, (%%esp); popfl" : : : "cc");
+	check("ac: unaligned store in ring 1", (int32_t)*(volatile uint32_t *)(buf + 1), 0x12345678);
+}
+
 static const struct { const char *act; void (*fn)(void); } priv_acts[] = {
+	{ "act=priv-stackwrap", pa_stackwrap }, { "act=priv-ntiret", pa_ntiret },
+	{ "act=priv-tfpopf", pa_tfpopf },       { "act=priv-sysenter", pa_sysenter },
+	{ "act=priv-idtwrite", pa_idtwrite },   { "act=priv-acunaligned", pa_acunaligned },
 	{ "act=priv-lidt", pa_lidt },     { "act=priv-ltr", pa_ltr },
 	{ "act=priv-lldt", pa_lldt },     { "act=priv-movcr0", pa_movcr0 },
 	{ "act=priv-movcr3", pa_movcr3 }, { "act=priv-movdr7", pa_movdr7 },
