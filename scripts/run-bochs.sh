@@ -78,8 +78,8 @@ drain_screen() {
 }
 
 # Bochs with clock sync=none burns CPU whenever it emulates, hlt included:
-# a Bochs that uses none for $stuck s is blocked on the host, not in the
-# guest. Say where, and stop it, instead of waiting for the silence limit.
+# a Bochs whose main thread uses none for $stuck s is blocked on the host,
+# not in the guest. Say where, and stop it, instead of waiting for the silence limit.
 stuck=30
 watch_bochs() {
   local pid= i t last= same=0
@@ -90,12 +90,14 @@ watch_bochs() {
   done
   [ -n "$pid" ] || return
   while [ -d "/proc/$pid" ]; do
-    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || return
+    # The emulating thread only: Bochs's helper threads wake on timers.
+    t=$(awk '{print $14 + $15}' "/proc/$pid/task/$pid/stat" 2>/dev/null) || return
     if [ "$t" = "$last" ]; then same=$((same + 5)); else same=0; last=$t; fi
     if [ "$same" -ge "$stuck" ]; then
       local sc fd
       sc=$(cat "/proc/$pid/syscall" 2>/dev/null)
       fd=$(echo "$sc" | awk '{printf "%d", $2}')
+      echo >&2   # the transcript may end mid-line
       echo "run-bochs: Bochs stopped emulating: no CPU time for ${stuck}s, in syscall" \
         "$(echo "$sc" | cut -d' ' -f1) (fd $fd -> $(readlink "/proc/$pid/fd/$fd" 2>/dev/null)," \
         "wchan $(cat "/proc/$pid/wchan" 2>/dev/null)); stopping it" >&2
@@ -110,16 +112,16 @@ watch_bochs() {
 # Echo the transcript while Bochs runs.
 tail -n +1 -F "$serial" 2>/dev/null &
 tailpid=$!
-helpers=()
-if [ "$interactive" = 0 ]; then
-  : > "$work/term.out"
-  drain_screen & helpers+=($!)
-  watch_bochs & helpers+=($!)
-fi
+: > "$work/term.out"
+drain_screen & helpers=($!)
+# An interactive session idles at the debugger's prompt: no watchdog there.
+[ "$interactive" = 0 ] && { watch_bochs & helpers+=($!); }
 if [ "$timeout" != 0 ]; then
   timeout -k 5 "$timeout" script -qefc "$cmd" /dev/null </dev/null >"$work/term.out" 2>&1
+elif [ "$interactive" = 1 ]; then
+  script -qefc "$cmd" "$work/term.out"     # the typescript names the screen pty
 else
-  if [ "$interactive" = 1 ]; then script -qefc "$cmd" /dev/null; else script -qefc "$cmd" /dev/null </dev/null >"$work/term.out" 2>&1; fi
+  script -qefc "$cmd" /dev/null </dev/null >"$work/term.out" 2>&1
 fi
 rc=$?
 sleep 0.3
