@@ -18,6 +18,23 @@ tail of the transcript are printed and the exit status is 1; the log stays.
 """
 import argparse, os, re, signal, subprocess, sys, threading, time
 
+def kill_session(sid):
+    """SIGKILL every process of session sid. killpg is not enough:
+    timeout(1) (scripts/run-*.sh) runs its command in a process group of
+    its own, which then outlived a stalled test (a stuck Bochs for 8x its
+    timeout). Processes that made sessions of their own (script(1)'s child)
+    get SIGHUP when their pty's master dies with it."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+            if int(st[st.rindex(")") + 2:].split()[3]) == sid:
+                os.kill(int(d), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            pass
+
 def run_watched(cmd, silence, backstop):
     """Run cmd, collecting its output; kill its process group when it is
     silent for `silence` seconds or runs past `backstop`. Returns
@@ -40,7 +57,7 @@ def run_watched(cmd, silence, backstop):
         elif now - t0 > backstop:
             why = f"still running after {backstop:.0f}s"
         if why:
-            os.killpg(p.pid, signal.SIGKILL)
+            kill_session(p.pid)      # start_new_session: its sid is p.pid
             p.wait()
             break
         time.sleep(0.2)

@@ -1,5 +1,7 @@
 /* Hypercalls only: version, console writes (one line in two pieces), its
- * own Multiboot info, then HC_SHUTDOWN with status 0. */
+ * own Multiboot info, then HC_SHUTDOWN with status 0. With the word
+ * `flood` on its command line it first writes 2000 numbered lines (the
+ * screen-scrolling load of tests/hang.mk). */
 #include "guest.h"
 
 int gmain(uint32_t magic, const struct mbi *mbi)
@@ -18,6 +20,13 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	if (magic != 0x2BADB002 || hc(HC_VERSION, 0, 0) != HC_ABI_VERSION) {
 		puts_hc("hello: FAIL wrong magic or version\n");
 		return 1;
+	}
+	if ((mbi->flags & 4) && has_word((const char *)mbi->cmdline, "flood")) {
+		char fl[] = "hello: flood ........ the quick brown fox jumps over the lazy dog\n";
+		for (uint32_t i = 0; i < 2000; i++) {
+			hex(fl + 13, i);
+			puts_hc(fl);
+		}
 	}
 	puts_hc("hello: done\n");
 	return 0;
