@@ -108,6 +108,11 @@ struct guest {
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
 	uint32_t hypercalls, traps_emulated;
 	uint32_t seg_nulled;                  /* data selectors the return path nulled */
+	/* kernel/retpath.c: the descriptor tables' generation (HC_LOAD_DESC
+	 * bumps it) and the last selectors checked against it, so an unchanged
+	 * return costs a compare, not six lar */
+	uint32_t desc_gen;
+	struct { uint32_t gen, key[3]; } rp_seen;   /* gen 0: none yet */
 	uint32_t hc_count[HC_NR_CALLS];       /* per call number, for the stats line */
 	/* Entries into the hypervisor on this guest's behalf (docs/performance.md,
 	 * "hv: bench-entries"): exceptions it caused, hypercalls but console

@@ -210,6 +210,7 @@ static int32_t invoke(struct guest *g, const struct hc_op *op)
 			g->gdt[op->a] = op->q;
 			gdt[op->a] = op->q;      /* the running guest's part of the real GDT */
 		}
+		g->desc_gen++;               /* the return path checks selectors again */
 		return op->result;
 	case HC_SET_STACK:
 		g->v.ss1 = op->a;
