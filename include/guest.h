@@ -83,7 +83,11 @@ struct guest {
 	char cmdline[CONFIG_MB_STRING_MAX];   /* what the guest sees */
 	uint32_t base, size;                  /* machine partition [base, base+size) */
 	uint32_t entry;                       /* guest-physical */
-	uint32_t mbi;                         /* guest-physical Multiboot info */
+	uint32_t mbi;                         /* guest-physical boot info: Multiboot's, or Linux's zero page */
+	int linux_boot;                       /* a vmlinux: started by the Linux boot protocol */
+	uint32_t initrd, initrd_len;          /* guest-physical initramfs (Linux), or 0 */
+	uint32_t link_offset;                 /* its code's link minus load address */
+	uint32_t bounces;                     /* IPVMM calls from the load address (kernel/vm.c) */
 	uint32_t ab_sites;                    /* .afterburn records (rewriting: stage 2) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct thread *vm;                    /* its VM thread */
@@ -123,16 +127,24 @@ struct guest {
 	 * longest a runnable VM thread waited, its round-robin slices, the
 	 * TSC it stopped at (0 while it runs). */
 	struct guest_sched { uint64_t cpu_tsc, wait_max_tsc, end_tsc; uint32_t slices; } sched;
+	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area (kernel/fpu.c) */
+	int fpu_valid;                        /* fpu holds a state (0: reset on first run) */
 	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */
 	unsigned line_len;
 };
 
 extern struct guest guests[CONFIG_MAX_GUESTS];
 
+/* kernel/fpu.c: the guests' FPU/SSE state, switched between guests. */
+void fpu_init(void);
+void fpu_switch_to(struct guest *g);
+void fpu_release(const struct guest *g);
+
 /* kernel/guest_args.c (pure logic): name=, mem= and the rest of a
  * module's arguments. Returns 0, or -1 with *why. */
 struct guest_args {
 	char name[GUEST_NAME_MAX];            /* "" when not given */
+	char initrd_for[GUEST_NAME_MAX];      /* initrd-for=: "" for a guest */
 	uint32_t mem;                         /* bytes; 0 when not given */
 	enum guest_console console;
 	char rest[CONFIG_MB_STRING_MAX];      /* passed on to the guest */

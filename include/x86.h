@@ -12,6 +12,8 @@
 #define CR0_WP      (1u << 16)
 #define CR4_PSE     (1u << 4)
 #define CR4_PGE     (1u << 7)
+#define CR4_OSFXSR  (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

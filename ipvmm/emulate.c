@@ -242,7 +242,9 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		case 4:
 			if (val & ~0x000006ffu)
 				return GP0();
-			if ((val ^ v->cr4) & 0xb4)	/* TSD, PSE, PGE, PAE */
+			/* TSD, PSE, PGE, PAE (the shadow), OSFXSR, OSXMMEXCPT
+			   (the real CR4 follows them while the guest runs) */
+			if ((val ^ v->cr4) & 0x6b4u)
 				v->hv->set_cr0_cr4(v->hv_ctx, v->cr0, val);
 			v->cr4 = val;
 			return EMU_OK;
@@ -347,6 +349,7 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		wr(v, v->gdtr.base + (val >> 3) * 8 + 4, &d[1], 4);
 		v->tr = (uint16_t)val;
 		v->tss_base = desc_base(d);
+		v->tss_limit = desc_limit(d);
 		return EMU_OK;
 	}
 	case DEC_LMSW:
@@ -544,14 +547,34 @@ static bool pio_write8(void *ctx, int seg, uint32_t off, uint8_t b)
 	return v->hv->write(v->hv_ctx, off, &b, 1);
 }
 
+/*
+ * CPL > IOPL: the I/O permission bitmap of the guest's TSS decides (SDM
+ * Vol. 1, 19.5.2): its offset at TSS+0x66, one bit per port, every bit of
+ * the access clear and inside the TSS limit. Linux's iopl(3) and ioperm()
+ * work this way since 5.5 (a full or partial bitmap, IOPL stays 0).
+ */
+static bool io_bitmap_allows(struct vcpu *v, uint16_t port, unsigned width)
+{
+	uint16_t base;
+	uint8_t bits[2];
+	uint32_t at;
+
+	if (!v->tss_base || v->tss_limit < 0x67 || !v->hv->read(v->hv_ctx, v->tss_base + 0x66, &base, 2))
+		return false;
+	at = (uint32_t)base + port / 8;
+	if (at + 1 > v->tss_limit || !v->hv->read(v->hv_ctx, v->tss_base + at, bits, 2))
+		return false;	/* the CPU reads two bytes, both inside the limit */
+	return !(((uint32_t)bits[0] | (uint32_t)bits[1] << 8) >> (port % 8) & ((1u << width) - 1));
+}
+
 enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_insn *di, uint32_t site_eip)
 {
 	struct portio_regs r = { g->gpr[0], g->gpr[1], g->gpr[2], g->gpr[6], g->gpr[7], g->eflags };
 	struct portio_mem pm = { pio_read8, pio_write8, v };
 	enum portio_status st;
 
-	/* I/O sensitivity: CPL > IOPL faults (no I/O bitmap is modelled). */
-	if (vcpu_cpl(g) > ((g->eflags & EF_IOPL) >> 12))
+	if (vcpu_cpl(g) > ((g->eflags & EF_IOPL) >> 12) &&
+	    !io_bitmap_allows(v, portio_port(di, &r), portio_width(di)))
 		return fault(v, g, site_eip, VEC_GP, true, 0);
 	v->stats.exits[di->op]++;
 	vcpu_fold_pending(v);

@@ -83,6 +83,21 @@ static void frame_to_state(struct vcpu *v, const struct burn_frame *f, struct gs
 	g->sreg_dirty = 0;
 }
 
+/*
+ * A trap-mode site at the guest's EIP. Sites are recorded at their link
+ * addresses; a kernel linked above where it loads (vmlinux) runs its
+ * first instructions at the load address, paging off: there a kernel-mode
+ * EIP below the link offset is looked up at EIP + link_offset.
+ */
+static bool trap_site_here(const struct vcpu *v, const struct gstate *g)
+{
+	uint32_t off = v->sh->link_offset;
+
+	if (vcpu_is_trap_site(v, g->eip))
+		return true;
+	return off && vcpu_cpl(g) != 3 && g->eip < off && vcpu_is_trap_site(v, g->eip + off);
+}
+
 /* Does this op carry a register operand beside its memory operand? */
 static int mem_form_reg_kind(unsigned op)
 {
@@ -406,7 +421,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 		/* the sti shadow has passed: deliver below */
 	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
 		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
-	} else if (vec == VEC_UD && vcpu_is_trap_site(v, g.eip)) {
+	} else if (vec == VEC_UD && trap_site_here(v, &g)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */
 		uint32_t at = g.eip + 2;
@@ -419,6 +434,9 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 			resume_commit(v, &g);
 			return;
 		}
+	} else if ((vec == VEC_GP || vec == VEC_NP || vec == VEC_SS) && !(s->error & 3) &&
+		   vcpu_refresh_sel(v, (uint16_t)(s->error & 0xfffcu), g.eip)) {
+		/* a descriptor the guest rewrote in memory: installed, retried */
 	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
 		/* software interrupt through a gate the hypervisor owns */
 	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip)) {

@@ -45,15 +45,16 @@ static int rewrite_all(struct vcpu *v)
 			say(v, "bad .afterburn record at index", i);
 			return -1;
 		}
-		if (rw_site((uint8_t *)(uintptr_t)rec.start, rec.end - rec.start, rec.start, &syms, mode,
-			    &r, 0)) {
+		/* Written where it lies (paging off), encoded for where it runs. */
+		if (rw_site((uint8_t *)(uintptr_t)rec.start, rec.end - rec.start,
+			    rec.start + sh->link_offset, &syms, mode, &r, 0)) {
 			sh->sites_failed++;
 			sh->first_bad_site = rec.start;
 			say(v, r.why, rec.start);
 			return -1;
 		}
 		sh->sites_rewritten++;
-		if (mode == RW_TRAP && vcpu_trap_site_add(v, rec.start + r.trap_at)) {
+		if (mode == RW_TRAP && vcpu_trap_site_add(v, rec.start + sh->link_offset + r.trap_at)) {
 			say(v, "more sites than IPVMM_MAX_TRAP_SITES for trap mode", sh->afterburn_count);
 			return -1;
 		}

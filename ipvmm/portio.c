@@ -4,7 +4,7 @@
 
 #define EFLAGS_DF 0x400u
 
-static uint16_t port_of(const struct dec_insn *in, const struct portio_regs *r)
+uint16_t portio_port(const struct dec_insn *in, const struct portio_regs *r)
 {
 	for (unsigned i = 0; i < in->nops; i++)
 		if (in->ops[i].kind == DEC_K_IMM)
@@ -13,7 +13,7 @@ static uint16_t port_of(const struct dec_insn *in, const struct portio_regs *r)
 }
 
 /* Width of the data: the accumulator's or the string element's size. */
-static unsigned width_of(const struct dec_insn *in)
+unsigned portio_width(const struct dec_insn *in)
 {
 	for (unsigned i = 0; i < in->nops; i++)
 		if (in->ops[i].kind == DEC_K_MEM ||
@@ -32,8 +32,8 @@ static void set_acc(uint32_t *eax, unsigned size, uint32_t v)
 enum portio_status portio_exec(struct ipvmm_devs *d, const struct dec_insn *in,
 			       struct portio_regs *r, const struct portio_mem *mem)
 {
-	unsigned size = width_of(in);
-	uint16_t port = port_of(in, r);
+	unsigned size = portio_width(in);
+	uint16_t port = portio_port(in, r);
 	bool rep = in->prefixes & (DEC_PFX_REP | DEC_PFX_REPNE);
 	int32_t step = (r->eflags & EFLAGS_DF) ? -(int32_t)size : (int32_t)size;
 

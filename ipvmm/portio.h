@@ -38,4 +38,8 @@ enum portio_status {
 enum portio_status portio_exec(struct ipvmm_devs *d, const struct dec_insn *insn,
 			       struct portio_regs *r, const struct portio_mem *mem);
 
+/* The port an in/out/ins/outs names (imm8 or DX) and its data width. */
+uint16_t portio_port(const struct dec_insn *in, const struct portio_regs *r);
+unsigned portio_width(const struct dec_insn *in);
+
 #endif /* IPVMM_PORTIO_H */

@@ -50,6 +50,8 @@ void vcpu_set_eflags(struct vcpu *v, uint32_t value)
 #define CPUID1_EDX_KEEP 0x0788893du	/* FPU DE TSC MSR CX8 SEP CMOV CLFSH MMX FXSR SSE SSE2 PSE */
 #define CPUID1_ECX_KEEP 0x00980201u	/* SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT */
 
+#define CPUID_MAX_LEAF 0x15u	/* the TSC leaf; everything between is empty */
+
 void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	if (leaf >= 0x80000000u) {
@@ -62,11 +64,24 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4])
 			r[0] = r[1] = r[2] = r[3] = 0;
 		return;
 	}
-	if (leaf > 1)
-		leaf = 1;	/* out-of-range leaves return the highest basic leaf, as the CPU does */
+	if (leaf > CPUID_MAX_LEAF)
+		leaf = CPUID_MAX_LEAF;	/* out-of-range leaves return the highest basic leaf, as the CPU does */
+	if (leaf > 1) {
+		/* 2..0x14: no cache or topology description, no leaf-7
+		   features (SMAP, SMEP, PCID's INVPCID, IBPB...: nothing the
+		   IPVMM does not implement), no XSAVE; 0x15: the TSC is the
+		   crystal (1 kHz) times tsc_khz, so Linux knows its frequency. */
+		r[0] = r[1] = r[2] = r[3] = 0;
+		if (leaf == 0x15 && v->sh->tsc_khz) {
+			r[0] = 1;
+			r[1] = v->sh->tsc_khz;
+			r[2] = 1000;
+		}
+		return;
+	}
 	v->hv->cpuid(v->hv_ctx, leaf, sub, r);
 	if (leaf == 0) {
-		r[0] = 1;
+		r[0] = CPUID_MAX_LEAF;
 	} else {
 		r[3] &= CPUID1_EDX_KEEP;
 		r[2] &= CPUID1_ECX_KEEP;
@@ -81,6 +96,7 @@ int vcpu_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_SYSENTER_CS:  *val = v->sysenter_cs; return 0;
 	case MSR_SYSENTER_ESP: *val = v->sysenter_esp; return 0;
 	case MSR_SYSENTER_EIP: *val = v->sysenter_eip; return 0;
+	case MSR_BIOS_SIGN_ID: *val = v->bios_sign_id; return 0;
 	}
 	return -1;
 }
@@ -91,6 +107,9 @@ int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_SYSENTER_CS:  v->sysenter_cs = val & 0xffff; return 0;
 	case MSR_SYSENTER_ESP: v->sysenter_esp = (uint32_t)val; return 0;
 	case MSR_SYSENTER_EIP: v->sysenter_eip = (uint32_t)val; return 0;
+	/* Linux writes 0, runs cpuid and reads the revision back
+	   (intel_get_microcode_revision): a CPU with no update loaded reads 0. */
+	case MSR_BIOS_SIGN_ID: v->bios_sign_id = val; return 0;
 	}
 	return -1;	/* TSC writes and everything else: #GP */
 }
@@ -145,6 +164,36 @@ static int sync_desc(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 		valid[idx] = 1;
 	}
 	return rc;
+}
+
+/*
+ * A #GP/#NP/#SS whose error code names sel may come from a stale
+ * installed copy: the guest changed its table with plain stores, which
+ * reach no site (Linux writes its TLS entries into the GDT on every
+ * context switch and set_thread_area, and its user code then loads %gs
+ * natively). True when the guest's descriptor differs from the copy
+ * installed and is installed now: the faulting instruction runs again.
+ * An entry beyond the cache cannot be compared: the same selector at the
+ * same EIP twice in a row is then the guest's own fault.
+ */
+bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip)
+{
+	uint32_t d[2];
+	unsigned idx = sel >> 3, table = (sel & 4) ? 1 : 0;
+	unsigned n = table ? CONFIG_GUEST_LDT_ENTRIES : VCPU_GDT_CACHE;
+	uint32_t (*cache)[2] = table ? v->ldt_cache : v->gdt_cache;
+	const uint8_t *valid = table ? v->ldt_valid : v->gdt_valid;
+
+	if (!(sel & ~3u) || !vcpu_read_desc(v, sel, d))
+		return false;
+	if (idx < n && valid[idx] && cache[idx][0] == d[0] && cache[idx][1] == d[1])
+		return false;
+	if (idx >= n && sel == v->refresh_sel && eip == v->refresh_eip)
+		return false;
+	v->refresh_sel = sel;
+	v->refresh_eip = eip;
+	v->stats.desc_refresh++;
+	return sync_desc(v, sel, d) == 0;
 }
 
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel)

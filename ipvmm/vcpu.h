@@ -59,6 +59,7 @@
 #define VEC_PF 14
 
 #define MSR_TSC           0x10
+#define MSR_BIOS_SIGN_ID  0x8b	/* microcode revision (IA32_BIOS_SIGN_ID) */
 #define MSR_SYSENTER_CS   0x174
 #define MSR_SYSENTER_ESP  0x175
 #define MSR_SYSENTER_EIP  0x176
@@ -144,7 +145,7 @@ struct vcpu_hv_ops {
 
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
-	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps;
+	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, desc_refresh;
 };
 
 struct vcpu {
@@ -157,8 +158,9 @@ struct vcpu {
 	struct dtr gdtr, idtr;
 	uint16_t ldtr, tr;
 	uint32_t ldt_base, ldt_limit;	/* cached from the LDT descriptor at lldt */
-	uint32_t tss_base;
+	uint32_t tss_base, tss_limit;	/* from the TSS descriptor at ltr */
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint64_t bios_sign_id;	/* IA32_BIOS_SIGN_ID: no microcode, so what was written */
 	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
 	uint8_t gdt_valid[VCPU_GDT_CACHE];
 	uint32_t ldt_cache[CONFIG_GUEST_LDT_ENTRIES][2];	/* the same for the LDT */
@@ -169,6 +171,8 @@ struct vcpu {
 	unsigned con_len;
 	bool step_shadow;	/* resumed with TF: the sti shadow's one instruction */
 	uint32_t fatal;		/* reason code once the guest is being stopped (IPVMM_FATAL_*) */
+	uint16_t refresh_sel;	/* vcpu_refresh_sel's last attempt */
+	uint32_t refresh_eip;
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
 	struct vcpu_stats stats;
@@ -185,6 +189,7 @@ int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel);
 bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2]);
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
+bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip);
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
 /* lldt of a checked LDT descriptor (or sel 0 with d NULL): cache base and
    limit as the CPU does; the entries are installed on first use. */

@@ -246,15 +246,18 @@ void guest_load_cpu_state(const struct guest *g)
 	}
 	hv_tss.ss1 = g->v.ss1;
 	hv_tss.esp1 = g->v.esp1;
+	fpu_switch_to((struct guest *)g);
 	guest_load_cr4(g);
 }
 
-/* The one bit of the guest's CR4 the real CPU applies for it: TSD, so
- * that rdtsc in its ring 3 faults as it asked. Ring 1 faults too; its
- * rdtsc is emulated by guest_fault (the guest kernel is CPL 0 to itself). */
+/* The bits of the guest's CR4 the real CPU applies for it: TSD, so that
+ * rdtsc in its ring 3 faults as it asked (ring 1 faults too; its rdtsc is
+ * emulated by guest_fault: the guest kernel is CPL 0 to itself), and
+ * OSFXSR/OSXMMEXCPT, so its SSE instructions run (or #UD) as it enabled. */
+#define CR4_GUEST (CR4_TSD | CR4_OSFXSR | CR4_OSXMMEXCPT)
 void guest_load_cr4(const struct guest *g)
 {
-	uint32_t cr4 = read_cr4(), want = (cr4 & ~CR4_TSD) | (g->v.cr4 & CR4_TSD);
+	uint32_t cr4 = read_cr4(), want = (cr4 & ~CR4_GUEST) | (g->v.cr4 & CR4_GUEST);
 	if (want != cr4)
 		write_cr4(want);
 }

@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct phdr) == 32, "ELF32 program header layout");
 _Static_assert(sizeof(struct shdr) == 40, "ELF32 section header layout");
 
 #define PT_LOAD   1u
+#define PT_NOTE   4u
 #define ET_EXEC   2u
 #define EM_386    3u
 #define SHT_NOBITS 8u
@@ -136,7 +137,8 @@ static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 	return 0;
 }
 
-/* The executable segment holding link addresses [s, e), or 0. */
+/* The segment whose file data holds link addresses [s, e), or 0. Not
+ * only executable ones: vmlinux runs .init.text from its RW segment. */
 static const struct guest_seg *site_seg(const struct guest_image *gi, uint32_t s, uint32_t e)
 {
 	uint32_t k;
@@ -144,8 +146,29 @@ static const struct guest_seg *site_seg(const struct guest_image *gi, uint32_t s
 		return 0;
 	for (k = 0; k < gi->nseg; k++) {
 		const struct guest_seg *g = &gi->seg[k];
-		if ((g->flags & GUEST_PF_X) && s >= g->vaddr && e - g->vaddr <= g->filesz)
+		if (s >= g->vaddr && e - g->vaddr <= g->filesz)
 			return g;
+	}
+	return 0;
+}
+
+/* Does the PT_NOTE segment ph hold a note whose owner is "Linux"? Every
+ * vmlinux has them (include/linux/elfnote.h); the loader then starts the
+ * image by the Linux boot protocol instead of Multiboot's. */
+static int linux_note(const uint8_t *p, uint32_t len, const struct phdr *ph)
+{
+	uint32_t at = 0;
+	if (!in_range(ph->offset, ph->filesz, len))
+		return 0;
+	while (ph->filesz - at >= 12) {
+		const uint8_t *n = p + ph->offset + at;
+		uint32_t namesz = rd32(n), descsz = rd32(n + 4);
+		uint32_t nlen = (namesz + 3) & ~3u, dlen = (descsz + 3) & ~3u;
+		if (namesz > 64 || descsz > 4096 || nlen + dlen > ph->filesz - at - 12)
+			return 0;
+		if (namesz == 6 && streq(n + 12, 6, "Linux"))
+			return 1;
+		at += 12 + nlen + dlen;
 	}
 	return 0;
 }
@@ -170,10 +193,14 @@ int guest_elf_check(const void *img, uint32_t len, uint32_t part_size,
 	if (check_header(p, len, &eh, why))
 		return -1;
 	gi->nseg = 0;
+	gi->linux_kernel = 0;
+	gi->link_offset = 0;
 	gi->lowest = 0xffffffffu;
 	gi->highest = 0;
 	for (i = 0; i < eh.phnum; i++) {
 		copy(&ph, p + eh.phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.type == PT_NOTE && linux_note(p, len, &ph))
+			gi->linux_kernel = 1;
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
 		if (gi->nseg == GUEST_ELF_MAX_SEGS)
@@ -212,8 +239,13 @@ int guest_elf_check(const void *img, uint32_t len, uint32_t part_size,
 		return -1;
 	for (i = 0; i < gi->ab_count; i++) {
 		site_raw(img, gi, i, &s, &e);
-		if (!site_seg(gi, s, e))
-			return *why = "afterburn record outside executable code or malformed", -1;
+		const struct guest_seg *g = site_seg(gi, s, e);
+		if (!g)
+			return *why = "afterburn record outside the loaded code or malformed", -1;
+		if (i == 0)
+			gi->link_offset = g->vaddr - g->paddr;
+		else if (g->vaddr - g->paddr != gi->link_offset)
+			return *why = "afterburn sites in segments with different link offsets", -1;
 	}
 	return 0;
 }

@@ -27,6 +27,8 @@ struct guest_image {
 	uint32_t lowest, highest;  /* guest-physical span [lowest, highest) */
 	uint32_t ab_off;           /* .afterburn records in the module, or 0 */
 	uint32_t ab_count;         /* number of (start, end) records */
+	uint32_t link_offset;      /* vaddr - paddr of the segments holding sites */
+	int linux_kernel;          /* a PT_NOTE holds an owner "Linux" note (vmlinux) */
 };
 
 /* PF_* segment flags, as in the ELF specification. */
@@ -38,7 +40,10 @@ struct guest_image {
  * Check the module [img, img+len) as a guest for a partition of part_size
  * bytes whose usable guest-physical addresses end below `limit` (the hole).
  * Returns 0 and fills *out, or -1 with *why naming the first problem.
- * Afterburn records are checked to lie inside executable segments.
+ * Afterburn records are checked to lie inside the file data of loadable
+ * segments (vmlinux keeps .init.text in its writable segment), all with one
+ * link offset (vaddr - paddr), which the IPVMM adds to rewrite each site
+ * for the address it runs at.
  */
 int guest_elf_check(const void *img, uint32_t len, uint32_t part_size,
 		    uint32_t limit, struct guest_image *out, const char **why);

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "fmt.h"
 #include "civil.h"
+#include "clock.h"
 
 #define MIB (1024u * 1024u)
 
@@ -185,6 +186,8 @@ int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image 
 	g->shared = sh;
 	sh->afterburn_start = t->records;
 	sh->afterburn_count = gi->ab_count;
+	sh->link_offset = gi->link_offset;
+	sh->tsc_khz = (uint32_t)(clock_tsc_hz / 1000);
 	sh->rewrite_mode = rewrite_mode;
 	sh->wallclock_s = wallclock;
 	return 0;   /* time: guest_clock_start() */

@@ -1,10 +1,12 @@
 /*
- * Guest loading: every Multiboot module is a guest. Its arguments give
- * name= and mem=; the ELF is checked in full (kernel/guest_elf.c) before a
- * partition is carved or a byte copied. A refused module is reported and
- * the others still load. The guest gets a Multiboot info structure in a
- * low page of its partition describing only its own memory, as GRUB would
- * hand it over.
+ * Guest loading: every Multiboot module is a guest, except those whose
+ * arguments say initrd-for=NAME (the initramfs of Linux guest NAME). A
+ * guest's arguments give name=, mem= and console=; the ELF is checked in
+ * full (kernel/guest_elf.c) before a partition is carved or a byte copied.
+ * A refused module is reported and the others still load. A guest gets a
+ * Multiboot info structure in a low page of its partition describing only
+ * its own memory, as GRUB would hand it over; a vmlinux gets the Linux
+ * boot protocol's zero page instead (kernel/linux_load.c).
  */
 #include "guest.h"
 #include "guest_elf.h"
@@ -14,6 +16,7 @@
 #include "fmt.h"
 #include "hv.h"
 #include "ipvmm_load.h"
+#include "linux_load.h"
 
 #define MIB (1024u * 1024u)
 #define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
@@ -77,17 +80,101 @@ static int build_mbi(struct guest *g)
 	return guest_phys_write(g, info, mbi_page, PAGE_SIZE);
 }
 
-/* Everything about module i that can be refused, before anything changes. */
-static int decode(unsigned i, const struct mb_module *m, struct guest *g, const char **why)
+/* The initramfs modules (initrd-for=NAME), found before any guest loads. */
+static struct initrd {
+	unsigned module;
+	char name[GUEST_NAME_MAX];
+	uint32_t start, len;
+	int claimed;
+} initrds[CONFIG_MB_MAX_MODULES];
+static unsigned n_initrds;
+
+static int is_initrd(const struct mb_module *m)
 {
 	struct guest_args a;
-	fmt_snprintf(g->name, sizeof(g->name), "guest%u", i);
+	const char *why;
+	return guest_args_parse(m->args, &a, &why) == 0 && a.initrd_for[0];
+}
+
+static int names_equal(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static struct initrd *initrd_for(const char *name)
+{
+	for (unsigned k = 0; k < n_initrds; k++)
+		if (names_equal(initrds[k].name, name))
+			return &initrds[k];
+	return 0;
+}
+
+/* Every initrd-for= module, checked; a bad one is refused here. */
+static void find_initrds(const struct boot_info *bi)
+{
+	for (unsigned i = 0; i < bi->nmods; i++) {
+		const struct mb_module *m = &bi->mod[i];
+		struct guest_args a;
+		const char *why = 0;
+		if (!is_initrd(m))
+			continue;
+		(void)guest_args_parse(m->args, &a, &why);
+		if (m->end < m->start || !phys_in_direct_map(m->start, m->end - m->start))
+			why = "module outside the direct map";
+		else if (m->end == m->start)
+			why = "empty initramfs";
+		else if (initrd_for(a.initrd_for))
+			why = "a second initramfs for the same guest";
+		if (why) {
+			pr_err("loader: refusing module %u (initrd-for=%s): %s\n", i, a.initrd_for, why);
+			continue;
+		}
+		struct initrd *r = &initrds[n_initrds++];
+		r->module = i;
+		copy_str(r->name, a.initrd_for, sizeof(r->name));
+		r->start = m->start;
+		r->len = m->end - m->start;
+	}
+}
+
+/* After loading: an initramfs no Linux guest took is refused, loudly.
+ * Returns how many were taken by guests that loaded. */
+static unsigned unclaimed_initrds(void)
+{
+	unsigned used = 0;
+	for (unsigned k = 0; k < n_initrds; k++) {
+		if (!initrds[k].claimed)
+			pr_err("loader: refusing module %u (initrd-for=%s): names no Linux guest\n",
+			       initrds[k].module, initrds[k].name);
+		else if (initrds[k].claimed == 2)
+			used++;
+	}
+	return used;
+}
+
+/* The Linux hand-over of a checked vmlinux: its initramfs, placed. */
+static int decode_linux(struct guest *g, const char **why)
+{
+	struct initrd *r = initrd_for(g->name);
+	if (r)
+		r->claimed = 1;
+	return linux_place(g, image.highest, r ? r->len : 0, why);
+}
+
+/* Everything about module i (guest slot `slot`) that can be refused,
+ * before anything changes. */
+static int decode(unsigned slot, const struct mb_module *m, struct guest *g, const char **why)
+{
+	struct guest_args a;
+	fmt_snprintf(g->name, sizeof(g->name), "guest%u", slot);
 	int bad = guest_args_parse(m->args, &a, why);
 	if (a.name[0])           /* name the module in the refusal, if we can */
 		copy_str(g->name, a.name, sizeof(g->name));
 	if (bad < 0)
 		return -1;
-	if (i >= CONFIG_MAX_GUESTS)
+	if (slot >= CONFIG_MAX_GUESTS)
 		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
 	g->console = a.console;
@@ -103,10 +190,12 @@ static int decode(unsigned i, const struct mb_module *m, struct guest *g, const 
 		return -1;
 	/* The Multiboot info page must stay the guest's own. */
 	for (unsigned k = 0; k < image.nseg; k++)
-		if (image.seg[k].paddr < MBI_ADDR + PAGE_SIZE &&
+		if (image.seg[k].paddr < MBI_ADDR + 2 * PAGE_SIZE &&
 		    MBI_ADDR < image.seg[k].paddr + image.seg[k].memsz)
-			return *why = "segment overlaps the Multiboot info page", -1;
-	return ipvmm_load_reserve(g, &image, why);
+			return *why = "segment overlaps the boot info pages", -1;
+	if (ipvmm_load_reserve(g, &image, why) < 0)
+		return -1;
+	return image.linux_kernel ? decode_linux(g, why) : 0;
 }
 
 static int load(struct guest *g, const struct mb_module *m, const char **why)
@@ -121,8 +210,13 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 		if (guest_phys_write(g, s->paddr, img + s->file_off, s->filesz) < 0)
 			return *why = "segment copy failed", -1;
 	}
-	if (build_mbi(g) < 0)
+	if (g->linux_boot) {
+		const struct initrd *r = initrd_for(g->name);
+		if (linux_boot_info(g, r ? phys_to_virt(r->start) : 0, why) < 0)
+			return -1;
+	} else if (build_mbi(g) < 0) {
 		return *why = "Multiboot info did not fit", -1;
+	}
 	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
 	g->ipvmm_self = cmdline_has_word(g->cmdline, "ipvmm=self");
@@ -130,22 +224,26 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	if (ipvmm_load_setup(g, img, &image, why) < 0)
 		return -1;
 	g->entry = image.entry;
+	g->link_offset = image.link_offset;
 	g->ab_sites = image.ab_count;
 	return 0;
 }
 
 unsigned loader_load_all(const struct boot_info *bi)
 {
-	unsigned loaded = 0;
+	unsigned loaded = 0, slot = 0;
 	ipvmm_load_options(bi->cmdline);
+	find_initrds(bi);
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		static struct guest scratch;
-		struct guest *g = i < CONFIG_MAX_GUESTS ? &guests[i] : &scratch;
+		if (is_initrd(&bi->mod[i]))
+			continue;
+		struct guest *g = slot < CONFIG_MAX_GUESTS ? &guests[slot] : &scratch;
 		const char *why = "?";
 		for (unsigned k = 0; k < sizeof(*g); k++)
 			((uint8_t *)g)[k] = 0;
-		g->index = i;
-		if (decode(i, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
+		g->index = slot;
+		if (decode(slot++, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
 			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
 			shadow_phys_free(&g->phys);     /* what it took of the pool */
 			if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
@@ -155,12 +253,15 @@ unsigned loader_load_all(const struct boot_info *bi)
 		}
 		g->state = G_LOADED;
 		loaded++;
+		if (g->linux_boot && initrd_for(g->name))
+			initrd_for(g->name)->claimed = 2;     /* taken by a loaded guest */
 		pr_info("loader: guest %u '%s': partition %08x-%08x (%u KiB), entry %08x, "
 			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->base,
 			g->base + g->size - 1, g->size / 1024, g->entry, image.nseg, g->ab_sites,
 			g->cmdline);
 	}
-	pr_info("loader: %u of %u modules loaded, shadow pool %u/%u pages\n", loaded,
+	unsigned used = unclaimed_initrds();   /* initramfs modules a loaded guest took */
+	pr_info("loader: %u of %u modules loaded, shadow pool %u/%u pages\n", loaded + used,
 		bi->nmods, shadow_pool_used(), CONFIG_SHADOW_POOL_PAGES);
 	return loaded;
 }

@@ -144,6 +144,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	thread_init();
 	pic_init(IRQ_BASE_MASTER, IRQ_BASE_SLAVE);
 	timer_init();
+	fpu_init();
 	sti();
 
 	int failed = selftest_run();

@@ -39,6 +39,10 @@ static void vm_thread(void *arg)
 	f->edi = f->esi = f->ebp = f->esp_dummy = f->edx = f->ecx = 0;
 	f->eax = MB_BOOT_MAGIC;
 	f->ebx = g->mbi;
+	if (g->linux_boot) {     /* the 32-bit boot protocol: %esi = the zero page */
+		f->eax = f->ebx = 0;
+		f->esi = g->mbi;
+	}
 	f->vector = f->error = 0;
 	f->eip = g->entry;
 	f->cs = GK_CS;
@@ -95,6 +99,7 @@ static void guest_release(struct guest *g)
 	if (g->shared)
 		kunmap(g->shared);
 	g->shared = 0;
+	fpu_release(g);
 	g->vtlb.pool_ready = 0;          /* its per-guest page tables: all free */
 	g->vtlb.pt_used = 0;
 	shadow_phys_free(&g->phys);
@@ -193,6 +198,27 @@ static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 	return 1;
 }
 
+/*
+ * Sites are rewritten for their link address (ipvmm/main.c); a kernel
+ * linked above where it loads (vmlinux: PAGE_OFFSET) runs its first
+ * instructions at the load address, so a rewritten call there lands at the
+ * IPVMM's text moved down by the link offset, where nothing is mapped. That
+ * fetch fault from the guest kernel is the call it was meant to be: resume
+ * at the IPVMM text it names. Its return address stays the load address.
+ */
+static int ipvmm_bounce(struct guest *g, struct trap_frame *tf, uint32_t la)
+{
+	extern char __ipvmm_text_end[];   /* linker.ld */
+	uint32_t to = tf->eip + g->link_offset;
+	if (!g->link_offset || (tf->cs & 3) != 1 || (tf->eflags & EFLAGS_VM) || la != tf->eip ||
+	    tf->eip >= g->link_offset || to < IPVMM_BASE ||
+	    to >= (uint32_t)(uintptr_t)__ipvmm_text_end)
+		return 0;
+	tf->eip = to;
+	g->bounces++;
+	return 1;
+}
+
 void guest_fault(struct trap_frame *tf)
 {
 	struct guest *g = guest_current();
@@ -208,11 +234,15 @@ void guest_fault(struct trap_frame *tf)
 		if (vtlb_paging(g) && la < IPVMM_BASE) {
 			if (vtlb_fault(g, la, tf->error, &err) != 0)
 				return;                /* filled, or killed */
+			if (ipvmm_bounce(g, tf, la))
+				return;
 			if (guest_upcall_exc(g, tf, 14, err, la) < 0)
 				kill_guest(g, "#PF its page tables do not allow: error %#x at eip %08x "
 					   "cr2 %08x (no exception upcall)", err, tf->eip, la);
 			return;
 		}
+		if (ipvmm_bounce(g, tf, la))
+			return;                        /* paging off: the load address */
 	} else if (guest_upcall_exc(g, tf, tf->vector, tf->error, 0) == 0) {
 		return;                        /* the IPVMM's business now */
 	}

@@ -10,7 +10,7 @@ pkgs=(
   grub-pc-bin grub-common xorriso mtools
   qemu-system-x86
   bochs bochsbios vgabios bochs-term bsdutils
-  gdb libcmocka-dev python3-kconfiglib libcapstone-dev
+  gdb libcmocka-dev python3-kconfiglib libcapstone-dev linux-libc-dev
   binutils gnuplot-nox
   clang libclang-rt-dev
 )

@@ -1,5 +1,5 @@
 # Guest loader: ELF validation unit tests on a real cross-assembled guest,
-# and the module argument parser (name=, mem=, the rest).
+# the module argument parser (name=, mem=, --, the rest) and the Linux zero page.
 LOADER_T := $(BUILD)/tests/loader
 
 $(LOADER_T)/guest.elf: tests/unit/loader/guest.S
@@ -22,9 +22,16 @@ $(LOADER_T)/test_guest_args: tests/unit/loader/test_guest_args.c kernel/guest_ar
 	$(HOSTCC) $(HOST_CFLAGS) -Iinclude -I$(BUILD)/include -o $@ \
 		tests/unit/loader/test_guest_args.c kernel/guest_args.c kernel/cmdline.c -lcmocka
 
+# The zero page of the Linux boot protocol, checked against the kernel's
+# own <asm/bootparam.h> (linux-libc-dev).
+$(LOADER_T)/test_linux_boot: tests/unit/loader/test_linux_boot.c kernel/linux_boot.c include/linux_boot.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Iinclude -o $@ tests/unit/loader/test_linux_boot.c kernel/linux_boot.c -lcmocka
+
 .PHONY: test-unit-loader
 test-unit-loader: $(LOADER_T)/test_guest_elf $(LOADER_T)/guest.elf $(LOADER_T)/guest_elf.target.o \
-		$(LOADER_T)/test_guest_args
+		$(LOADER_T)/test_guest_args $(LOADER_T)/test_linux_boot
 	$(LOADER_T)/test_guest_elf
 	$(LOADER_T)/test_guest_args
+	$(LOADER_T)/test_linux_boot
 TEST_TARGETS += test-unit-loader

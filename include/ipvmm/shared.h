@@ -60,6 +60,19 @@ struct ipvmm_shared {
 	uint32_t rewrite_mode;		/* 0 pre-virtualized, 1 trap (rewrite=trap) */
 	uint32_t wallclock_s;		/* Unix time at guest start (the RTC's base) */
 	/*
+	 * Link address minus load address of the guest's code (vmlinux:
+	 * PAGE_OFFSET, 0xC0000000; 0 for kernels linked where they load).
+	 * The records above are guest-physical (where the IPVMM writes each
+	 * site, paging off); each site is rewritten for the address it runs
+	 * at once the guest pages, record + link_offset.
+	 */
+	uint32_t link_offset;
+	/* The TSC's frequency (the hypervisor's calibration): the virtual
+	 * CPUID reports it in leaf 0x15, as current Intel CPUs do, so a
+	 * guest need not calibrate against a PIT it reaches only through
+	 * the IPVMM. */
+	uint32_t tsc_khz;
+	/*
 	 * Guest time: ns = time_ns_base +
 	 *   (((rdtsc - time_tsc_base) << time_shift) * time_mul) >> 32.
 	 * The hypervisor moves the bases while the VM thread is not running

@@ -175,7 +175,15 @@ int main(void)
 	g_cpuid(1, r);
 	CHECK(!(r[3] & ((1u << 6) | (1u << 13) | (1u << 9))), "cpuid 1 edx %#x: PAE/PGE/APIC hidden", r[3]);
 	g_cpuid(0, r);
-	CHECK(r[0] == 1, "cpuid 0 max leaf %u", r[0]);
+	CHECK(r[0] == 0x15, "cpuid 0 max leaf %#x", r[0]);
+	g_cpuid(7, r);
+	CHECK(!r[0] && !r[1] && !r[2] && !r[3], "cpuid 7 reports no feature (SMAP, SMEP, IBPB hidden)");
+	ipvmm_shared.tsc_khz = 2500000;
+	g_cpuid(0x15, r);
+	CHECK(r[0] == 1 && r[1] == 2500000 && r[2] == 1000 && (uint64_t)r[2] / 1000 * r[1] / r[0] == 2500000,
+	      "cpuid 0x15: TSC = 1 kHz crystal x %u / %u", r[1], r[0]);
+	g_cpuid(0x16, r);
+	CHECK(r[0] == 1 && r[1] == 2500000, "cpuid 0x16 answers as the highest basic leaf, as the CPU does");
 	g_out('o'); g_out('k'); g_out('\n');
 	CHECK(con_calls == 1 && con_len == 3 && !memcmp(con, "ok\n", 3), "console %u calls", con_calls);
 

@@ -23,6 +23,32 @@ static void takes_name_mem_and_passes_the_rest(void **s)
 	assert_string_equal(a.rest, "alpha beta=2 gamma");
 }
 
+static void double_dash_passes_the_rest_verbatim(void **s)
+{
+	(void)s;
+	assert_int_equal(guest_args_parse("name=linux mem=128M quiet -- console=ttyS0  name=x mem=1 --", &a, &why), 0);
+	assert_string_equal(a.name, "linux");
+	assert_int_equal(a.mem, 128u << 20);
+	assert_int_equal(a.console, CONSOLE_SERIAL);   /* console=ttyS0 is the guest's */
+	assert_string_equal(a.rest, "quiet console=ttyS0  name=x mem=1 --");
+	assert_int_equal(guest_args_parse("name=a --", &a, &why), 0);
+	assert_string_equal(a.rest, "");
+	assert_int_equal(guest_args_parse("a --x b", &a, &why), 0);   /* only a lone -- */
+	assert_string_equal(a.rest, "a --x b");
+}
+
+static void initrd_for(void **s)
+{
+	(void)s;
+	assert_int_equal(guest_args_parse("initrd-for=linux", &a, &why), 0);
+	assert_string_equal(a.initrd_for, "linux");
+	assert_int_equal(guest_args_parse("name=g", &a, &why), 0);
+	assert_string_equal(a.initrd_for, "");
+	assert_int_equal(guest_args_parse("initrd-for=", &a, &why), -1);
+	assert_non_null(strstr(why, "initrd-for="));
+	assert_int_equal(guest_args_parse("initrd-for=a/b", &a, &why), -1);
+}
+
 static void defaults_when_absent(void **s)
 {
 	(void)s;
@@ -111,6 +137,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(takes_name_mem_and_passes_the_rest),
 		cmocka_unit_test(defaults_when_absent),
+		cmocka_unit_test(double_dash_passes_the_rest_verbatim),
+		cmocka_unit_test(initrd_for),
 		cmocka_unit_test(consoles),
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(names),
