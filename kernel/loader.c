@@ -85,7 +85,7 @@ static struct initrd {
 	unsigned module;
 	char name[GUEST_NAME_MAX];
 	uint32_t start, len;
-	int claimed;
+	enum { INITRD_FREE, INITRD_TAKEN, INITRD_REFUSED } claimed;
 } initrds[CONFIG_MB_MAX_MODULES];
 static unsigned n_initrds;
 
@@ -145,10 +145,13 @@ static unsigned unclaimed_initrds(void)
 {
 	unsigned used = 0;
 	for (unsigned k = 0; k < n_initrds; k++) {
-		if (!initrds[k].claimed)
+		if (initrds[k].claimed == INITRD_FREE)
 			pr_err("loader: refusing module %u (initrd-for=%s): names no Linux guest\n",
 			       initrds[k].module, initrds[k].name);
-		else if (initrds[k].claimed == 2)
+		else if (initrds[k].claimed == INITRD_REFUSED)
+			pr_err("loader: module %u (initrd-for=%s) unused: its guest was refused\n",
+			       initrds[k].module, initrds[k].name);
+		else
 			used++;
 	}
 	return used;
@@ -159,7 +162,7 @@ static int decode_linux(struct guest *g, const char **why)
 {
 	struct initrd *r = initrd_for(g->name);
 	if (r)
-		r->claimed = 1;
+		r->claimed = INITRD_TAKEN;
 	return linux_place(g, image.highest, r ? r->len : 0, why);
 }
 
@@ -245,6 +248,8 @@ unsigned loader_load_all(const struct boot_info *bi)
 		g->index = slot;
 		if (decode(slot++, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
 			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
+			if (initrd_for(g->name))
+				initrd_for(g->name)->claimed = INITRD_REFUSED;
 			shadow_phys_free(&g->phys);     /* what it took of the pool */
 			if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
 				pr_warn("loader: partition of module %u not returned\n", i);
@@ -253,8 +258,7 @@ unsigned loader_load_all(const struct boot_info *bi)
 		}
 		g->state = G_LOADED;
 		loaded++;
-		if (g->linux_boot && initrd_for(g->name))
-			initrd_for(g->name)->claimed = 2;     /* taken by a loaded guest */
+
 		pr_info("loader: guest %u '%s': partition %08x-%08x (%u KiB), entry %08x, "
 			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->base,
 			g->base + g->size - 1, g->size / 1024, g->entry, image.nseg, g->ab_sites,
