@@ -44,4 +44,6 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f);
  * set (naming the bad site), or 0 for an ordinary exit status. */
 int ipvmm_exit_is_kill(struct guest *g, uint32_t status);
 
+void ipvmm_report_raw_traps(const struct guest *g);
+
 #endif

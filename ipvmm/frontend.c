@@ -353,16 +353,38 @@ static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
 
 /* A #GP(0) at a sensitive instruction is emulated; any other #GP(0) is
    the guest's and delivered as such. */
-static bool sensitive_at(struct vcpu *v, uint32_t eip)
+static bool sensitive_at(struct vcpu *v, uint32_t eip, struct dec_insn *d)
 {
 	uint8_t b[DEC_MAX_LEN];
 	unsigned n = 0;
-	struct dec_insn d;
 	const char *why;
 
 	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, b + n, 1))
 		n++;
-	return n && !dec_decode(b, n, &d, &why);
+	return n && !dec_decode(b, n, d, &why);
+}
+
+/* Count an unpadded sensitive instruction by address (shared.h). */
+static void raw_trap_count(struct vcpu *v, uint32_t eip, enum dec_op op)
+{
+	struct ipvmm_shared *sh = v->sh;
+	unsigned i, n = sh->raw_trap_sites < IPVMM_RAW_TRAP_SLOTS ? sh->raw_trap_sites : IPVMM_RAW_TRAP_SLOTS;
+	const char *name = dec_op_name(op);
+
+	for (i = 0; i < n; i++)
+		if (sh->raw_traps[i].eip == eip) {
+			sh->raw_traps[i].count++;
+			return;
+		}
+	sh->raw_trap_sites++;
+	if (n == IPVMM_RAW_TRAP_SLOTS) {
+		sh->raw_trap_lost++;
+		return;
+	}
+	sh->raw_traps[n].eip = eip;
+	sh->raw_traps[n].count = 1;
+	for (i = 0; i < sizeof(sh->raw_traps[n].op); i++)
+		sh->raw_traps[n].op[i] = *name ? *name++ : 0;
 }
 
 
@@ -393,8 +415,8 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
 	struct gstate g;
+	struct dec_insn di;
 	uint32_t vec = s->vector;
-
 	bool stepping = v->step_shadow;
 
 	v->step_shadow = false;
@@ -439,11 +461,12 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 		/* a descriptor the guest rewrote in memory: installed, retried */
 	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
 		/* software interrupt through a gate the hypervisor owns */
-	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip)) {
+	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip, &di)) {
 		uint32_t at = g.eip;
 		bool was_if = g.eflags & EF_IF;
 
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
+		raw_trap_count(v, at, di.op);
 		if (emulate_at(v, &g, at, at) == EMU_STOP)
 			stop(v);
 		if (sti_shadow(v, &g, at, was_if)) {

@@ -19,6 +19,7 @@ void vcpu_init(struct vcpu *v, struct ipvmm_shared *sh, const struct vcpu_hv_ops
 	v->cr0 |= 0x1;		/* Multiboot enters in protected mode, PG off */
 	v->idtr.limit = 0x3ff;
 	v->eflags = EF_RSV1;	/* kept in, so burn_pushf need not add it */
+	v->misc_enable = MISC_ENABLE_RESET;
 	sh->version = IPVMM_SHARED_VERSION;
 	sh->vif = 0;		/* Multiboot: interrupts disabled */
 	ipvmm_devs_init(&v->devs, be);
@@ -97,6 +98,7 @@ int vcpu_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_SYSENTER_ESP: *val = v->sysenter_esp; return 0;
 	case MSR_SYSENTER_EIP: *val = v->sysenter_eip; return 0;
 	case MSR_BIOS_SIGN_ID: *val = v->bios_sign_id; return 0;
+	case MSR_MISC_ENABLE:  *val = v->misc_enable; return 0;
 	}
 	return -1;
 }
@@ -110,6 +112,9 @@ int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 	/* Linux writes 0, runs cpuid and reads the revision back
 	   (intel_get_microcode_revision): a CPU with no update loaded reads 0. */
 	case MSR_BIOS_SIGN_ID: v->bios_sign_id = val; return 0;
+	/* Linux reads it on family 6 (fast strings, the CPUID limit bit) and
+	   clears bits with wrmsr_safe: kept, nothing behind it changes. */
+	case MSR_MISC_ENABLE:  v->misc_enable = val; return 0;
 	}
 	return -1;	/* TSC writes and everything else: #GP */
 }

@@ -60,6 +60,9 @@
 
 #define MSR_TSC           0x10
 #define MSR_BIOS_SIGN_ID  0x8b	/* microcode revision (IA32_BIOS_SIGN_ID) */
+#define MSR_MISC_ENABLE   0x1a0	/* IA32_MISC_ENABLE */
+/* Fast strings on, branch trace store and PEBS unavailable (no PMU). */
+#define MISC_ENABLE_RESET 0x1801u
 #define MSR_SYSENTER_CS   0x174
 #define MSR_SYSENTER_ESP  0x175
 #define MSR_SYSENTER_EIP  0x176
@@ -161,6 +164,7 @@ struct vcpu {
 	uint32_t tss_base, tss_limit;	/* from the TSS descriptor at ltr */
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t bios_sign_id;	/* IA32_BIOS_SIGN_ID: no microcode, so what was written */
+	uint64_t misc_enable;	/* IA32_MISC_ENABLE: read back as written */
 	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
 	uint8_t gdt_valid[VCPU_GDT_CACHE];
 	uint32_t ldt_cache[CONFIG_GUEST_LDT_ENTRIES][2];	/* the same for the LDT */

@@ -156,7 +156,16 @@ enum desc_verdict desc_check(uint64_t raw, uint64_t *out, const char **reason,
 		f.dpl = 1;
 		ch.dpl_raised = true;
 	}
-	if (!clip(&f, &ch.clipped, reason))
+	/*
+	 * User segments (DPL 3) keep the guest's limit. Ring 3 cannot reach
+	 * the hole through them (its pages are supervisor, or not mapped in
+	 * a guest's shadow), and ring 1 reaches nothing through them that
+	 * paging does not already guard (docs/security.md, "Segment
+	 * limits"); but user code relies on a 4 GiB limit: glibc reads its
+	 * thread pointer at %gs:-4 and friends, offsets that wrap past 4 GiB
+	 * to just below the TLS segment's base (i386 TLS variant II).
+	 */
+	if (f.dpl != 3 && !clip(&f, &ch.clipped, reason))
 		return DESC_REFUSED;
 	*out = desc_encode(&f);
 	if (change)

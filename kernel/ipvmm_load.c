@@ -248,3 +248,28 @@ int ipvmm_exit_is_kill(struct guest *g, uint32_t status)
 		kill_guest(g, "IPVMM stopped the guest (code %#x)", code);
 	return 1;
 }
+
+/* When a guest stops: the unpadded sensitive instructions its IPVMM
+ * counted (shared.h). The page is guest memory: every field is bounded
+ * and the names are printed as at most 8 printable characters. */
+void ipvmm_report_raw_traps(const struct guest *g)
+{
+	const struct ipvmm_shared *sh = g->shared;
+	if (!sh || !ipvmm_runs(g))
+		return;
+	uint32_t sites = sh->raw_trap_sites, n = sites < IPVMM_RAW_TRAP_SLOTS ? sites : IPVMM_RAW_TRAP_SLOTS;
+	pr_info("raw traps: guest %s: %u unpadded sensitive sites trapped (%u emulated in all)\n",
+		g->name, sites, sh->n_gp_emul);
+	for (uint32_t i = 0; i < n; i++) {
+		char op[9];
+		for (unsigned k = 0; k < 8; k++) {
+			char c = sh->raw_traps[i].op[k];
+			op[k] = c >= 0x20 && c < 0x7f ? c : 0;
+		}
+		op[8] = 0;
+		pr_info("raw trap: guest %s: %s at %08x x%u\n", g->name, op, sh->raw_traps[i].eip,
+			sh->raw_traps[i].count);
+	}
+	if (sites > n)
+		pr_info("raw traps: guest %s: %u more sites not kept\n", g->name, sites - n);
+}

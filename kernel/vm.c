@@ -137,6 +137,10 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 {
 	cli();
 	console_mux_flush(g);
+	ipvmm_report_raw_traps(g);
+	if (g->bounces)
+		pr_info("vm: guest %s: %u IPVMM calls from its load address (paging off)\n", g->name,
+			g->bounces);
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
 	guest_release(g);

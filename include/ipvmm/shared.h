@@ -28,6 +28,7 @@
 #define IPVMM_PEND_TIMER   0x01u	/* the HC_SET_TIMER deadline passed */
 #define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived in con_in */
 #define IPVMM_CON_IN_RING  256u		/* bytes of console input in flight */
+#define IPVMM_RAW_TRAP_SLOTS 64u		/* unpadded sensitive sites reported */
 
 struct ipvmm_shared {
 	uint32_t version;	/* IPVMM_SHARED_VERSION, written by the IPVMM */
@@ -90,8 +91,20 @@ struct ipvmm_shared {
 	volatile uint8_t con_in[IPVMM_CON_IN_RING];
 	/* --- written by the IPVMM: rewrite figures ------------------------ */
 	uint32_t sites_rewritten, sites_failed, first_bad_site;
+	/*
+	 * Sensitive instructions that ran unpadded (no .afterburn record: code
+	 * the guest wrote at run time, raw .byte encodings) and trapped to
+	 * the #GP fallback: per address, the decoder's name for it and how
+	 * often. The hypervisor prints the table when the guest stops.
+	 */
+	uint32_t raw_trap_sites, raw_trap_lost;	/* distinct sites; those not kept */
+	struct ipvmm_raw_trap {
+		uint32_t eip, count;
+		char op[8];			/* NUL-padded, not always terminated */
+	} raw_traps[IPVMM_RAW_TRAP_SLOTS];
 };
 /* One page, the first of the IPVMM data window; both sides are i386 C. */
+_Static_assert(sizeof(struct ipvmm_raw_trap) == 16, "raw trap record layout");
 _Static_assert(sizeof(struct ipvmm_shared) <= 4096, "shared page overflows its page");
 
 /*
