@@ -23,6 +23,7 @@
 #include "x86.h"
 #include "log.h"
 #include "hypercall.h"
+#include "ipvmm_load.h"
 
 #define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
 
@@ -190,6 +191,12 @@ static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32
 int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, uint32_t error,
 		     uint32_t cr2)
 {
+	/* The IPVMM's guest copy faulted: its copy returns the fault, the
+	 * IPVMM raises it for the guest (kernel/ipvmm_fixup.c). */
+	if (guest_in_ipvmm(g, tf->eip) && ipvmm_fixup(tf, vector, error, cr2)) {
+		g->v.fixups++;
+		return 0;
+	}
 	if (!g->v.upcall_exc)
 		return -1;
 	if (vector == 1 && (tf->eflags & EFLAGS_TF) && guest_in_ipvmm(g, tf->eip)) {

@@ -138,6 +138,7 @@ unsigned loader_load_all(const struct boot_info *bi)
 {
 	unsigned loaded = 0;
 	ipvmm_load_options(bi->cmdline);
+	ipvmm_fixup_init();
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		static struct guest scratch;
 		struct guest *g = i < CONFIG_MAX_GUESTS ? &guests[i] : &scratch;
