@@ -67,7 +67,7 @@ $(ISO): $(ISO_FILES) scripts/mkiso.sh Makefile
 	scripts/mkiso.sh -o $@ $(addprefix -f ,$(ISO_FILES)) \
 		$(foreach e,$(ISO_DEFAULT_ENTRY) $(ISO_ENTRIES),-e "$(subst ~, ,$(e))")
 
-.PHONY: all build deps test run run-bochs gdb help clean distclean
+.PHONY: all build deps test run run-bochs run-linux gdb help clean distclean
 
 # `make` on a fresh clone first installs what is missing (a no-op, one
 # dpkg query, when everything is there), then builds; `make build` only builds.
@@ -115,12 +115,24 @@ run-bochs: deps
 	@$(call RUN_INFO,Bochs,"type 'c' at Bochs' prompt to start; Ctrl-c then 'q' to leave")
 	scripts/run-bochs.sh --iso $(ISO) --interactive
 
+# make run-linux: Linux 6.1 (the afterburned vmlinux) under the hypervisor
+# on QEMU, its serial console on this terminal and the serial input its
+# own (console=input). The first run builds the kernels (minutes).
+LINUX_RUN_ARGS ?= console=ttyS0 initshell=1
+run-linux: deps
+	@$(MAKE) --no-print-directory build linux
+	@echo "run-linux: QEMU, the hypervisor hosting Linux 6.1 ($(call linux_vmlinux,afterburn), mem=128M," \
+		"console=input, Linux's command line '$(LINUX_RUN_ARGS)'); leave with poweroff or Ctrl-a x"
+	scripts/run-qemu.sh --kernel $(HV_ELF) --append "shutdown" --interactive --initrd \
+		'$(call linux_vmlinux,afterburn) name=linux mem=128M console=input -- $(LINUX_RUN_ARGS),$(LINUX_INITRAMFS) initrd-for=linux'
+
 # Help: the targets a user types, then the tests worth running alone.
 help:
 	@echo "make              build the hypervisor ISO, the afterburner and the guests"
 	@echo "make run          boot the default configuration on QEMU, serial on this terminal"
 	@echo "                  (RUN_MODE=smoke: the same headless, transcript checked)"
 	@echo "make run-bochs    boot the same ISO on Bochs (its debugger: type 'c')"
+	@echo "make run-linux    Linux 6.1 under the hypervisor on QEMU, its console here"
 	@echo "make gdb          QEMU paused with its gdbstub, GDB attached with symbols"
 	@echo "                  (GDB_APPEND, GDB_INITRD, GDB_ISO, GDB_GUESTS: docs/debugging.md)"
 	@echo "make test         all unit and system tests (installs what is missing)"

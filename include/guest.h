@@ -60,6 +60,7 @@ struct vcpu_hv {
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */
 	uint32_t upcalls_irq, upcalls_exc, rollbacks, timer_fires;
+	uint32_t fixups;                       /* IPVMM guest copies resumed (ipvmm_fixup.c) */
 };
 
 /* Per-guest state of the trap-and-emulate path (kernel/emulate.c). */

@@ -14,6 +14,12 @@ struct guest;
 struct guest_image;
 struct trap_frame;
 
+/* kernel/ipvmm_fixup.c: check the IPVMM's exception table (once, before
+ * the first guest); resume a fault at a listed IPVMM instruction at its
+ * continuation (include/ipvmm/extable.h): 1 if tf now continues there. */
+void ipvmm_fixup_init(void);
+int ipvmm_fixup(struct trap_frame *tf, uint32_t vector, uint32_t error, uint32_t cr2);
+
 /* The hypervisor's command line: rewrite=trap or rewrite=previrt (default). */
 void ipvmm_load_options(const char *hv_cmdline);
 

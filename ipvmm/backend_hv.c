@@ -58,28 +58,32 @@ static void hv_shutdown(void *ctx, uint32_t status)
 	hcall(HC_SHUTDOWN, status, 0, 0, 0, 0);
 }
 
-/* Guest linear memory: everything below the IPVMM window, nothing else. */
-static bool in_guest(uint32_t lin, unsigned n)
+/* Guest linear memory: everything below the IPVMM window, nothing else.
+   An access reaching into the hole is what the guest's segment limits
+   make it: #GP(0) (vcpu_access_fault turns it into #SS for the stack). */
+static bool in_guest(struct vcpu *v, uint32_t lin, unsigned n)
 {
-	return lin < IPVMM_BASE && n <= IPVMM_BASE - lin;
+	if (lin < IPVMM_BASE && n <= IPVMM_BASE - lin)
+		return true;
+	v->mfault = (struct ipvmm_fault){ VEC_GP, 0, 0 };
+	return false;
 }
+
+/* ipvmm/copy.asm: the exception table's instructions. */
+int ipvmm_copy(void *dst, const void *src, unsigned n, struct ipvmm_fault *f);
 
 static bool hv_read(void *ctx, uint32_t lin, void *buf, unsigned n)
 {
-	(void)ctx;
-	if (!in_guest(lin, n))
-		return false;
-	ipvmm_memcpy(buf, (const void *)(uintptr_t)lin, n);
-	return true;
+	struct vcpu *v = ctx;
+
+	return in_guest(v, lin, n) && !ipvmm_copy(buf, (const void *)(uintptr_t)lin, n, &v->mfault);
 }
 
 static bool hv_write(void *ctx, uint32_t lin, const void *buf, unsigned n)
 {
-	(void)ctx;
-	if (!in_guest(lin, n))
-		return false;
-	ipvmm_memcpy((void *)(uintptr_t)lin, buf, n);
-	return true;
+	struct vcpu *v = ctx;
+
+	return in_guest(v, lin, n) && !ipvmm_copy((void *)(uintptr_t)lin, buf, n, &v->mfault);
 }
 
 static void hv_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])

@@ -20,21 +20,25 @@ static bool wr32(struct vcpu *v, uint32_t lin, uint32_t val)
 	return v->hv->write(v->hv_ctx, lin, &val, 4);
 }
 
-/* Guest's view of EFLAGS in g: g->eflags already is virtual. */
+/* A guest access of the delivery failed: the fault it raises. */
+static int acc_fault(struct vcpu *v, unsigned acc, unsigned *fault_vec, uint32_t *fault_err)
+{
+	*fault_vec = vcpu_access_fault(v, acc, fault_err);
+	return -1;
+}
 
 /* The stack switch source: the guest TSS's ss0:esp0 (read on each
    ring 3 -> 0 transition, as the CPU does). */
 static bool tss_stack(struct vcpu *v, uint32_t *ss0, uint32_t *esp0)
 {
-	if (!v->tss_base)
-		return false;
 	return rd32(v, v->tss_base + 4, esp0) && rd32(v, v->tss_base + 8, ss0);
 }
 
 static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
 			bool has_err, uint32_t err, unsigned *fault_vec, uint32_t *fault_err)
 {
-	uint32_t gate[2], desc[2], ext = src == DLV_EXT ? 1 : 0;
+	/* EXT: the event is not the program's own INT n (SDM Vol. 3, 6.13). */
+	uint32_t gate[2], desc[2], ext = src == DLV_SOFT ? 0 : 1;
 	unsigned type, dpl, cpl = vcpu_cpl(g), tdpl;
 	uint16_t sel;
 	uint32_t off, esp, ss, frame[6];
@@ -42,8 +46,10 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 
 	*fault_err = vec * 8 + 2 + ext;		/* IDT-referencing error code */
 	*fault_vec = VEC_GP;
-	if (vec * 8 + 7 > v->idtr.limit || !v->hv->read(v->hv_ctx, v->idtr.base + vec * 8, gate, 8))
+	if (vec * 8 + 7 > v->idtr.limit)
 		return -1;
+	if (!v->hv->read(v->hv_ctx, v->idtr.base + vec * 8, gate, 8))
+		return acc_fault(v, 0, fault_vec, fault_err);	/* implicit: supervisor */
 	type = (gate[1] >> 8) & 0x1f;
 	dpl = (gate[1] >> 13) & 3;
 	if (type != GATE_INT32 && type != GATE_TRAP32)
@@ -59,8 +65,16 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	/* The target code segment decides the privilege level. */
 	*fault_vec = VEC_GP;
 	*fault_err = (sel & ~3u) + ext;
-	if (!(sel & ~3u) || !vcpu_read_desc(v, sel, desc))
+	if (!(sel & ~3u))
 		return -1;
+	switch (vcpu_desc_read(v, sel, desc)) {
+	case DESC_OK:
+		break;
+	case DESC_BAD:
+		return -1;
+	case DESC_FAULT:
+		return acc_fault(v, 0, fault_vec, fault_err);
+	}
 	if (((desc[1] >> 11) & 3) != 3)		/* S=1 and code */
 		return -1;
 	tdpl = (desc[1] >> 13) & 3;
@@ -72,11 +86,13 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	}
 	if (tdpl < cpl) {
 		/* Inner privilege: stack from the TSS, old SS:ESP pushed. */
-		if (!tss_stack(v, &ss, &esp)) {
+		if (!v->tss_base) {
 			*fault_vec = VEC_TS;
 			*fault_err = (v->tr & ~3u) + ext;
 			return -1;
 		}
+		if (!tss_stack(v, &ss, &esp))
+			return acc_fault(v, 0, fault_vec, fault_err);
 		frame[n++] = g->sreg[SR_SS];
 		frame[n++] = g->gpr[4];
 	} else {
@@ -88,14 +104,14 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	frame[n++] = g->eip;
 	if (has_err)
 		frame[n++] = err;
-	/* frame[] is in push order; the lowest address gets the last push. */
+	/* frame[] is in push order; the lowest address gets the last push.
+	   The pushes are made at the handler's privilege: user ones only for
+	   a DPL-3 handler on the current stack. */
 	for (unsigned i = 0; i < n; i++) {
 		esp -= 4;
-		if (!wr32(v, esp, frame[i])) {
-			*fault_vec = VEC_PF;	/* cr2 set by the write path */
-			*fault_err = 0x2 | (tdpl == 3 ? 4 : 0);
-			return -1;
-		}
+		if (!wr32(v, esp, frame[i]))
+			return acc_fault(v, ACC_WRITE | ACC_STACK | (tdpl == 3 ? ACC_USER : 0), fault_vec,
+					 fault_err);
 	}
 	if (tdpl < cpl) {
 		g->sreg[SR_SS] = (uint16_t)(ss & 0xfffc);	/* loaded with RPL = CPL 0 */
@@ -112,26 +128,83 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	return 0;
 }
 
+/* Exception classes (SDM Vol. 3, 6.15, Table 6-4): external interrupts
+   and INT n are benign whatever their vector. */
+enum xclass { X_BENIGN, X_CONTRIB, X_PF, X_DF };
+
+static enum xclass class_of(unsigned vec, enum dlv_src src)
+{
+	if (src != DLV_EXC)
+		return X_BENIGN;
+	switch (vec) {
+	case VEC_DE: case VEC_TS: case VEC_NP: case VEC_SS: case VEC_GP:
+		return X_CONTRIB;
+	case VEC_PF:
+		return X_PF;
+	case VEC_DF:
+		return X_DF;
+	}
+	return X_BENIGN;
+}
+
+/*
+ * A fault while delivering is handled as Table 6-5 says: after a benign
+ * event, or a contributory one followed by #PF, the new fault is
+ * delivered in turn; contributory after contributory, or #PF or
+ * contributory after #PF, is #DF; any fault delivering #DF is a triple
+ * fault (shutdown). Each step moves up that order, so four attempts
+ * bound it (benign, contributory, #PF, #DF). The faults are the
+ * instruction's: for INT n they report its address (soft_len back).
+ */
+static int deliver_chain(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
+			 bool has_err, uint32_t err, unsigned soft_len)
+{
+	struct gstate save = *g;
+
+	for (unsigned attempt = 0; attempt < 4; attempt++) {
+		unsigned fv;
+		uint32_t fe;
+		enum xclass first = class_of(vec, src), second;
+
+		if (!deliver_once(v, g, vec, src, has_err, err, &fv, &fe))
+			return 0;
+		if (src == DLV_SOFT)
+			save.eip -= soft_len;
+		*g = save;
+		second = class_of(fv, DLV_EXC);
+		if (first == X_DF)
+			break;
+		if ((first == X_CONTRIB && second == X_CONTRIB) || (first == X_PF && second != X_BENIGN)) {
+			fv = VEC_DF;
+			fe = 0;
+		}
+		vec = fv;
+		err = fe;
+		src = DLV_EXC;
+		has_err = true;		/* #DF and every fault delivery raises carry one */
+	}
+	v->fatal = IPVMM_FATAL_TRIPLE;
+	return -1;
+}
+
 int deliver(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
 	    bool has_err, uint32_t err)
 {
-	unsigned fv;
-	uint32_t fe;
-	struct gstate save = *g;
+	return deliver_chain(v, g, vec, src, has_err, err, 0);
+}
 
-	if (!deliver_once(v, g, vec, src, has_err, err, &fv, &fe))
-		return 0;
-	*g = save;
-	/* A fault while delivering: deliver that one; a second one is a
-	   double fault; a fault delivering #DF is a triple fault. */
-	if (!deliver_once(v, g, fv, DLV_EXC, true, fe, &fv, &fe))
-		return 0;
-	*g = save;
-	if (!deliver_once(v, g, VEC_DF, DLV_EXC, true, 0, &fv, &fe))
-		return 0;
-	*g = save;
-	v->fatal = IPVMM_FATAL_TRIPLE;
-	return -1;
+int deliver_soft(struct vcpu *v, struct gstate *g, unsigned vec, unsigned len)
+{
+	return deliver_chain(v, g, vec, DLV_SOFT, false, 0, len);
+}
+
+/* A failed pop of the iret frame: the fault it raises through SS. */
+static int pop_fault(struct vcpu *v, struct gstate *g, unsigned cpl)
+{
+	uint32_t err;
+	unsigned vec = vcpu_access_fault(v, ACC_STACK | (cpl == 3 ? ACC_USER : 0), &err);
+
+	return deliver(v, g, vec, DLV_EXC, true, err);
 }
 
 int emulate_iret(struct vcpu *v, struct gstate *g)
@@ -139,17 +212,25 @@ int emulate_iret(struct vcpu *v, struct gstate *g)
 	uint32_t esp = g->gpr[4], eip, cs, fl, nesp = 0, nss = 0;
 	unsigned cpl = vcpu_cpl(g), rpl;
 	uint32_t desc[2];
+	enum desc_read dr = DESC_BAD;
 
 	if (!rd32(v, esp, &eip) || !rd32(v, esp + 4, &cs) || !rd32(v, esp + 8, &fl))
-		return deliver(v, g, VEC_SS, DLV_EXC, true, 0);
+		return pop_fault(v, g, cpl);
 	cs &= 0xffff;
 	rpl = cs & 3;
-	if (fl & EF_NT || fl & EF_VM || rpl < cpl || !(cs & ~3u) || !vcpu_read_desc(v, (uint16_t)cs, desc) ||
-	    ((desc[1] >> 11) & 3) != 3)
+	if (!(fl & EF_NT) && !(fl & EF_VM) && rpl >= cpl && (cs & ~3u))
+		dr = vcpu_desc_read(v, (uint16_t)cs, desc);
+	if (dr == DESC_FAULT) {
+		uint32_t err;
+		unsigned vec = vcpu_access_fault(v, 0, &err);	/* the GDT: supervisor */
+
+		return deliver(v, g, vec, DLV_EXC, true, err);
+	}
+	if (dr != DESC_OK || ((desc[1] >> 11) & 3) != 3)
 		return deliver(v, g, VEC_GP, DLV_EXC, true, cs & ~3u);
 	if (rpl > cpl) {
 		if (!rd32(v, esp + 12, &nesp) || !rd32(v, esp + 16, &nss))
-			return deliver(v, g, VEC_SS, DLV_EXC, true, 0);
+			return pop_fault(v, g, cpl);
 		nss &= 0xffff;
 		if ((nss & 3) != rpl)
 			return deliver(v, g, VEC_GP, DLV_EXC, true, nss & ~3u);

@@ -19,6 +19,31 @@ static enum emu_result fault(struct vcpu *v, struct gstate *g, uint32_t site_eip
 #define GP0() fault(v, g, site_eip, VEC_GP, true, 0)
 #define UD()  fault(v, g, site_eip, VEC_UD, false, 0)
 
+/* A failed access of the instruction's own operand (acc: ACC_WRITE,
+   ACC_STACK): the CPU's fault for it, U when the instruction runs at
+   CPL 3 (vcpu_access_fault). */
+static enum emu_result mem_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip, unsigned acc)
+{
+	uint32_t err;
+	unsigned vec = vcpu_access_fault(v, acc | (vcpu_cpl(g) == 3 ? ACC_USER : 0), &err);
+
+	return fault(v, g, site_eip, vec, true, err);
+}
+
+/* A descriptor-table read that faulted: a supervisor access. */
+static enum emu_result desc_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip)
+{
+	uint32_t err;
+	unsigned vec = vcpu_access_fault(v, 0, &err);
+
+	return fault(v, g, site_eip, vec, true, err);
+}
+
+#define MF_R()  mem_fault(v, g, site_eip, 0)
+#define MF_W()  mem_fault(v, g, site_eip, ACC_WRITE)
+#define MF_SR() mem_fault(v, g, site_eip, ACC_STACK)
+#define MF_SW() mem_fault(v, g, site_eip, ACC_WRITE | ACC_STACK)
+
 static bool rd(struct vcpu *v, uint32_t lin, void *p, unsigned n)
 {
 	return v->hv->read(v->hv_ctx, lin, p, n);
@@ -123,18 +148,22 @@ static uint32_t desc_limit(const uint32_t d[2])
 	return (d[1] & 0x800000) ? (l << 12) | 0xfff : l;
 }
 
-/* Far transfer to sel:off at the current privilege level (no gates). */
-static bool far_target_ok(struct vcpu *v, struct gstate *g, uint16_t sel)
+/* Far transfer to sel:off at the current privilege level (no gates):
+   DESC_OK, DESC_BAD (#GP(sel)) or DESC_FAULT (the descriptor read). */
+static enum desc_read far_target(struct vcpu *v, struct gstate *g, uint16_t sel)
 {
 	uint32_t d[2];
 	unsigned dpl;
+	enum desc_read r = (sel & ~3u) ? vcpu_desc_read(v, sel, d) : DESC_BAD;
 
-	if (!(sel & ~3u) || !vcpu_read_desc(v, sel, d) || ((d[1] >> 11) & 3) != 3 || !(d[1] & 0x8000))
-		return false;
+	if (r != DESC_OK)
+		return r;
+	if (((d[1] >> 11) & 3) != 3 || !(d[1] & 0x8000))
+		return DESC_BAD;
 	dpl = (d[1] >> 13) & 3;
 	if (d[1] & 0x400)	/* conforming */
-		return dpl <= vcpu_cpl(g);
-	return dpl == vcpu_cpl(g) && (sel & 3) <= vcpu_cpl(g);
+		return dpl <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
+	return dpl == vcpu_cpl(g) && (sel & 3) <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
 }
 
 static bool push(struct vcpu *v, struct gstate *g, unsigned size, uint32_t val)
@@ -174,13 +203,13 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		return EMU_OK;
 	case DEC_PUSHF:
 		if (!push(v, g, osz, g->eflags & ~(EF_VM | EF_RF)))
-			return fault(v, g, site_eip, VEC_PF, true, 2);
+			return MF_SW();
 		return EMU_OK;
 	case DEC_POPF: {
 		uint32_t keep = EF_VM | EF_RF, iopl = (g->eflags & EF_IOPL) >> 12;
 
 		if (!rd(v, g->gpr[4], &val, osz))
-			return fault(v, g, site_eip, VEC_SS, true, 0);
+			return MF_SR();
 		if (cpl > 0)
 			keep |= EF_IOPL;
 		if (cpl > iopl)
@@ -261,20 +290,20 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 	case DEC_MOV_FROM_SEG:
 		val = g->sreg[sr->reg % 6];
 		if (!put(v, g, m, m->kind == DEC_K_MEM ? 2 : osz, val))
-			return fault(v, g, site_eip, VEC_PF, true, 2);
+			return MF_W();
 		return EMU_OK;
 	case DEC_MOV_TO_SEG:
 		if (!get(v, g, m, 2, &val))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		rc = vcpu_load_sreg(v, g, (unsigned)sr->reg, (uint16_t)val);
 		return rc ? load_fault(v, g, site_eip, rc) : EMU_OK;
 	case DEC_PUSH_SEG:
 		if (!push(v, g, osz, g->sreg[sr->reg % 6]))
-			return fault(v, g, site_eip, VEC_PF, true, 2);
+			return MF_SW();
 		return EMU_OK;
 	case DEC_POP_SEG:
 		if (!rd(v, g->gpr[4], &val, 2))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_SR();
 		rc = vcpu_load_sreg(v, g, (unsigned)sr->reg, (uint16_t)val);
 		if (rc)
 			return load_fault(v, g, site_eip, rc);
@@ -285,7 +314,7 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		uint32_t sel = 0;
 
 		if (!rd(v, mm->ea, &val, osz) || !rd(v, mm->ea + osz, &sel, 2))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		rc = vcpu_load_sreg(v, g, (unsigned)sr_of_load(op), (uint16_t)sel);
 		if (rc)
 			return load_fault(v, g, site_eip, rc);
@@ -296,14 +325,14 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		const struct dtr *t = op == DEC_SGDT ? &v->gdtr : &v->idtr;
 
 		if (!wr(v, m->ea, &t->limit, 2) || !wr(v, m->ea + 2, &t->base, 4))
-			return fault(v, g, site_eip, VEC_PF, true, 2);
+			return MF_W();
 		return EMU_OK;
 	}
 	case DEC_LGDT: case DEC_LIDT: {
 		uint32_t limit = 0, base;
 
 		if (!rd(v, m->ea, &limit, 2) || !rd(v, m->ea + 2, &base, 4))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		if (o16)
 			base &= 0x00ffffffu;
 		if (op == DEC_LGDT)
@@ -317,17 +346,20 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 	case DEC_SLDT: case DEC_STR: case DEC_SMSW:
 		val = op == DEC_SLDT ? v->ldtr : op == DEC_STR ? v->tr : v->cr0;
 		if (!put(v, g, m, m->kind == DEC_K_MEM ? 2 : osz, val))
-			return fault(v, g, site_eip, VEC_PF, true, 2);
+			return MF_W();
 		return EMU_OK;
 	case DEC_LLDT:
 		if (!get(v, g, m, 2, &val))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		if (val & ~3u) {
 			/* Checked as the CPU does (SDM Vol. 2, LLDT); its
 			   entries reach the hypervisor's LDT on first use. */
 			uint32_t d[2];
+			enum desc_read r = (val & 4) ? DESC_BAD : vcpu_desc_read(v, (uint16_t)val, d);
 
-			if ((val & 4) || !vcpu_read_desc(v, (uint16_t)val, d) || ((d[1] >> 8) & 0x1f) != 0x02)
+			if (r == DESC_FAULT)
+				return desc_fault(v, g, site_eip);
+			if (r != DESC_OK || ((d[1] >> 8) & 0x1f) != 0x02)
 				return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
 			if (!(d[1] & 0x8000))
 				return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
@@ -338,15 +370,21 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		return EMU_OK;
 	case DEC_LTR: {
 		uint32_t d[2];
+		enum desc_read r = DESC_BAD;
 
 		if (!get(v, g, m, 2, &val))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
-		if (!(val & ~3u) || !vcpu_read_desc(v, (uint16_t)val, d) || ((d[1] >> 8) & 0x1f) != 0x09)
+			return MF_R();
+		if (val & ~3u)
+			r = vcpu_desc_read(v, (uint16_t)val, d);
+		if (r == DESC_FAULT)
+			return desc_fault(v, g, site_eip);
+		if (r != DESC_OK || ((d[1] >> 8) & 0x1f) != 0x09)
 			return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
 		if (!(d[1] & 0x8000))
 			return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
 		d[1] |= 0x200;		/* busy */
-		wr(v, v->gdtr.base + (val >> 3) * 8 + 4, &d[1], 4);
+		if (!wr(v, v->gdtr.base + (val >> 3) * 8 + 4, &d[1], 4))
+			return desc_fault(v, g, site_eip);
 		v->tr = (uint16_t)val;
 		v->tss_base = desc_base(d);
 		v->tss_limit = desc_limit(d);
@@ -354,17 +392,23 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 	}
 	case DEC_LMSW:
 		if (!get(v, g, m, 2, &val))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		v->cr0 = (v->cr0 & ~0xeu) | (val & 0xf) | (v->cr0 & 1);
 		return EMU_OK;
 	case DEC_LAR: case DEC_LSL: case DEC_VERR: case DEC_VERW: {
 		uint32_t d[2];
 		unsigned dpl, type;
-		bool ok;
+		bool ok = false;
 
 		if (!get(v, g, m, 2, &val))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
-		ok = (val & ~3u) && vcpu_read_desc(v, (uint16_t)val, d);
+			return MF_R();
+		if (val & ~3u) {
+			enum desc_read r = vcpu_desc_read(v, (uint16_t)val, d);
+
+			if (r == DESC_FAULT)
+				return desc_fault(v, g, site_eip);
+			ok = r == DESC_OK;
+		}
 		if (ok) {
 			dpl = (d[1] >> 13) & 3;
 			type = (d[1] >> 8) & 0x1f;
@@ -391,10 +435,10 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		const struct eop *dst = &ops[1], *src = &ops[0];
 
 		if (!get(v, g, src, 2, &s) || !get(v, g, dst, 2, &d))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		if ((d & 3) < (s & 3)) {
 			if (!put(v, g, dst, 2, (d & ~3u) | (s & 3)))
-				return fault(v, g, site_eip, VEC_PF, true, 2);
+				return MF_W();
 			set_zf(g, true);
 		} else
 			set_zf(g, false);
@@ -460,13 +504,23 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 			sel = ops[0].ea;
 			off = ops[1].ea;
 		} else if (!rd(v, m->ea, &off, osz) || !rd(v, m->ea + osz, &sel, 2))
-			return fault(v, g, site_eip, VEC_PF, true, 0);
+			return MF_R();
 		sel &= 0xffff;
-		if (!far_target_ok(v, g, (uint16_t)sel))
+		switch (far_target(v, g, (uint16_t)sel)) {
+		case DESC_OK:
+			break;
+		case DESC_BAD:
 			return fault(v, g, site_eip, VEC_GP, true, sel & ~3u);
+		case DESC_FAULT:
+			return desc_fault(v, g, site_eip);
+		}
 		if (op == DEC_LCALL_PTR || op == DEC_LCALL_MEM) {
-			if (!push(v, g, osz, g->sreg[SR_CS]) || !push(v, g, osz, g->eip))
-				return fault(v, g, site_eip, VEC_PF, true, 2);
+			uint32_t esp = g->gpr[4];
+
+			if (!push(v, g, osz, g->sreg[SR_CS]) || !push(v, g, osz, g->eip)) {
+				g->gpr[4] = esp;	/* a fault leaves ESP as it was */
+				return MF_SW();
+			}
 		}
 		if (vcpu_sync_sel(v, (uint16_t)sel))
 			return fault(v, g, site_eip, VEC_GP, true, sel & ~3u);
@@ -480,13 +534,13 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		uint32_t nesp = 0, nss = 0;
 
 		if (!rd(v, esp, &eip, osz) || !rd(v, esp + osz, &cs, 2))
-			return fault(v, g, site_eip, VEC_SS, true, 0);
+			return MF_SR();
 		cs &= 0xffff;
 		if ((cs & 3) < cpl || !(cs & ~3u))
 			return fault(v, g, site_eip, VEC_GP, true, cs & ~3u);
 		if ((cs & 3) > cpl) {
 			if (!rd(v, esp + 2 * osz + imm, &nesp, osz) || !rd(v, esp + 3 * osz + imm, &nss, 2))
-				return fault(v, g, site_eip, VEC_SS, true, 0);
+				return MF_SR();
 			g->gpr[4] = nesp + imm;
 			g->sreg[SR_SS] = (uint16_t)nss;
 			g->sreg_dirty |= 1u << SR_SS;
@@ -494,8 +548,14 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 			struct gstate probe = *g;
 
 			probe.sreg[SR_CS] = (uint16_t)((probe.sreg[SR_CS] & ~3u) | (cs & 3));
-			if (!far_target_ok(v, &probe, (uint16_t)cs))
+			switch (far_target(v, &probe, (uint16_t)cs)) {
+			case DESC_OK:
+				break;
+			case DESC_BAD:
 				return fault(v, g, site_eip, VEC_GP, true, cs & ~3u);
+			case DESC_FAULT:
+				return desc_fault(v, g, site_eip);
+			}
 			g->gpr[4] = esp + 2 * osz + imm;
 		}
 		if (vcpu_sync_sel(v, (uint16_t)cs))
@@ -583,8 +643,8 @@ enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_in
 	g->gpr[1] = r.ecx;
 	g->gpr[6] = r.esi;
 	g->gpr[7] = r.edi;
-	if (st == PORTIO_FAULT)
-		return fault(v, g, site_eip, VEC_PF, true, di->op == DEC_INS ? 2 : 0);
+	if (st == PORTIO_FAULT)	/* ins stores through ES:EDI, outs loads */
+		return mem_fault(v, g, site_eip, di->op == DEC_INS ? ACC_WRITE : 0);
 	return st == PORTIO_OK ? EMU_OK : fault(v, g, site_eip, VEC_UD, false, 0);
 }
 
@@ -598,8 +658,8 @@ enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint3
 
 	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, bytes + n, 1))
 		n++;
-	if (!n)
-		return fault(v, g, site_eip, VEC_PF, true, 0);
+	if (!n)		/* the fetch (no I/D bit without NX) */
+		return mem_fault(v, g, site_eip, 0);
 	if (dec_decode(bytes, n, &di, &why))
 		return fault(v, g, site_eip, VEC_UD, false, 0);
 	g->eip = eip + di.len;

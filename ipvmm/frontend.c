@@ -331,6 +331,14 @@ int burn_common_c(struct burn_frame *f)
 
 static const uint8_t has_err[32] = { [8] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [17] = 1 };
 
+/* The guest cannot go on (v->fatal says why): HC_SHUTDOWN, which the
+   hypervisor records as a kill with the reason (kernel/ipvmm_load.c). */
+static void stop(struct vcpu *v)
+{
+	vcpu_console_flush(v);
+	v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
+}
+
 /* int n / int3 / into that reached the hypervisor as #GP on its gate. */
 static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
 {
@@ -340,12 +348,14 @@ static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
 		return false;
 	if (b[0] == 0xcd && b[1] == err >> 3) {
 		g->eip += 2;
-		deliver(v, g, b[1], DLV_SOFT, false, 0);
+		if (deliver_soft(v, g, b[1], 2))
+			stop(v);
 		return true;
 	}
 	if (b[0] == 0xcc && err >> 3 == VEC_BP) {
 		g->eip += 1;
-		deliver(v, g, VEC_BP, DLV_SOFT, false, 0);
+		if (deliver_soft(v, g, VEC_BP, 1))
+			stop(v);
 		return true;
 	}
 	return false;
@@ -387,14 +397,6 @@ static void raw_trap_count(struct vcpu *v, uint32_t eip, enum dec_op op)
 		sh->raw_traps[n].op[i] = *name ? *name++ : 0;
 }
 
-
-/* The guest cannot go on (v->fatal says why): HC_SHUTDOWN, which the
-   hypervisor records as a kill with the reason (kernel/ipvmm_load.c). */
-static void stop(struct vcpu *v)
-{
-	vcpu_console_flush(v);
-	v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
-}
 
 /* An emulated sti that set IF with work pending: the next instruction
    runs first (the shadow), as burn_common_c does for rewritten sites. */
@@ -442,7 +444,8 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
 	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
-		deliver(v, &g, vec & 0xff, DLV_SOFT, false, 0);
+		if (deliver_soft(v, &g, vec & 0xff, 2))	/* int $0x82 from outside the IPVMM */
+			stop(v);
 	} else if (vec == VEC_UD && trap_site_here(v, &g)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */

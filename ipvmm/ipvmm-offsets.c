@@ -28,6 +28,9 @@ void ipvmm_offsets(void)
 	DEFINE(FRAME_SIZE, sizeof(struct burn_frame));
 	OFFSET(FRAME_EFLAGS, burn_frame, eflags);
 	OFFSET(FRAME_ID, burn_frame, id);
+	OFFSET(FAULT_VECTOR, ipvmm_fault, vector);
+	OFFSET(FAULT_ERROR, ipvmm_fault, error);
+	OFFSET(FAULT_CR2, ipvmm_fault, cr2);
 
 	DEFINE(SR_ES, SR_ES);
 	DEFINE(SR_SS, SR_SS);

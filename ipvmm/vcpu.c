@@ -119,19 +119,46 @@ int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 	return -1;	/* TSC writes and everything else: #GP */
 }
 
-/* The descriptor sel names, from the guest's GDT or (TI=1) its LDT. */
-bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2])
+/* The descriptor sel names, from the guest's GDT or (TI=1) its LDT:
+   DESC_OK, DESC_BAD (beyond the table's limit, or no LDT: the caller's
+   #GP(sel)), DESC_FAULT (the read faulted: vcpu_access_fault). */
+enum desc_read vcpu_desc_read(struct vcpu *v, uint16_t sel, uint32_t d[2])
 {
-	uint32_t idx = sel >> 3;
+	uint32_t idx = sel >> 3, base;
 
 	if (sel & 4) {
 		if (!v->ldtr || idx * 8 + 7 > v->ldt_limit)
-			return false;
-		return v->hv->read(v->hv_ctx, v->ldt_base + idx * 8, d, 8);
+			return DESC_BAD;
+		base = v->ldt_base;
+	} else {
+		if (idx * 8 + 7 > v->gdtr.limit)
+			return DESC_BAD;
+		base = v->gdtr.base;
 	}
-	if (idx * 8 + 7 > v->gdtr.limit)
-		return false;
-	return v->hv->read(v->hv_ctx, v->gdtr.base + idx * 8, d, 8);
+	return v->hv->read(v->hv_ctx, base + idx * 8, d, 8) ? DESC_OK : DESC_FAULT;
+}
+
+/*
+ * The fault a failed guest access raises, as the CPU reports it (SDM
+ * Vol. 3, 6.15 "Interrupt 14"): #PF with CR2 = the linear address the
+ * walk refused and the error code's P from the walk, W for a write, U for
+ * an access of CPL-3 code (the IPVMM's own access is a supervisor one,
+ * so U comes from acc, not from the hardware). An address in the hole is
+ * beyond the guest's segments: #GP(0), #SS(0) through the stack. #PF
+ * sets the virtual CR2 now, as the CPU does when it detects the fault.
+ */
+unsigned vcpu_access_fault(struct vcpu *v, unsigned acc, uint32_t *err)
+{
+	const struct ipvmm_fault *f = &v->mfault;
+
+	if (f->vector == VEC_PF) {
+		*err = (f->error & ~(PF_W | PF_U)) | ((acc & ACC_WRITE) ? PF_W : 0) |
+		       ((acc & ACC_USER) ? PF_U : 0);
+		v->cr2 = f->cr2;
+		return VEC_PF;
+	}
+	*err = 0;
+	return (acc & ACC_STACK) ? VEC_SS : VEC_GP;
 }
 
 /* Where the guest's own copy of sel's descriptor lives (linear). */
@@ -189,7 +216,7 @@ bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip)
 	uint32_t (*cache)[2] = table ? v->ldt_cache : v->gdt_cache;
 	const uint8_t *valid = table ? v->ldt_valid : v->gdt_valid;
 
-	if (!(sel & ~3u) || !vcpu_read_desc(v, sel, d))
+	if (!(sel & ~3u) || vcpu_desc_read(v, sel, d) != DESC_OK)
 		return false;
 	if (idx < n && valid[idx] && cache[idx][0] == d[0] && cache[idx][1] == d[1])
 		return false;
@@ -207,7 +234,7 @@ int vcpu_sync_sel(struct vcpu *v, uint16_t sel)
 
 	if (!(sel & ~3u))
 		return 0;
-	if (!vcpu_read_desc(v, sel, d))
+	if (vcpu_desc_read(v, sel, d) != DESC_OK)
 		return -1;
 	return sync_desc(v, sel, d);
 }
@@ -230,8 +257,18 @@ int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel)
 		g->sreg_dirty |= 1u << sr;
 		return 0;
 	}
-	if (!vcpu_read_desc(v, sel, d))
+	switch (vcpu_desc_read(v, sel, d)) {
+	case DESC_OK:
+		break;
+	case DESC_BAD:
 		return LOAD_FAULT(VEC_GP, sel & ~3u);
+	case DESC_FAULT: {
+		uint32_t err;
+		unsigned vec = vcpu_access_fault(v, 0, &err);	/* implicit: supervisor */
+
+		return LOAD_FAULT(vec, err);
+	}
+	}
 	dpl = (d[1] >> 13) & 3;
 	type = (d[1] >> 8) & 0x1f;		/* S bit + type */
 	if (!(type & 0x10))

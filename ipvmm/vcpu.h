@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "ipvmm/shared.h"
+#include "ipvmm/extable.h"
 #include "devices.h"
 #include "decode.h"
 #include "rewrite.h"
@@ -57,6 +58,11 @@
 #define VEC_SS 12
 #define VEC_GP 13
 #define VEC_PF 14
+
+/* #PF error code bits. */
+#define PF_P 0x1u
+#define PF_W 0x2u
+#define PF_U 0x4u
 
 #define MSR_TSC           0x10
 #define MSR_BIOS_SIGN_ID  0x8b	/* microcode revision (IA32_BIOS_SIGN_ID) */
@@ -138,7 +144,9 @@ struct vcpu_hv_ops {
 	int (*wait)(void *ctx);
 	int (*console_write)(void *ctx, const char *buf, unsigned len);
 	void (*shutdown)(void *ctx, uint32_t status);
-	/* Guest linear memory (flat, below the IPVMM window); false = fault. */
+	/* Guest linear memory (flat, below the IPVMM window); false = fault,
+	   recorded in vcpu.mfault (vcpu_access_fault turns it into the
+	   guest's fault). */
 	bool (*read)(void *ctx, uint32_t lin, void *buf, unsigned n);
 	bool (*write)(void *ctx, uint32_t lin, const void *buf, unsigned n);
 	/* Real cpuid (the host tests fake it). */
@@ -177,6 +185,7 @@ struct vcpu {
 	uint32_t fatal;		/* reason code once the guest is being stopped (IPVMM_FATAL_*) */
 	uint16_t refresh_sel;	/* vcpu_refresh_sel's last attempt */
 	uint32_t refresh_eip;
+	struct ipvmm_fault mfault;	/* the last failed guest access (backend) */
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
 	struct vcpu_stats stats;
@@ -191,7 +200,15 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t r[4]);
 int vcpu_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vcpu_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel);
-bool vcpu_read_desc(struct vcpu *v, uint16_t sel, uint32_t d[2]);
+enum desc_read { DESC_OK, DESC_BAD, DESC_FAULT };
+enum desc_read vcpu_desc_read(struct vcpu *v, uint16_t sel, uint32_t d[2]);
+/* What the guest access that just failed raises (v->mfault): the vector,
+   the error code in *err; acc says what access the guest's instruction
+   (or the CPU's delivery) made. */
+#define ACC_WRITE 1u	/* a store */
+#define ACC_USER  2u	/* made at CPL 3 (U in a #PF error code) */
+#define ACC_STACK 4u	/* through SS: the hole is #SS(0), not #GP(0) */
+unsigned vcpu_access_fault(struct vcpu *v, unsigned acc, uint32_t *err);
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
 bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip);
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
@@ -207,6 +224,9 @@ enum dlv_src { DLV_EXT, DLV_SOFT, DLV_EXC };
    all (triple fault: the guest is stopped). */
 int deliver(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
 	    bool has_err, uint32_t err);
+/* INT n / INT3 with g->eip already past its len bytes: a fault while
+   delivering it is the instruction's and reports its own address. */
+int deliver_soft(struct vcpu *v, struct gstate *g, unsigned vec, unsigned len);
 /* Emulated iret at g (frame at g->gpr[ESP]); 0 or an exception delivered. */
 int emulate_iret(struct vcpu *v, struct gstate *g);
 /* Fold the hypervisor's pending bits into the devices; deliver the

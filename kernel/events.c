@@ -23,6 +23,7 @@
 #include "x86.h"
 #include "log.h"
 #include "hypercall.h"
+#include "ipvmm_load.h"
 
 #define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
 
@@ -187,6 +188,21 @@ static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32
 	return 0;
 }
 
+/* A fault inside the IPVMM: at a guest copy instruction of its exception
+ * table the copy returns the fault and the IPVMM raises it for the guest
+ * (kernel/ipvmm_fixup.c); anywhere else it cannot be delivered. Out of
+ * line, so the upcall path stays as short as it was. */
+static void __attribute__((noinline)) ipvmm_fault(struct guest *g, struct trap_frame *tf,
+						   uint32_t vector, uint32_t error, uint32_t cr2)
+{
+	if (ipvmm_fixup(tf, vector, error, cr2)) {
+		g->v.fixups++;
+		return;
+	}
+	kill_guest(g, "%s (vector %u) error %#x inside the IPVMM at %08x cr2 %08x",
+		   trap_name(vector), vector, error, tf->eip, cr2);
+}
+
 int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, uint32_t error,
 		     uint32_t cr2)
 {
@@ -199,8 +215,7 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 		return 0;
 	}
 	if (guest_in_ipvmm(g, tf->eip)) {
-		kill_guest(g, "%s (vector %u) error %#x inside the IPVMM at %08x cr2 %08x",
-			   trap_name(vector), vector, error, tf->eip, cr2);
+		ipvmm_fault(g, tf, vector, error, cr2);
 		return 0;
 	}
 	if (upcall(g, tf, g->v.upcall_exc, vector, error, cr2) == 0)

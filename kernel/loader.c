@@ -236,6 +236,7 @@ unsigned loader_load_all(const struct boot_info *bi)
 {
 	unsigned loaded = 0, slot = 0;
 	ipvmm_load_options(bi->cmdline);
+	ipvmm_fixup_init();
 	find_initrds(bi);
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		static struct guest scratch;

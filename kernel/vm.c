@@ -150,6 +150,9 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 			"%u roll-backs; %u timer expiries\n", g->name, g->vtlb.fills, g->vtlb.reflected,
 			g->vtlb.switches, g->vtlb.hits, g->vtlb.prefills, g->vtlb.resets, g->v.upcalls_exc,
 			g->v.upcalls_irq, g->v.rollbacks, g->v.timer_fires);
+	if (g->v.fixups)
+		pr_info("ipvmm: guest %s: %u faults on guest memory returned to the IPVMM "
+			"(exception table)\n", g->name, g->v.fixups);
 	if (how == G_KILLED)
 		pr_err("guest %s killed: %s\n", g->name, g->reason);
 	else

@@ -25,6 +25,7 @@
 #define VEC_TRAPGATE  0x81   /* DPL 0 trap gate (nesting tests) */
 #define VEC_INTGATE   0x82   /* DPL 0 interrupt gate */
 #define NVECTORS      0x83
+#define VEC_USERGATE  0x83   /* DPL 3 gate to a DPL 3 handler, set only by the delivery cases */
 
 /* System calls: number in %eax, arguments in %ebx, %ecx, %edx. */
 #define SYS_EXIT      0

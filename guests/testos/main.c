@@ -12,6 +12,7 @@ void kmain(uint32_t magic, uint32_t mbi);
 
 static uint32_t mb_magic, mb_flags, mb_mem_upper;
 static bool bench_mode, echo_mode;
+static enum fault_mode fault_sel;
 
 /* Is word w on the command line s, delimited by spaces or the ends? */
 static bool has_word(const char *s, const char *w, unsigned n)
@@ -40,6 +41,9 @@ static void read_multiboot(uint32_t magic, uint32_t mbi)
 	const char *s = (const char *)info[4];
 	bench_mode = has_word(s, "bench", 5);
 	echo_mode = has_word(s, "echo", 4);
+	fault_sel = has_word(s, "triple=stack", 12) ? FM_TRIPLE_STACK :
+		    has_word(s, "triple=tss", 10) ? FM_TRIPLE_TSS :
+		    has_word(s, "lowstack", 8) ? FM_LOW_STACK : FM_NONE;
 }
 
 void test_boot(uint32_t magic, uint32_t mbi)
@@ -58,7 +62,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	read_multiboot(magic, mbi);
 	console_init();
 	puts_(bench_mode ? "testos: start (bench)\n" : echo_mode ? "testos: start (echo)\n" :
-	      "testos: start\n");
+	      fault_sel ? "testos: start (fault)\n" : "testos: start\n");
 	desc_init();
 	pic_init();
 	pit_set_rate(PIT_HZ / HZ);
@@ -72,6 +76,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 	}
 	if (echo_mode)
 		testos_exit(echo_run());
+	if (fault_sel)
+		fault_run(fault_sel);
 	test_boot(mb_magic, mbi);
 	test_desc();
 	test_intr();

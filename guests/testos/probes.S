@@ -40,6 +40,50 @@ probe_load_fs_insn:
 	movw %ax, %fs
 	ret
 
+/* void probe_lidt(uint32_t addr), probe_lgdt, probe_sidt: the table
+ * register instructions on an operand at addr that faults (the caller
+ * reloads the real tables if it did not). */
+	.macro probe_dt insn
+	.globl probe_\insn, probe_\insn\()_insn
+probe_\insn:
+	movl 4(%esp), %edx
+	ARM(1f)
+probe_\insn\()_insn:
+	\insn (%edx)
+1:	movl $0, catch_
+	ret
+	.endm
+	probe_dt lidt
+	probe_dt lgdt
+	probe_dt sidt
+
+/* void probe_low_stack(void): lidt of the loaded IDT with the stack
+ * pointer 8 bytes above page 0 (never mapped), interrupts off. The CPU
+ * does not touch the stack; the IPVMM's trampoline frame does. */
+	.globl probe_low_stack
+probe_low_stack:
+	pushfl
+	cli
+	subl $8, %esp
+	sidt 2(%esp)
+	movl %esp, %ecx
+	movl $0x1008, %esp
+	lidt 2(%ecx)
+	movl %ecx, %esp
+	addl $8, %esp
+	popfl
+	ret
+
+/* void probe_bad_stack(void): int $VEC_INTGATE at CPL 0 with the stack on
+ * an unmapped page: the frame faults, so does the #PF's and the #DF's on
+ * the same stack. A triple fault: it never returns. */
+	.globl probe_bad_stack
+probe_bad_stack:
+	cli
+	movl $UNMAPPED_VA + 16, %esp
+	int $VEC_INTGATE
+	jmp probe_bad_stack
+
 	.globl probe_de, probe_de_insn
 probe_de:
 	pushl %ebx

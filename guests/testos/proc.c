@@ -111,7 +111,7 @@ bool proc_run_all(uint32_t max_ticks)
 			}
 			curproc = p;
 			p->switches_in++;
-			tss_set_esp0((uint32_t)(p->kstack + PAGE_SIZE));
+			tss_set_esp0(p->esp0 ? p->esp0 : (uint32_t)(p->kstack + PAGE_SIZE));
 			write_cr3((uint32_t)p->pd);
 			swtch(&sched_ctx, p->ctx);
 			write_cr3((uint32_t)kernel_pd);
@@ -201,7 +201,8 @@ void proc_syscall(struct trapframe *tf)
 void proc_user_fault(struct trapframe *tf)
 {
 	struct proc *p = curproc;
-	uint32_t cr2 = tf->vec == 14 ? read_cr2() : 0;
+	/* #DF too: the #PF that escalated to it set CR2 */
+	uint32_t cr2 = tf->vec == 14 || tf->vec == 8 ? read_cr2() : 0;
 	if (tf->vec == 14 && !(tf->err & PTE_P) && cr2 >= USER_DZ &&
 	    cr2 < USER_DZ + USER_DZ_PAGES * PAGE_SIZE && map_new(p->pd, cr2 & ~0xfffu, PTE_U | PTE_W, NULL))
 		return;

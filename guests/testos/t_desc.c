@@ -85,4 +85,30 @@ void test_desc(void)
 	lidt(&i0);
 	irq_restore(flags);
 	CHECKF(d.limit == 0x7f && d.base == (uint32_t)idt, "desc", "lidt loads a new limit", "limit=%x", d.limit);
+
+	/* The table registers' operands fault as any data access: #PF with
+	   CR2 at the operand, nothing loaded (the tables are reloaded anyway,
+	   in case one was). The base of a limit on the last mapped bytes
+	   below 16 MiB lies on the unmapped page above. */
+	flags = irq_save();
+	catch_reset();
+	probe_lidt(UNMAPPED_VA + 0x40);
+	lidt(&i0);
+	irq_restore(flags);
+	CHECKF(catch_.vec == 14 && catch_.err == 0 && catch_.cr2 == UNMAPPED_VA + 0x40 &&
+	       catch_.eip == (uint32_t)probe_lidt_insn, "desc", "lidt operand on an unmapped page raises #PF (err 0)",
+	       "vec=%x err=%x cr2=%x eip=%x", catch_.vec, catch_.err, catch_.cr2, catch_.eip);
+	flags = irq_save();
+	catch_reset();
+	probe_lgdt(KMAP_END - 2);
+	lgdt(&back);
+	irq_restore(flags);
+	CHECKF(catch_.vec == 14 && catch_.err == 0 && catch_.cr2 == KMAP_END &&
+	       catch_.eip == (uint32_t)probe_lgdt_insn, "desc", "lgdt base on the unmapped page after its limit: cr2 there",
+	       "vec=%x err=%x cr2=%x eip=%x", catch_.vec, catch_.err, catch_.cr2, catch_.eip);
+	catch_reset();
+	probe_sidt(UNMAPPED_VA + 0x80);
+	CHECKF(catch_.vec == 14 && catch_.err == 2 && catch_.cr2 == UNMAPPED_VA + 0x80 &&
+	       catch_.eip == (uint32_t)probe_sidt_insn, "desc", "sidt to an unmapped page raises #PF (err 2)",
+	       "vec=%x err=%x cr2=%x eip=%x", catch_.vec, catch_.err, catch_.cr2, catch_.eip);
 }

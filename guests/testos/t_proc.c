@@ -84,6 +84,29 @@ void test_proc(void)
 	fault_case(UPROG(inport), 13, 0, 0, "in from ring 3 with iopl 0 raises #GP(0)");
 	fault_case(UPROG(intdpl0), 13, VEC_INTGATE * 8 + 2, 0, "int to a dpl 0 gate raises #GP(vector*8+2)");
 
+	/* Delivery faults (SDM Vol. 3, 6.15): a DPL 3 gate to a DPL 3 handler
+	   runs it on the current stack, here the top of the never-mapped
+	   page, so the first push faults: a user write (err 6, SDM Vol. 3,
+	   4.6: only IDT, GDT/LDT and TSS accesses are implicitly supervisor)
+	   at the int. QEMU's TCG pushes every frame as a supervisor (err 2):
+	   U is not checked (docs/testos.md, "Emulator differences").
+	   With the #PF gate not present, delivering that #PF raises #NP: a
+	   #PF then a contributory fault is #DF (CR2 still the #PF's). */
+	uint64_t pf_gate = idt[14];
+	idt[VEC_USERGATE] = (uint64_t)(USER_CODE & 0xffff) | ((uint64_t)SEL_UCODE << 16) |
+			    ((uint64_t)0xee << 40) | ((uint64_t)(USER_CODE >> 16) << 48);
+	r = run1(UPROG(intstack));
+	CHECKF(r.exit_code == -1 && r.fault_vec == 14 && (r.fault_err & ~4u) == 2 && r.fault_cr2 == USER_STACK - 4 &&
+	       r.fault_eip == USER_CODE + 5, "proc", "int to a dpl 3 handler on an unmapped stack: #PF (write) at the int",
+	       "exit=%d vec=%x err=%x cr2=%x eip=%x", r.exit_code, r.fault_vec, r.fault_err, r.fault_cr2, r.fault_eip);
+	idt[14] &= ~(1ull << 47);
+	r = run1(UPROG(intstack));
+	idt[14] = pf_gate;
+	idt[VEC_USERGATE] = 0;
+	CHECKF(r.exit_code == -1 && r.fault_vec == 8 && r.fault_err == 0 && r.fault_cr2 == USER_STACK - 4, "proc",
+	       "#PF gate not present while delivering that #PF: #DF", "exit=%d vec=%x err=%x cr2=%x", r.exit_code,
+	       r.fault_vec, r.fault_err, r.fault_cr2);
+
 	r = run1(UPROG(wr_dz));
 	CHECKF(r.exit_code == 0x5a5a, "proc", "user demand-zero page on a write fault", "exit=%x", r.exit_code);
 

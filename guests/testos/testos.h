@@ -92,6 +92,7 @@ struct proc {
 	bool spinner;            /* killed once it is alone and was preempted */
 	bool dzstorm;            /* SYS_YIELD unmaps its demand-zero region */
 	uint32_t *data;          /* kernel view of its USER_DATA page */
+	uint32_t esp0;           /* TSS esp0 while it runs, if not its kernel stack's top */
 	uint32_t preempts, syscalls, switches_in;
 	int exit_code;           /* -1 when killed by a fault */
 	uint32_t fault_vec, fault_err, fault_cr2, fault_eip;
@@ -129,6 +130,12 @@ void probe_ud(void);
 void probe_bp(void);
 extern char probe_read_insn[], probe_write_insn[], probe_load_fs_insn[];
 extern char probe_de_insn[], probe_ud_insn[], probe_bp_after[];
+void probe_lidt(uint32_t addr);
+void probe_lgdt(uint32_t addr);
+void probe_sidt(uint32_t addr);
+extern char probe_lidt_insn[], probe_lgdt_insn[], probe_sidt_insn[];
+void probe_low_stack(void);
+void __attribute__((noreturn)) probe_bad_stack(void);
 uint32_t farjmp_cs(void);
 uint32_t lret_cs(void);
 uint32_t lcall_cs(void);
@@ -143,7 +150,7 @@ void int82(void);
 /* user.S: ring-3 programs, copied into user pages (not executable here) */
 #define USER_PROGS(X) X(spin) X(worker) X(separate) X(rd_kernel) X(wr_kernel) \
 	X(rd_super) X(wr_ro) X(rd_hole) X(wr_dz) X(cli) X(inport) X(intdpl0) \
-	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm)
+	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack)
 #define DECLARE_UPROG(n) extern const uint8_t uprog_##n[], uprog_##n##_end[];
 USER_PROGS(DECLARE_UPROG)
 #define UPROG(n) uprog_##n, uprog_##n##_end
@@ -160,6 +167,10 @@ void test_rtc(void);
 void test_uart(void);
 void test_misc_dev(void);
 void test_cpu(void);
+
+/* faults.c: the fault modes (command-line words, docs/testos.md) */
+enum fault_mode { FM_NONE, FM_TRIPLE_STACK, FM_TRIPLE_TSS, FM_LOW_STACK };
+void __attribute__((noreturn)) fault_run(enum fault_mode m);
 
 /* bench.c */
 void bench_run(void);

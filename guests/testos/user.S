@@ -208,3 +208,13 @@ uprog_\name\()_end:
 	xorl %ebx, %ebx
 	EXIT_EBX
 	endprog dzstorm
+
+/* int to the DPL 3 gate VEC_USERGATE (a ring-3 handler: no stack switch)
+ * with the stack pointer at the top of the never-mapped page: the first
+ * push of the delivery faults, at the int (5 bytes in). */
+	prog intstack
+	movl $USER_HOLE + PAGE_SIZE, %esp
+	int $VEC_USERGATE
+	movl $0xbad, %ebx
+	EXIT_EBX
+	endprog intstack

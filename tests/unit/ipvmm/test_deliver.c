@@ -55,11 +55,18 @@ static int f_console(void *c, const char *b, unsigned n)
 	return 0;
 }
 static void f_shutdown(void *c, uint32_t s) { (void)c; hv.shutdown_status = s; hv.shutdowns++; }
+/* Beyond gmem nothing is mapped: a not-present #PF at its first byte, as
+   ipvmm/copy.asm reports one (supervisor; W for a store). */
+static bool f_fault(uint32_t lin, bool write)
+{
+	ipvmm_vcpu.mfault = (struct ipvmm_fault){ VEC_PF, write ? PF_W : 0, lin < MEM_SIZE ? MEM_SIZE : lin };
+	return false;
+}
 static bool f_read(void *c, uint32_t lin, void *b, unsigned n)
 {
 	(void)c;
 	if (lin >= MEM_SIZE || n > MEM_SIZE - lin)
-		return false;
+		return f_fault(lin, false);
 	memcpy(b, gmem + lin, n);
 	return true;
 }
@@ -67,7 +74,7 @@ static bool f_write(void *c, uint32_t lin, const void *b, unsigned n)
 {
 	(void)c;
 	if (lin >= MEM_SIZE || n > MEM_SIZE - lin)
-		return false;
+		return f_fault(lin, true);
 	memcpy(gmem + lin, b, n);
 	return true;
 }
