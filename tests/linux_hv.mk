@@ -91,3 +91,26 @@ test-linux-hv-refusals: $(LX_HV_DEPS) $(LXT)/vmlinux-x86_64 $(GT)/hello.elf
 	$(LINUX_INITRAMFS) initrd-for=tight,$(LINUX_INITRAMFS) initrd-for=small,$(LINUX_INITRAMFS) initrd-for=nobody"
 
 TEST_TARGETS += test-linux-hv test-linux-hv-trap test-linux-hv-bochs test-linux-hv-refusals
+
+# Linux beside the test OS in one boot (-icount: the test OS's timer
+# cases follow guest progress): the test OS's transcript equals its native
+# one, Linux's user-space lines equal those of test-linux-hv (Linux alone).
+LX_USER_LINES = grep -a '^\[linux\] linux-init:' $(1) | tr -d '\r'
+test-linux-hv-testos: $(LX_HV_DEPS) $(GT)/testos-native.log | $(TESTOS_ELF) test-linux-hv
+	$(PYTHON) scripts/systest.py --name linux-hv-testos --timeout 240 --exit 0 \
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect '^guest testos exited with status 0$$' \
+		--expect '^\[linux\] linux-init: powering off' \
+		--expect '^guest linux exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(success\)' \
+		$(LX_HV_REJECT) --reject '^\[testos\] not ok' \
+		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 230 --icount --append "shutdown" \
+		--initrd '$(TESTOS_ELF) name=testos,$(LX_HV_MODS)'
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/linux-hv-testos.log \
+		$(GT)/testos-native.log all
+	$(call LX_USER_LINES,$(BUILD)/test-logs/linux-hv.log) > $(LXT)/alone.lines
+	$(call LX_USER_LINES,$(BUILD)/test-logs/linux-hv-testos.log) > $(LXT)/beside.lines
+	test -s $(LXT)/alone.lines && diff -u $(LXT)/alone.lines $(LXT)/beside.lines
+
+TEST_TARGETS += test-linux-hv-testos
+.PHONY: test-linux-hv-testos
