@@ -9,7 +9,11 @@
  * The hypervisor's hole at the top of the address space is kept out of
  * Linux's way by "reservetop=", put in front of the guest's own command
  * line: Linux then moves its fixmap and vmalloc area below it. The e820
- * map also says the hole and the IPVMM's tail are not RAM.
+ * map also says the hole and the IPVMM's tail are not RAM. "tsc=reliable"
+ * says what this platform's TSC is: the real, constant-rate counter the
+ * guest's clock runs on (its frequency in CPUID leaf 0x15), while the PIT
+ * model Linux would check it against misses the ticks of a descheduled
+ * guest.
  */
 #include "guest.h"
 #include "linux_boot.h"
@@ -78,7 +82,7 @@ int linux_boot_info(struct guest *g, const void *initrd_src, const char **why)
 	static char line[LB_CMDLINE_MAX];
 	struct lb_params p = { 0 };
 	uint32_t ram = ipvmm_guest_ram(g);
-	unsigned n = (unsigned)fmt_snprintf(line, sizeof(line), "reservetop=%uM %s",
+	unsigned n = (unsigned)fmt_snprintf(line, sizeof(line), "reservetop=%uM tsc=reliable %s",
 					    (uint32_t)(0 - IPVMM_BASE) / MIB, g->cmdline);
 	if (n >= sizeof(line))
 		return *why = "Linux command line too long", -1;

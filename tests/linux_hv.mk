@@ -18,7 +18,7 @@ LX_HV_MODS    = $(LX_VMLINUX) name=linux mem=128M -- $(LX_HV_ARGS),$(LINUX_INITR
 LX_HV_DEPS   := $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS)
 # What must appear, in order, and what never may.
 LX_HV_EXPECT := \
-	--expect "^loader: guest 0 'linux': Linux boot protocol, zero page 00009000, initramfs [0-9a-f]{8} \([0-9]+ KiB\), command line 'reservetop=64M $(LX_HV_ARGS)'" \
+	--expect "^loader: guest 0 'linux': Linux boot protocol, zero page 00009000, initramfs [0-9a-f]{8} \([0-9]+ KiB\), command line 'reservetop=64M tsc=reliable $(LX_HV_ARGS)'" \
 	--expect '^vm: guest .linux. entering at 01000000 through the IPVMM' \
 	--expect '^\[linux\] Linux version 6\.1\.[0-9]+-afterburn' \
 	--expect '^\[linux\] BIOS-e820: \[mem 0x00000000fc000000-0x00000000ffffffff\] reserved' \
