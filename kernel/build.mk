@@ -1,5 +1,5 @@
 # Hypervisor image rules (boot/, kernel/, drivers/, and ipvmm/'s one
-# relocatable build/ipvmm/ipvmm.o from tests/ipvmm.mk).
+# relocatable build/ipvmm/ipvmm.o from ipvmm/build.mk).
 #
 #   build/hypervisor.elf      the Multiboot image (two link passes: the second
 #                             carries a symbol table generated from the first)
