@@ -5,15 +5,14 @@
 # standalone) with the target flags.
 IPVMM_T    := $(BUILD)/tests/ipvmm
 IPVMM_CHK  := $(BUILD)/ipvmm-check
-IPVMM_TARGET_SRC := $(IPVMM_DEV_SRC) ipvmm/decode.c ipvmm/portio.c $(IPVMM_FE_SRC) \
-	kernel/vtlb_walk.c kernel/desc_check.c
-IPVMM_T_HDRS := $(IPVMM_HDRS) $(wildcard kernel/vtlb_walk.h kernel/desc_check.h tests/unit/ipvmm/*.h)
+IPVMM_TARGET_SRC := $(IPVMM_DEV_SRC) ipvmm/decode.c ipvmm/portio.c $(IPVMM_FE_SRC)
+IPVMM_T_HDRS := $(IPVMM_HDRS) $(wildcard tests/unit/ipvmm/*.h)
 # Sanitizers catch over-reads and undefined shifts the assertions would miss.
 IPVMM_HOST_CFLAGS := $(HOST_CFLAGS) $(IPVMM_INC) -Itests/unit/ipvmm \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 IPVMM_DEV_TESTS := test_vpic test_vpit test_vrtc test_vuart test_vkbc_pci test_devfuzz
-IPVMM_TESTS := $(IPVMM_DEV_TESTS) test_vtlb_walk test_desc_check test_decode test_portio \
+IPVMM_TESTS := $(IPVMM_DEV_TESTS) test_decode test_portio \
 	test_rewrite test_deliver test_burn_exec
 
 $(addprefix $(IPVMM_T)/,$(IPVMM_DEV_TESTS)): $(IPVMM_T)/%: tests/unit/ipvmm/%.c \
@@ -27,14 +26,6 @@ $(IPVMM_T)/test_portio: tests/unit/ipvmm/test_portio.c tests/unit/ipvmm/fake_bac
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(IPVMM_HOST_CFLAGS) -MF $@.d -o $@ $< tests/unit/ipvmm/fake_backend.c \
 		$(IPVMM_DEV_SRC) ipvmm/decode.c ipvmm/portio.c -lcmocka
-
-$(IPVMM_T)/test_vtlb_walk: tests/unit/ipvmm/test_vtlb_walk.c kernel/vtlb_walk.c $(IPVMM_T_HDRS) $(AUTOCONF)
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(IPVMM_HOST_CFLAGS) -MF $@.d -o $@ $< kernel/vtlb_walk.c -lcmocka
-
-$(IPVMM_T)/test_desc_check: tests/unit/ipvmm/test_desc_check.c kernel/desc_check.c $(IPVMM_T_HDRS) $(AUTOCONF)
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(IPVMM_HOST_CFLAGS) -MF $@.d -o $@ $< kernel/desc_check.c -lcmocka
 
 # Decoder oracle inputs: the forms assembled by the real cross assembler.
 $(IPVMM_T)/forms.elf: tests/unit/ipvmm/forms.S
