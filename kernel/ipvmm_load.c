@@ -24,6 +24,7 @@
 #include "guest_elf.h"
 #include "ipvmm_load.h"
 #include "ipvmm/shared.h"
+#include "ipvmm/image.h"
 #include "afterburn_classes.h"
 #include "hv.h"
 #include "gdt.h"
@@ -35,11 +36,6 @@
 #include "civil.h"
 
 #define MIB (1024u * 1024u)
-
-/* linker.ld */
-extern char __ipvmm_size[], __ipvmm_dwin_load_phys[], __ipvmm_dwin_size[];
-/* ipvmm/burn.asm */
-extern char burn_start[], ipvmm_stack_top[];
 
 _Static_assert(IPVMM_SHARED_ADDR == IPVMM_BASE + 0x800000u, "shared.h and layout.h agree");
 

@@ -16,6 +16,7 @@
 #include "pit.h"
 #include "mm.h"
 #include "ipvmm_load.h"
+#include "ipvmm/image.h"
 #include "retpath.h"
 #include "guest_code.h"
 #include "clock.h"
@@ -171,7 +172,6 @@ void guest_safe_point(struct trap_frame *tf)
  * guest kernel and its IPVMM are privileged to it, so it is emulated. */
 static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 {
-	extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
 	uint32_t off = tf->eip - IPVMM_BASE;
 	uint8_t b[2];
 	if (!(g->v.cr4 & CR4_TSD))
