@@ -24,7 +24,7 @@ HV_KERNEL_C   := kernel/main.c kernel/gdt.c kernel/idt.c kernel/trap.c \
 	kernel/emulate.c kernel/retpath.c kernel/guest_code.c kernel/vtlb.c kernel/vtlb_walk.c kernel/desc_check.c kernel/events.c \
 	kernel/ipvmm_load.c kernel/clock.c
 HV_DRIVERS_C  := drivers/uart.c drivers/pic.c drivers/pit.c drivers/vga.c \
-	drivers/machine.c
+	drivers/machine.c drivers/rtc.c
 
 HV_CFLAGS := $(TARGET_CFLAGS) -Iinclude -I$(BUILD)/include -Ikernel
 HV_NASMFLAGS := -f elf32 -g -F dwarf -I$(HV_GEN)/

@@ -18,7 +18,6 @@
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"
-#include "pit.h"
 #include "clock.h"
 #include "x86.h"
 #include "log.h"

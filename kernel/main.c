@@ -13,7 +13,6 @@
 #include "pic.h"
 #include "timer.h"
 #include "clock.h"
-#include "pit.h"
 #include "thread.h"
 #include "multiboot.h"
 #include "frame.h"

@@ -7,7 +7,6 @@
  */
 #include "timer.h"
 #include "clock.h"
-#include "pit.h"
 #include "pic.h"
 #include "trap.h"
 #include "thread.h"
@@ -15,6 +14,8 @@
 #include "guest.h"
 #include "uart.h"
 
+volatile uint32_t timer_ticks;
+unsigned pit_hz;
 static uint64_t tick_ns, next_tick_ns;
 static int wake_sleepers(void);
 

@@ -13,7 +13,6 @@
 #include "x86.h"
 #include "log.h"
 #include "fmt.h"
-#include "pit.h"
 #include "mm.h"
 #include "ipvmm_load.h"
 #include "ipvmm/image.h"
