@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "thread.h"
 #include "hypercall.h"
 #include "multiboot.h"
 #include "layout.h"
@@ -119,10 +120,7 @@ struct guest {
 	 * writes, real interrupts taken while its VM thread ran; and their
 	 * values at the end of its last complete console line. */
 	struct guest_entries { uint32_t traps, hcalls, irqs; } entries, entries_mark;
-	/* kernel/sched.c's accounting: TSC ticks its threads ran, the
-	 * longest a runnable VM thread waited, its round-robin slices, the
-	 * TSC it stopped at (0 while it runs). */
-	struct guest_sched { uint64_t cpu_tsc, wait_max_tsc, end_tsc; uint32_t slices; } sched;
+	struct sched_account sched;           /* kernel/sched.c's accounting (thread.h) */
 	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */
 	unsigned line_len;
 };

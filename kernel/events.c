@@ -126,7 +126,8 @@ int guest_set_timer(struct guest *g, uint64_t deadline)
 			return HC_ENOMEM;
 		t->state = T_BLOCKED;   /* the clock event wakes it */
 		t->urgent = 1;
-		t->owner = g;           /* its wake-ups are the guest's CPU time */
+		t->acct = &g->sched;    /* its wake-ups are the guest's CPU time */
+		t->payer = g->vm;       /* and its budget the VM thread's */
 		g->irq = t;
 	}
 	g->v.timer_deadline = deadline;

@@ -143,6 +143,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	thread_init();
 	pic_init(IRQ_BASE_MASTER, IRQ_BASE_SLAVE);
 	timer_init();
+	uart_irq_init(console_mux_room);   /* output ring drained by IRQ 4; full: writers wait */
 	sti();
 
 	int failed = selftest_run();

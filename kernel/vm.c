@@ -54,6 +54,12 @@ static void vm_thread(void *arg)
 	enter_guest(f);
 }
 
+/* The scheduler's switch-in hook of a VM thread. */
+static void vm_switch_in(struct thread *t)
+{
+	guest_load_cpu_state(t->guest);   /* its GDT part, TSS ss1/esp1 */
+}
+
 int guest_start(struct guest *g)
 {
 	uint32_t fl = irq_save();   /* the thread must not run before it is set up */
@@ -66,7 +72,8 @@ int guest_start(struct guest *g)
 	}
 	t->cr3 = g->phys.cr3;
 	t->guest = g;
-	t->owner = g;
+	t->acct = &g->sched;
+	t->switch_in = vm_switch_in;
 	guest_clock_start(g);
 	g->vm = t;
 	g->state = G_RUNNING;
@@ -261,7 +268,7 @@ int guests_summary(void)
 				if (g->hc_count[n])
 					kprintf(" %u:%u", n, g->hc_count[n]);
 			kprintf("\n");
-			sched_report(g);
+			sched_report(g->name, &g->sched, g->v.start_tsc);
 			if (g->con_waits)
 				pr_info("console: guest %s waited %u times for the output ring\n", g->name,
 					g->con_waits);
