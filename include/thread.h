@@ -74,7 +74,7 @@ extern uint64_t sched_quantum_tsc;           /* one round-robin slice */
 /* A guest's "sched:" summary line: its share of the time since start_tsc. */
 void sched_report(const char *name, const struct sched_account *a, uint64_t start_tsc);
 
-/* kernel/switch.asm: save callee-saved registers and esp in prev, load next */
+/* kernel/entry.asm: save callee-saved registers and esp in prev, load next */
 void switch_to(struct thread *prev, struct thread *next);
 void thread_entry_trampoline(void);
 
