@@ -85,7 +85,7 @@ struct guest {
 	uint32_t base, size;                  /* machine partition [base, base+size) */
 	uint32_t entry;                       /* guest-physical */
 	uint32_t mbi;                         /* guest-physical Multiboot info */
-	uint32_t ab_sites;                    /* .afterburn records (rewriting: stage 2) */
+	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct thread *vm;                    /* its VM thread */
 	struct thread *irq;                   /* its IRQ thread (created on first use) */

@@ -1,9 +1,9 @@
 /*
- * Events for guests (docs/ipvmm.md, "Stage 3"): guest time, the IRQ thread,
- * HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
+ * Events for guests (docs/ipvmm.md, "Events and upcalls"): guest time, the
+ * IRQ thread, HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
  *
- * Guest time is the TSC since the guest started, scaled to ns (kernel/
- * clock.c); it never counts delivered interrupts, so a guest that was
+ * Guest time is the TSC since the guest started, scaled to ns
+ * (kernel/clock.c); it never counts delivered interrupts, so a guest that was
  * descheduled still sees the time that passed. Its shared page carries the
  * scale, so the IPVMM reads the same clock without a hypercall. The clock
  * event fires at the earliest HC_SET_TIMER deadline and wakes that guest's

@@ -1,5 +1,5 @@
 /*
- * Shadow address spaces. Stage 1 builds the "physical mode" shadow a guest
+ * Shadow address spaces. This file builds the "physical mode" shadow a guest
  * runs on while its own paging is off: guest-linear x -> machine base + x
  * for x below the partition size, 4 KiB supervisor pages (ring 1 counts as
  * supervisor), the IPVMM window, and of the hypervisor only what a trap

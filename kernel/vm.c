@@ -209,8 +209,8 @@ void guest_fault(struct trap_frame *tf)
 	if (tf->vector == 14) {
 		uint32_t la = read_cr2(), err;
 		/* Paging on: the virtual TLB fills, or the guest's tables say
-		 * #PF. Paging off, or the hole: stage 1's kill (there is nothing
-		 * a guest may map there). */
+		 * #PF. Paging off, or the hole: a kill (there is nothing a
+		 * guest may map there). */
 		if (vtlb_paging(g) && la < IPVMM_BASE) {
 			if (vtlb_fault(g, la, tf->error, &err) != 0)
 				return;                /* filled, or killed */

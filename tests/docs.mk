@@ -12,6 +12,6 @@ test-docs:
 	   echo "check-docs accepted a page naming kernel/no_such_file.c"; exit 1; fi; \
 	 grep -q 'bad.md:1: kernel/no_such_file.c: ' $$d/out; \
 	 test "$$(grep -c 'no such file' $$d/out)" = 1; \
-	 echo "negative control refused: $$(head -1 $$d/out | sed 's|.*/||')"
+	 echo "negative control refused: $$(head -1 $$d/out | sed "s|$$d/||")"
 
 TEST_TARGETS += test-docs
