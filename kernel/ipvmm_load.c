@@ -1,5 +1,5 @@
 /*
- * The IPVMM wired into each guest (docs/ipvmm.md, "Wiring"). The IPVMM's
+ * The IPVMM wired into each guest (docs/ipvmm.md, "1. Load"). The IPVMM's
  * text is one read-only copy in the image, mapped by shadow_phys_build; its
  * data window (shared page, data, bss) is a template in the image of which
  * every guest gets a private copy in the tail of its own partition:

@@ -7,7 +7,8 @@ A path is a word whose first component is a top-level entry of the
 repository (kernel/, ipvmm/, tests/, Makefile, ...) followed by at least one
 more component, a NAME.md page (looked up beside the document, in docs/
 and at the top), or a bare source file name (loader.c, burn.asm), which
-must be some file's name in the tree (not checked in ``` examples). Shell-style patterns (ipvmm/*.h, ipvmm/rewrite.[ch],
+must be some file's name in the tree (not checked in ``` examples). A
+reference `page.md`, "Section" must name a heading of that page. Shell-style patterns (ipvmm/*.h, ipvmm/rewrite.[ch],
 guests/{testos,linux}) must match at least one path. Words with a
 placeholder component (guests/NAME/build.mk), outputs under build/,
 paths outside the tree (../x, /usr/...) and paths in Linux's tree (written
@@ -23,6 +24,9 @@ import sys
 WORD = re.compile(r"(?<![\w./~$-])((?:\.?[A-Za-z0-9_+-]+)(?:/[A-Za-z0-9_.*?+\[\]{},-]*)+)")
 PAGE = re.compile(r"(?<![\w./-])([A-Za-z0-9_-]+\.md)\b")
 BARE = re.compile(r"(?<![\w./-])([A-Za-z0-9_-]+\.(?:c|h|asm|S|py|sh|mk|ld|l|gdb|tbl|expected))\b(?![/\w]|\.\w)")
+# `page.md`, "Section": the page must have a heading that holds the words.
+SECTION = re.compile(r"([A-Za-z0-9_-]+\.md)`?,?\s+\"([^\"]+)\"")
+NOFILE = "no such file or directory in the repository"
 PLACEHOLDER = re.compile(r"[A-Z]{3,}")   # guests/NAME/, tests/COMPONENT.mk, test_vNAME.c
 # Outputs a page names by their own name (scripts/bench.py writes them under build/bench/).
 OUTPUTS = {"results.md"}
@@ -83,6 +87,15 @@ def basenames(root):
     return names
 
 
+def headings(root, here, page):
+    for d in (here, "docs", "."):
+        f = os.path.join(root, d, page)
+        if os.path.exists(f):
+            with open(f, encoding="utf-8") as h:
+                return [l.lstrip("#").strip() for l in h if l.startswith("#")]
+    return None
+
+
 def check(root, path):
     tops = top_entries(root)
     names = basenames(root)
@@ -95,15 +108,19 @@ def check(root, path):
                 fenced = not fenced
             for word in candidates(line, tops):
                 if not exists(root, word):
-                    bad.append((n, word))
+                    bad.append((n, word, NOFILE))
             for m in PAGE.finditer(line):
                 page = m.group(1)
                 if page not in OUTPUTS and not any(os.path.exists(os.path.join(root, d, page))
                            for d in (here, "docs", ".")):
-                    bad.append((n, page))
+                    bad.append((n, page, NOFILE))
+            for m in SECTION.finditer(line):
+                hs = headings(root, here, m.group(1))
+                if hs is not None and not any(m.group(2).lower() in h.lower() for h in hs):
+                    bad.append((n, f'{m.group(1)}, "{m.group(2)}"', "no such heading"))
             for m in BARE.finditer(line) if not fenced else ():  # examples: foo.c
                 if m.group(1) not in names and not linux_path(line, m):
-                    bad.append((n, m.group(1)))
+                    bad.append((n, m.group(1), NOFILE))
     return bad
 
 
@@ -115,12 +132,12 @@ def main():
     root = os.path.abspath(a.root)
     missing = 0
     for p in a.files:
-        for n, word in check(root, p):
-            print(f"{p}:{n}: {word}: no such file or directory in the repository")
+        for n, word, why in check(root, p):
+            print(f"{p}:{n}: {word}: {why}")
             missing += 1
     checked = len(a.files)
     if missing:
-        print(f"check-docs: {missing} missing paths in {checked} documents")
+        print(f"check-docs: {missing} missing paths or headings in {checked} documents")
         return 1
     print(f"check-docs: every repository path named in {checked} documents exists")
     return 0

@@ -29,7 +29,7 @@ GT_RUN := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50
 # Two well-behaved guests side by side: hypercalls, and COM1 by trap and
 # emulate; both exit 0, so the machine shuts down with success. hello's
 # mem_upper is 8 MiB - 1 MiB - the 48 KiB IPVMM data window in the
-# partition's tail (docs/ipvmm.md, "Wiring"). Neither has .afterburn
+# partition's tail (docs/ipvmm.md, "1. Load"). Neither has .afterburn
 # records, so neither starts through the IPVMM: com1's one hypercall is its
 # HC_SHUTDOWN.
 test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
