@@ -1,5 +1,5 @@
 /*
- * Benchmark lines (docs/performance.md, "hv: bench-entries"): a guest's
+ * Benchmark lines (docs/performance.md, "Entry counts"): a guest's
  * "bench: op=OP iters=N ..." console line is answered with the entries into
  * the hypervisor on its behalf since its previous complete line (its
  * window: exceptions, hypercalls but console writes, interrupts taken
