@@ -42,6 +42,7 @@ CLEAN_EXTRA  :=
 
 include scripts/config.mk
 include afterburn/build.mk
+include ipvmm/build.mk
 include kernel/build.mk
 include guests/build.mk
 include tests/build.mk

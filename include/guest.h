@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "thread.h"
 #include "hypercall.h"
 #include "multiboot.h"
 #include "layout.h"
@@ -89,7 +90,7 @@ struct guest {
 	uint32_t initrd, initrd_len;          /* guest-physical initramfs (Linux), or 0 */
 	uint32_t link_offset;                 /* its code's link minus load address */
 	uint32_t bounces;                     /* IPVMM calls from the load address (kernel/vm.c) */
-	uint32_t ab_sites;                    /* .afterburn records (rewriting: stage 2) */
+	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct thread *vm;                    /* its VM thread */
 	struct thread *irq;                   /* its IRQ thread (created on first use) */
@@ -124,10 +125,7 @@ struct guest {
 	 * writes, real interrupts taken while its VM thread ran; and their
 	 * values at the end of its last complete console line. */
 	struct guest_entries { uint32_t traps, hcalls, irqs; } entries, entries_mark;
-	/* kernel/sched.c's accounting: TSC ticks its threads ran, the
-	 * longest a runnable VM thread waited, its round-robin slices, the
-	 * TSC it stopped at (0 while it runs). */
-	struct guest_sched { uint64_t cpu_tsc, wait_max_tsc, end_tsc; uint32_t slices; } sched;
+	struct sched_account sched;           /* kernel/sched.c's accounting (thread.h) */
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area (kernel/fpu.c) */
 	int fpu_valid;                        /* fpu holds a state (0: reset on first run) */
 	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */

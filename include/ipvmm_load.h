@@ -1,6 +1,6 @@
 /*
  * The IPVMM wired into a guest (kernel/ipvmm_load.c; docs/ipvmm.md,
- * "Wiring"): the tail of every partition holds the guest's private copy of
+ * "1. Load"): the tail of every partition holds the guest's private copy of
  * the IPVMM data window and a guest-physical copy of its .afterburn
  * records; the VM thread starts at burn_start, which rewrites the sites and
  * enters the guest.

@@ -2,7 +2,7 @@
  * The real backend: the frontend's calls into the hypervisor as int $0x82
  * hypercalls (docs/hypercalls.md), guest memory as plain loads and stores
  * (the IPVMM runs in the guest's address space, ring 1), guest time from
- * the shared page. The host tests use tests/unit/ipvmm/fake_hv.c instead.
+ * the shared page. The host tests use tests/unit/ipvmm/fake_backend.c instead.
  */
 #include "hcall.h"
 #include "layout.h"

@@ -2,7 +2,7 @@
  * The virtual CPU of the in-place VMM: the guest's privileged state, the
  * trampoline frame, the resume record the exit path (iret_restart) pops,
  * and the C frontend's entry points. One vCPU per guest, in the IPVMM data
- * area (docs/ipvmm.md, "Frontend (ipvmm/)").
+ * area (docs/ipvmm.md, "Virtual CPU").
  */
 #ifndef IPVMM_VCPU_H
 #define IPVMM_VCPU_H

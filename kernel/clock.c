@@ -1,22 +1,15 @@
 /*
  * The TSC as the hypervisor's clock and the 8254 as its clock event.
  *
- * Calibration: channel 2 counts PIT_CAL_COUNT input clocks (about 10 ms)
- * in mode 0 with its gate raised through port 0x61; the TSC advance over
- * that window gives its rate. The scale is kept as mul/shift so that a
- * reading is one multiply, the form the IPVMM repeats from the shared page.
+ * The TSC's rate is measured once against PIT channel 2 (drivers/pit.c).
+ * The scale is kept as mul/shift so that a reading is one multiply, the
+ * form the IPVMM repeats from the shared page.
  */
 #include "clock.h"
 #include "pit.h"
 #include "x86.h"
 #include "log.h"
 
-#define PIT_CAL_COUNT   11932u          /* 10.0 ms of the 1.193182 MHz input */
-#define PIT_CAL_POLLS   50000000u       /* bound: a PIT that never fires */
-#define PORT_61         0x61
-#define P61_GATE2       0x01
-#define P61_SPEAKER     0x02
-#define P61_OUT2        0x20
 #define NS_PER_S        1000000000ull
 #define PIT_MAX_NS      (0xffffull * NS_PER_S / PIT_INPUT_HZ + 1)   /* the longest count */
 
@@ -47,27 +40,9 @@ uint64_t clock_ns(void)
 	return clock_delta_ns(rdtsc() - tsc0);
 }
 
-static uint64_t calibrate(void)
-{
-	uint8_t p61 = inb(PORT_61);
-	outb(PORT_61, (p61 & ~P61_SPEAKER) | P61_GATE2);
-	outb(PIT_CMD, 0xb0);                         /* channel 2, lo/hi, mode 0 */
-	outb(PIT_CH2, PIT_CAL_COUNT & 0xff);
-	uint64_t t0 = rdtsc();
-	outb(PIT_CH2, PIT_CAL_COUNT >> 8);            /* counting starts here */
-	uint32_t i = 0;
-	while (i < PIT_CAL_POLLS && !(inb(PORT_61) & P61_OUT2))
-		i++;
-	uint64_t t1 = rdtsc();
-	outb(PORT_61, p61 & ~(P61_SPEAKER | P61_GATE2));
-	if (i == PIT_CAL_POLLS || t1 <= t0)
-		return 0;
-	return (t1 - t0) * PIT_INPUT_HZ / PIT_CAL_COUNT;
-}
-
 void clock_init(void)
 {
-	clock_tsc_hz = calibrate();
+	clock_tsc_hz = pit_tsc_hz();
 	if (!clock_tsc_hz) {
 		clock_tsc_hz = NS_PER_S;
 		pr_err("clock: PIT channel 2 never reached terminal count; assuming a 1 GHz TSC\n");

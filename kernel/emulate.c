@@ -1,7 +1,8 @@
 /*
- * Trap-and-emulate for sensitive instructions the guest did not afterburn,
- * stage 1: a guest in ring 1 with IOPL 0 gets #GP on them. We emulate just
- * enough for a first guest to show output, and say so for everything else:
+ * Trap-and-emulate in the hypervisor for direct guests (no IPVMM and no
+ * exception upcall: tests/guests/): a guest in ring 1 with IOPL 0 gets #GP
+ * on sensitive instructions. We emulate just enough for such a guest to
+ * show output, and say so for everything else:
  *   cli / sti          the virtual IF bit
  *   hlt                with virtual IF=0 the guest can never wake: killed;
  *                      with IF=1 the VM thread blocks until an event is
@@ -9,8 +10,9 @@
  *   in / out (8-bit)   COM1 (0x3f8..0x3ff): a register file with the
  *                      divisor latch, THR feeding the console multiplexer,
  *                      LSR always "transmitter empty", no input
- * Anything else kills the guest naming the opcode. Stage 2 replaces this
- * decoder with ipvmm/decode.c and the IPVMM's device switch.
+ * Anything else kills the guest naming the opcode. A guest with an IPVMM
+ * never gets here: its #GP goes to the exception upcall, where
+ * ipvmm/decode.c and the IPVMM's device switch emulate it.
  */
 #include "guest.h"
 #include "guest_code.h"

@@ -1,9 +1,9 @@
 /*
- * Events for guests (docs/ipvmm.md, "Stage 3"): guest time, the IRQ thread,
- * HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
+ * Events for guests (docs/ipvmm.md, "Events and upcalls"): guest time, the
+ * IRQ thread, HC_WAIT, and redirecting the VM thread to the IPVMM's upcalls.
  *
- * Guest time is the TSC since the guest started, scaled to ns (kernel/
- * clock.c); it never counts delivered interrupts, so a guest that was
+ * Guest time is the TSC since the guest started, scaled to ns
+ * (kernel/clock.c); it never counts delivered interrupts, so a guest that was
  * descheduled still sees the time that passed. Its shared page carries the
  * scale, so the IPVMM reads the same clock without a hypercall. The clock
  * event fires at the earliest HC_SET_TIMER deadline and wakes that guest's
@@ -18,7 +18,6 @@
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"
-#include "pit.h"
 #include "clock.h"
 #include "x86.h"
 #include "log.h"
@@ -128,7 +127,8 @@ int guest_set_timer(struct guest *g, uint64_t deadline)
 			return HC_ENOMEM;
 		t->state = T_BLOCKED;   /* the clock event wakes it */
 		t->urgent = 1;
-		t->owner = g;           /* its wake-ups are the guest's CPU time */
+		t->acct = &g->sched;    /* its wake-ups are the guest's CPU time */
+		t->payer = g->vm;       /* and its budget the VM thread's */
 		g->irq = t;
 	}
 	g->v.timer_deadline = deadline;

@@ -1,6 +1,6 @@
 /*
- * The real GDT: the guest's entries first (empty until a guest loads its
- * own, validated, in a later issue), then the hypervisor's ring-0 flat
+ * The real GDT: the guest's entries first (empty until the guest loads its
+ * own through HC_LOAD_DESC, validated), then the hypervisor's ring-0 flat
  * segments, its TSS, and the ring-1/ring-3 segments whose limit ends below
  * the hypervisor (GUEST_LIMIT), which is what protects ring 0 from ring 1.
  */

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "gdt.h"
 #include "desc_check.h"
+#include "ipvmm/image.h"
 
 #define CR0_PE   0x00000001u
 #define CR0_PG   0x80000000u
@@ -18,8 +19,6 @@
 #define UPCALL_STATE_SIZE ((uint32_t)sizeof(struct ipvmm_upcall_state))
 #define DESC_ACCESSED (1ull << 40)   /* preset: the GDT is read-only in the shadow */
 #define HC_UNMAP_MAX 1024u
-
-extern char __ipvmm_text_end[];  /* linker.ld: end of .ipvmm.text and .ipvmm.rodata */
 
 struct hc_op {
 	unsigned nr;

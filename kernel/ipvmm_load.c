@@ -1,5 +1,5 @@
 /*
- * The IPVMM wired into each guest (docs/ipvmm.md, "Wiring"). The IPVMM's
+ * The IPVMM wired into each guest (docs/ipvmm.md, "1. Load"). The IPVMM's
  * text is one read-only copy in the image, mapped by shadow_phys_build; its
  * data window (shared page, data, bss) is a template in the image of which
  * every guest gets a private copy in the tail of its own partition:
@@ -24,6 +24,7 @@
 #include "guest_elf.h"
 #include "ipvmm_load.h"
 #include "ipvmm/shared.h"
+#include "ipvmm/image.h"
 #include "afterburn_classes.h"
 #include "hv.h"
 #include "gdt.h"
@@ -32,15 +33,10 @@
 #include "x86.h"
 #include "log.h"
 #include "fmt.h"
-#include "civil.h"
 #include "clock.h"
+#include "rtc.h"
 
 #define MIB (1024u * 1024u)
-
-/* linker.ld */
-extern char __ipvmm_size[], __ipvmm_dwin_load_phys[], __ipvmm_dwin_size[];
-/* ipvmm/burn.asm */
-extern char burn_start[], ipvmm_stack_top[];
 
 _Static_assert(IPVMM_SHARED_ADDR == IPVMM_BASE + 0x800000u, "shared.h and layout.h agree");
 
@@ -64,42 +60,6 @@ static uint32_t page_up(uint32_t x)
 static uint32_t dwin_size(void)
 {
 	return (uint32_t)(uintptr_t)__ipvmm_dwin_size;
-}
-
-/* --- wall clock: the CMOS RTC, read once ---------------------------------- */
-
-static uint8_t cmos(uint8_t reg)
-{
-	outb(0x70, reg);
-	return inb(0x71);
-}
-
-static uint32_t bcd(uint8_t v, int binary)
-{
-	return binary ? v : (uint32_t)(v >> 4) * 10 + (v & 15);
-}
-
-/* 0 when the RTC stays busy or reads nonsense (the guest's RTC then
- * starts at 1970; nothing depends on it). The update poll is bounded. */
-static uint32_t rtc_read(void)
-{
-	unsigned spins;
-	for (spins = 0; spins < 100000 && (cmos(0x0A) & 0x80); spins++)
-		;
-	if (spins == 100000)
-		return 0;
-	uint8_t b = cmos(0x0B);
-	int bin = b & 4;
-	uint32_t s = bcd(cmos(0x00), bin), mi = bcd(cmos(0x02), bin);
-	uint8_t hr = cmos(0x04);
-	uint32_t d = bcd(cmos(0x07), bin), mo = bcd(cmos(0x08), bin);
-	uint32_t y = bcd(cmos(0x09), bin) + 2000;
-	uint32_t h = bcd(hr & 0x7F, bin);
-	if (!(b & 2) && (hr & 0x80))   /* 12-hour mode, PM */
-		h = (h % 12) + 12;
-	if (s > 59 || mi > 59 || h > 23 || d < 1 || d > 31 || mo < 1 || mo > 12)
-		return 0;
-	return days_from_civil(y, mo, d) * 86400u + h * 3600 + mi * 60 + s;
 }
 
 /* --- options ------------------------------------------------------------------ */

@@ -13,7 +13,6 @@
 #include "pic.h"
 #include "timer.h"
 #include "clock.h"
-#include "pit.h"
 #include "thread.h"
 #include "multiboot.h"
 #include "frame.h"
@@ -144,6 +143,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	thread_init();
 	pic_init(IRQ_BASE_MASTER, IRQ_BASE_SLAVE);
 	timer_init();
+	uart_irq_init(console_mux_room);   /* output ring drained by IRQ 4; full: writers wait */
 	fpu_init();
 	sti();
 

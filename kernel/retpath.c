@@ -135,8 +135,6 @@ int retpath_check(struct guest *g, struct trap_frame *tf)
 	return 0;
 }
 
-extern const struct { uint32_t eip, frame_off; } retpath_fixups[];
-
 void retpath_fault(struct trap_frame *tf)
 {
 	static const char *const what[] = { "pop gs", "pop fs", "pop es", "pop ds", "iretd" };

@@ -20,7 +20,6 @@
 #include "gdt.h"
 #include "x86.h"
 #include "log.h"
-#include "guest.h"
 #include "clock.h"
 
 uint64_t sched_quantum_tsc;
@@ -44,10 +43,10 @@ static int vm_candidate(const struct thread *t)
 static void charge(struct thread *prev, uint64_t now)
 {
 	uint64_t d = prev->ran_tsc ? since(prev->ran_tsc, now) : 0;
-	struct thread *payer = prev->urgent && prev->owner && prev->owner->vm ? prev->owner->vm : prev;
+	struct thread *payer = prev->urgent && prev->payer ? prev->payer : prev;
 	payer->used += d;
-	if (prev->owner)
-		prev->owner->sched.cpu_tsc += d;
+	if (prev->acct)
+		prev->acct->cpu_tsc += d;
 	prev->ran_tsc = now;
 }
 
@@ -71,8 +70,8 @@ static struct thread *pick(const struct thread *prev)
 			struct thread *t = thread_by_index((base + k) % CONFIG_MAX_THREADS);
 			if (vm_candidate(t) && t->used < sched_quantum_tsc) {
 				rr = t;
-				if (t->owner)
-					t->owner->sched.slices++;
+				if (t->acct)
+					t->acct->slices++;
 				return t;
 			}
 		}
@@ -87,10 +86,10 @@ static void note_wait(struct thread *prev, struct thread *next, uint64_t now)
 {
 	if (prev->state == T_RUNNABLE)
 		prev->ready_tsc = now;
-	if (next->guest && next->ready_tsc) {
+	if (next->guest && next->acct && next->ready_tsc) {
 		uint64_t w = since(next->ready_tsc, now);
-		if (w > next->guest->sched.wait_max_tsc)
-			next->guest->sched.wait_max_tsc = w;
+		if (w > next->acct->wait_max_tsc)
+			next->acct->wait_max_tsc = w;
 	}
 	next->ready_tsc = 0;
 	next->woken = 0;
@@ -118,8 +117,8 @@ void schedule(void)
 	/* The hypervisor always runs on hv_page_dir; trap_return loads a VM
 	 * thread's shadow (thread->cr3) on the way out to its guest. */
 	tss_set_esp0(next->stack_top);
-	if (next->guest)
-		guest_load_cpu_state(next->guest);   /* its GDT part, TSS ss1/esp1 */
+	if (next->switch_in)
+		next->switch_in(next);               /* a VM thread: its guest's CPU state */
 	switch_to(prev, next);
 }
 
@@ -142,16 +141,16 @@ uint64_t sched_slice_end_ns(void)
 /* The summary's per-guest line: its share of the time it was alive
  * (start to stop, in TSC ticks, so -icount makes it exact), its longest
  * wait while runnable, in microseconds and in scheduler quanta. */
-void sched_report(const struct guest *g)
+void sched_report(const char *name, const struct sched_account *a, uint64_t start_tsc)
 {
-	uint64_t end = g->sched.end_tsc ? g->sched.end_tsc : rdtsc();
-	uint64_t alive = since(g->v.start_tsc, end), cpu = g->sched.cpu_tsc, w = g->sched.wait_max_tsc;
+	uint64_t end = a->end_tsc ? a->end_tsc : rdtsc();
+	uint64_t alive = since(start_tsc, end), cpu = a->cpu_tsc, w = a->wait_max_tsc;
 	uint32_t pm = alive ? (uint32_t)(cpu * 1000 / alive) : 0;
 	uint32_t us = clock_tsc_hz ? (uint32_t)(w * 1000000 / clock_tsc_hz) : 0;
 	uint32_t q10 = sched_quantum_tsc ? (uint32_t)(w * 10 / sched_quantum_tsc) : 0;
 	pr_info("sched: guest %s cpu %u.%u %% (%llu of %llu TSC ticks alive), longest wait %u us "
-		"(%u.%u quanta), %u slices\n", g->name, pm / 10, pm % 10, (unsigned long long)cpu,
-		(unsigned long long)alive, us, q10 / 10, q10 % 10, g->sched.slices);
+		"(%u.%u quanta), %u slices\n", name, pm / 10, pm % 10, (unsigned long long)cpu,
+		(unsigned long long)alive, us, q10 / 10, q10 % 10, a->slices);
 }
 
 void sched_tick(void)

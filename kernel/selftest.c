@@ -6,7 +6,6 @@
 #include "hv.h"
 #include "log.h"
 #include "timer.h"
-#include "pit.h"
 #include "trap.h"
 #include "thread.h"
 #include "frame.h"

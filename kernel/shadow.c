@@ -1,5 +1,5 @@
 /*
- * Shadow address spaces. Stage 1 builds the "physical mode" shadow a guest
+ * Shadow address spaces. This file builds the "physical mode" shadow a guest
  * runs on while its own paging is off: guest-linear x -> machine base + x
  * for x below the partition size, 4 KiB supervisor pages (ring 1 counts as
  * supervisor), the IPVMM window, and of the hypervisor only what a trap
@@ -16,6 +16,7 @@
 #include "mm.h"
 #include "log.h"
 #include "hv.h"
+#include "ipvmm/image.h"
 
 #define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
 #define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
@@ -23,8 +24,6 @@
 static uint32_t pool[CONFIG_SHADOW_POOL_PAGES][1024] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t pool_busy[CONFIG_SHADOW_POOL_PAGES];   /* a stopped guest returns its pages */
 static unsigned pool_used;
-
-extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
 
 static uint32_t page_down(const void *p)
 {

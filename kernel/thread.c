@@ -57,7 +57,9 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		t->switches = 0;
 		t->cr3 = 0;
 		t->guest = 0;
-		t->owner = 0;
+		t->acct = 0;
+		t->payer = 0;
+		t->switch_in = 0;
 		t->ran_tsc = 0;
 		t->ready_tsc = rdtsc();
 		t->used = 0;

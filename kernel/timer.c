@@ -1,20 +1,21 @@
 /*
  * The hypervisor tick and guest timer deadlines on one clock event: each
  * IRQ 0 advances the scheduler tick count from elapsed time (not by one
- * per interrupt), wakes the IRQ threads of guests whose deadline passed,
- * and programs the next event at the nearer of the next tick and the
- * earliest guest deadline.
+ * per interrupt), runs the timer hooks (the guests' deadlines and console
+ * input, kernel/timer_hooks.c), and programs the next event at the
+ * nearest of the next tick, the earliest guest deadline and the running
+ * thread's slice end.
  */
 #include "timer.h"
 #include "clock.h"
-#include "pit.h"
 #include "pic.h"
 #include "trap.h"
 #include "thread.h"
 #include "log.h"
-#include "guest.h"
 #include "uart.h"
 
+volatile uint32_t timer_ticks;
+unsigned pit_hz;
 static uint64_t tick_ns, next_tick_ns;
 static int wake_sleepers(void);
 
@@ -32,8 +33,9 @@ static void timer_irq(unsigned irq, struct trap_frame *tf)
 		wake_sleepers();
 	}
 	uint64_t next = next_tick_ns;
-	int woke = guest_events_tick(&next);   /* due deadlines; the earliest left */
-	console_input_poll();                  /* serial input to the console guest */
+	int woke = 0;
+	for (timer_hook_fn *const *h = timer_hooks; *h; h++)
+		woke |= (*h)(&next);           /* guest deadlines, console input */
 	uart_tick();                           /* console output, with interrupts on */
 	uint64_t slice = sched_slice_end_ns(); /* the running VM thread's quantum */
 	if (slice < next)
@@ -53,7 +55,6 @@ void timer_init(void)
 	irq_register(0, timer_irq);
 	clock_event_fired(next_tick_ns);
 	pic_unmask(0);
-	uart_irq_init(console_mux_room);      /* output ring drained by IRQ 4 */
 	pr_info("timer: scheduler tick %u Hz (CONFIG_PIT_HZ=%d), guest deadlines to the TSC\n",
 		pit_hz, CONFIG_PIT_HZ);
 }

@@ -13,9 +13,9 @@
 #include "x86.h"
 #include "log.h"
 #include "fmt.h"
-#include "pit.h"
 #include "mm.h"
 #include "ipvmm_load.h"
+#include "ipvmm/image.h"
 #include "retpath.h"
 #include "guest_code.h"
 #include "clock.h"
@@ -58,6 +58,12 @@ static void vm_thread(void *arg)
 	enter_guest(f);
 }
 
+/* The scheduler's switch-in hook of a VM thread. */
+static void vm_switch_in(struct thread *t)
+{
+	guest_load_cpu_state(t->guest);   /* its GDT part, TSS ss1/esp1 */
+}
+
 int guest_start(struct guest *g)
 {
 	uint32_t fl = irq_save();   /* the thread must not run before it is set up */
@@ -70,7 +76,8 @@ int guest_start(struct guest *g)
 	}
 	t->cr3 = g->phys.cr3;
 	t->guest = g;
-	t->owner = g;
+	t->acct = &g->sched;
+	t->switch_in = vm_switch_in;
 	guest_clock_start(g);
 	g->vm = t;
 	g->state = G_RUNNING;
@@ -183,7 +190,6 @@ void guest_safe_point(struct trap_frame *tf)
  * guest kernel and its IPVMM are privileged to it, so it is emulated. */
 static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 {
-	extern char __ipvmm_load_phys[], __ipvmm_size[];   /* linker.ld */
 	uint32_t off = tf->eip - IPVMM_BASE;
 	uint8_t b[2];
 	if (!(g->v.cr4 & CR4_TSD))
@@ -236,8 +242,8 @@ void guest_fault(struct trap_frame *tf)
 	if (tf->vector == 14) {
 		uint32_t la = read_cr2(), err;
 		/* Paging on: the virtual TLB fills, or the guest's tables say
-		 * #PF. Paging off, or the hole: stage 1's kill (there is nothing
-		 * a guest may map there). */
+		 * #PF. Paging off, or the hole: a kill (there is nothing a
+		 * guest may map there). */
 		if (vtlb_paging(g) && la < IPVMM_BASE) {
 			if (vtlb_fault(g, la, tf->error, &err) != 0)
 				return;                /* filled, or killed */
@@ -299,7 +305,7 @@ int guests_summary(void)
 				if (g->hc_count[n])
 					kprintf(" %u:%u", n, g->hc_count[n]);
 			kprintf("\n");
-			sched_report(g);
+			sched_report(g->name, &g->sched, g->v.start_tsc);
 			if (g->con_waits)
 				pr_info("console: guest %s waited %u times for the output ring\n", g->name,
 					g->con_waits);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The benchmark harness (issue 6): one afterburned test-OS binary in its
+"""The benchmark harness (docs/performance.md): one afterburned test-OS binary in its
 benchmark mode, run natively, pre-virtualized and trap-and-emulate, side by
 side, plus the afterburner's own figures.
 
@@ -28,7 +28,7 @@ stderr); no figure is ever made up. Exit status: 0 when native is complete
 --check CSV reads a results.csv back and checks it: exact header, every
 expected operation (--expect-ops, else native's) in native and in every
 other mode present, native entries 0, and, when previrt rows exist, the
-entries-per-operation targets of issue 6 (see docs/performance.md).
+entries-per-operation targets (see docs/performance.md, "Targets").
 """
 import argparse, csv, hashlib, os, re, struct, subprocess, sys, time
 
@@ -36,7 +36,7 @@ MODES = ("native", "previrt", "trap")
 GUEST_NAME = "testos"
 CSV_HEADER = ["operation", "mode", "cost_per_op", "entries_per_op"]
 
-# Issue 6's entries-per-operation targets, pre-virtualized. Entries are
+# The entries-per-operation targets, pre-virtualized. Entries are
 # counted per window, so a few asynchronous ones (a hypervisor timer tick)
 # fall into a loop of 20000+ operations: "zero" means fewer than one entry
 # per hundred operations, "at most one" at most 1 + that.
@@ -335,7 +335,7 @@ def table(res, order, backend_note):
 
 
 def targets(res):
-    """Issue 6's targets, judged only where the figures exist."""
+    """The targets, judged only where the figures exist."""
     pv, tr = res.get("previrt"), res.get("trap")
     pv_ok = pv is not None and pv.available
     tr_ok = tr is not None and tr.available
@@ -548,7 +548,7 @@ def check(path, expect_ops):
           f"{len(data)} rows, {'ok' if not errs else f'{len(errs)} failures'}")
     if "previrt" not in modes:
         print("bench check: previrt rows absent: entries-per-operation targets not checked "
-              "(pending issue 5)")
+              "(no pre-virtualized run)")
     return 1 if errs else 0
 
 
@@ -817,7 +817,7 @@ def main():
         md += [f"KVM: {kvm_note}."]
     else:
         md += table(kvm, op_order(kvm), "real TSC cycles under KVM, not repeatable")
-    md += ["", "## Targets (issue 6)", ""] + targets(tcg)
+    md += ["", "## Targets", ""] + targets(tcg)
     md += ["", f"Entry tolerance: \"0\" means < {ENTRY_TOL} entries/op, \"<= 1\" means "
            f"<= {1 + ENTRY_TOL} (asynchronous entries such as a hypervisor tick fall into "
            "the loops).", ""]

@@ -9,9 +9,9 @@
 # gdb -x build/gdbinit. The serial transcript goes to build/gdb-serial.log.
 # With --batch, GDB runs that script in batch mode after the gdbinit and the
 # exit status is GDB's (tests use this). QEMU is stopped when GDB ends.
-# Each --guest ELF's symbols are loaded at its link address: a stage-1 guest
+# Each --guest ELF's symbols are loaded at its link address: a direct guest
 # runs with paging off on its physical-mode shadow, where guest-linear =
-# guest-physical = link address (docs/debugging.md, "Guests"). Later, or for
+# guest-physical = link address (docs/debugging.md, "Guests"). With paging, or for
 # a relocated image, `add-guest-symbols FILE OFFSET` shifts them.
 set -uo pipefail
 elf= append= initrd= iso= batch= guests=()
@@ -42,7 +42,7 @@ set confirm off
 set architecture i386
 file $(realpath "$elf")
 # A guest's symbols: its ELF at the address it runs at, shifted by OFFSET
-# (0 for a stage-1 guest: physical mode, linear = its link address).
+# (0 for a direct guest: physical mode, linear = its link address).
 define add-guest-symbols
   add-symbol-file \$arg0 -o \$arg1
 end

@@ -60,7 +60,7 @@ cmd="bochs -q -f '$work/bochsrc' -rc '$work/cmds'"
 # 'Bochs connected to screen "/dev/pts/N"' and writes the curses rendering
 # of the VGA text screen into it. Unread, that pty fills (the kernel's tty
 # buffer, 64 KiB: a few hundred scrolled lines) and Bochs blocks in
-# write(2) for good, mid-run, with no error (issue 11, finding 8;
+# write(2) for good, mid-run, with no error (the screen-pty hang,
 # tests/hang.mk). Drain it, raw, to screen.out.
 drain_screen() {
   local pts= i

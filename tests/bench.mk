@@ -1,4 +1,4 @@
-# Benchmarks (issue 6, docs/performance.md): the afterburned test OS in its
+# Benchmarks (docs/performance.md): the afterburned test OS in its
 # benchmark mode natively, pre-virtualized and trap-and-emulate, in one run.
 #   make bench          all modes that work (+ KVM when usable), the
 #                       afterburner's MB/s and the Linux build times;
@@ -9,7 +9,7 @@
 #   test-bench-short    TCG icount run of every mode into build/bench/short/;
 #                       the CSV must hold every operation of the test OS in
 #                       native and in every other mode present, and, when
-#                       previrt is present, issue 6's entries-per-operation
+#                       previrt is present, the entries-per-operation
 #                       targets must hold; never asserts on time
 BENCH_PY   := /usr/bin/python3 scripts/bench.py
 BENCH_DIR  := $(BUILD)/bench

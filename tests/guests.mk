@@ -1,4 +1,4 @@
-# Stage-1 guest tests (issue 5): tiny Multiboot guests under tests/guests/
+# Guest tests: tiny Multiboot guests under tests/guests/
 # booted as modules of the hypervisor (QEMU -kernel with several -initrd
 # modules; Bochs through a GRUB ISO), malformed modules made from a good
 # one, and the afterburned test OS. Logs: build/test-logs/guests-*.log.
@@ -29,7 +29,7 @@ GT_RUN := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50
 # Two well-behaved guests side by side: hypercalls, and COM1 by trap and
 # emulate; both exit 0, so the machine shuts down with success. hello's
 # mem_upper is 8 MiB - 1 MiB - the 48 KiB IPVMM data window in the
-# partition's tail (docs/ipvmm.md, "Wiring"). Neither has .afterburn
+# partition's tail (docs/ipvmm.md, "1. Load"). Neither has .afterburn
 # records, so neither starts through the IPVMM: com1's one hypercall is its
 # HC_SHUTDOWN.
 test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
@@ -134,7 +134,7 @@ test-guests-bochs: $(GT)/guests.iso $(GT)/testos-native.log
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-bochs.log \
 		$(GT)/testos-native.log all
 
-# The differential test (issue 5): the afterburned test OS through the
+# The differential test: the afterburned test OS through the
 # IPVMM, pre-virtualized and in trap mode, on QEMU and on Bochs. Its
 # [testos] lines, prefix stripped, must equal its native transcript line
 # for line (tests/guests/progress.py ... all), it must exit 0 through the
@@ -352,7 +352,7 @@ test-guests-pool: $(GT)/hello.elf
 
 TEST_TARGETS += test-guests-pool
 
-# Stage 3 (virtual TLB, events): two `paging` guests, each its own IPVMM
+# The virtual TLB and events: two `paging` guests, each its own IPVMM
 # (ipvmm=self), run their own page tables side by side with hello: A/D
 # bits, #PF upcalls with CR2 and error code, invlpg, two CR3s, ud2, ring-3
 # code (U/S, int $0x80 as #GP(0x402)), a timer with HC_WAIT, an interrupt
@@ -387,7 +387,7 @@ test-guests-vtlb-bench: $(HV_ELF) $(GT)/paging.elf
 .PHONY: test-guests-vtlb test-guests-vtlb-bench
 TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 
-# --- Time, scheduling, console and the watchdog (issue 11, findings 4-7) ---
+# --- Time, scheduling, console and the watchdog (docs/security.md) ---
 # Under -icount shift=0,sleep=off (a TSC tick is one instruction, so the
 # counts are the guest-visible ones, never the host's wall clock).
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount

@@ -1,4 +1,4 @@
-# Issue 11, finding 8: test-guests-bochs stopped mid-run (no output, no
+# The screen-pty hang: test-guests-bochs stopped mid-run (no output, no
 # error) at a different point each run. Not the hypervisor: Bochs itself
 # was blocked in write(2). Debian's Bochs has its debugger compiled in, and
 # then its term display draws the VGA screen with curses into a pty of its

@@ -1,5 +1,4 @@
-# The way back to a guest (issue 11, findings 1-3; kernel/retpath.c,
-# kernel/guest_code.c):
+# The way back to a guest (kernel/retpath.c, kernel/guest_code.c):
 # selectors a guest holds whose descriptors it then replaced, and an iret
 # into virtual-8086 mode, beside a well-behaved guest. A replaced data
 # segment comes back null and the guest goes on; an unusable CS or SS, and

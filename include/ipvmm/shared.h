@@ -1,7 +1,7 @@
 /*
  * The page shared between the hypervisor and a guest's IPVMM, and the
  * state the hypervisor hands an IPVMM upcall. This is ABI between
- * kernel/ and ipvmm/ (docs/ipvmm.md, "Frontend (ipvmm/)"): the page is the
+ * kernel/ and ipvmm/ (docs/ipvmm.md, "Events and upcalls"): the page is the
  * first page of the per-guest IPVMM data window (section .ipvmm.shared,
  * IPVMM_SHARED_ADDR); the hypervisor writes `pending` and `sti_hook`, the
  * IPVMM everything else.

@@ -1,4 +1,4 @@
-/* The stage-1 test guests' tiny runtime: hypercalls, output, strings. */
+/* The direct test guests' tiny runtime: hypercalls, output, strings. */
 #ifndef TEST_GUEST_H
 #define TEST_GUEST_H
 

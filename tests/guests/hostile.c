@@ -51,7 +51,7 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("console empty", hc(HC_CONSOLE_WRITE, 0, 0), 0);
 	check("unknown call 99", hc(99, 0, 0), HC_ENOSYS);
 	check("unknown call -1", hc(0xffffffffu, 0, 0), HC_ENOSYS);
-	/* Stage 3: the virtual CPU's calls validate before they act. */
+	/* The virtual CPU's calls validate before they act. */
 	check("cr3 outside the partition", hc(HC_SET_CR3, 0x7ffff000u, 0), HC_EFAULT);
 	check("cr3 at the partition end", hc(HC_SET_CR3, 4u << 20, 0), HC_EFAULT);
 	check("cr3 reserved low bits", hc(HC_SET_CR3, 0x1001, 0), HC_EINVAL);

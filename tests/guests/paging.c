@@ -1,7 +1,7 @@
 /*
  * A hypercall-aware guest that is its own IPVMM (`ipvmm=self`): it turns on
  * paging with its own tables and checks the virtual TLB and the event path
- * (docs/vtlb.md, docs/hypercalls.md, docs/ipvmm.md "Stage 3"):
+ * (docs/vtlb.md, docs/hypercalls.md, docs/ipvmm.md "Events and upcalls"):
  *   - HC_SET_CR3 + HC_SET_CR0_CR4: paging on, the code keeps running;
  *   - A and D bits appear in its own PTE on the first read / first write;
  *   - a not-present page and a write to a read-only page come back as #PF

@@ -1,5 +1,5 @@
 /*
- * The hostile guest's return-path acts (issue 11, findings 1 and 2): state
+ * The hostile guest's return-path acts (docs/security.md): state
  * a guest may legally hold that the hypervisor's way back (trap_return's
  * pops and iretd in ring 0) must survive (kernel/retpath.c):
  *   act=stale-es   load ES from GDT entry 9, then make the entry null

@@ -1,6 +1,6 @@
 /*
- * The hostile guest's time, scheduling and console acts (issue 11,
- * findings 4-7), kept apart from hostile.c's protection acts:
+ * The hostile guest's time, scheduling and console acts (docs/security.md),
+ * kept apart from hostile.c's protection acts:
  *   act=timerfar    HC_SET_TIMER at 2^64-1 (must never fire, must not storm
  *                   the clock event), then one deadline in the past (must
  *                   fire exactly once), then spin 300 ms of guest time

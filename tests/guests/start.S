@@ -1,4 +1,4 @@
-/* Entry of the stage-1 test guests: a Multiboot header (so the same file
+/* Entry of the direct test guests: a Multiboot header (so the same file
  * boots natively), a stack, gmain(magic, mbi); its return value is the
  * exit status given to HC_SHUTDOWN. */
 #include "hypercall.h"
