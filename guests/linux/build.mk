@@ -47,7 +47,7 @@ LINUX_ROOT := $(LINUX_DIR)/initramfs-root
 # gzip header, so equal inputs give an equal archive. /dev/console comes
 # from the kernel's built-in initramfs; /dev is devtmpfs at run time.
 $(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
-		guests/linux/workload.sh guests/linux/build.mk
+		guests/linux/workload.sh guests/linux/shellrc guests/linux/build.mk
 	scripts/deps.sh --linux
 	file -L $(LINUX_BUSYBOX) | grep -q 'ELF 32-bit LSB executable, Intel 80386.*statically linked' || \
 		{ echo "linux: $(LINUX_BUSYBOX) is not a static i386 ELF: $$(file -L $(LINUX_BUSYBOX))" >&2; exit 1; }
@@ -57,6 +57,7 @@ $(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
 	for a in $(LINUX_APPLETS); do ln -s busybox $(LINUX_ROOT)/bin/$$a; done
 	install -m 755 guests/linux/init.sh $(LINUX_ROOT)/init
 	install -m 755 guests/linux/workload.sh $(LINUX_ROOT)/lx/workload
+	install -m 644 guests/linux/shellrc $(LINUX_ROOT)/lx/shellrc
 	install -m 755 $(LINUX_LXTEST) $(LINUX_ROOT)/lx/lxtest
 	install -m 755 $(LINUX_POWEROFF) $(LINUX_ROOT)/sbin/poweroff
 	find $(LINUX_ROOT) -exec touch -h -d @0 {} +

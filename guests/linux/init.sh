@@ -8,7 +8,11 @@
 export PATH=/sbin:/bin
 umask 022
 
-# Busybox's own poweroff/halt/reboot would signal PID 1: answer them too.
+# Busybox's own poweroff/halt/reboot signal PID 1: answer them too. A trap
+# only runs once the command in the foreground has ended, so the
+# interactive shell's poweroff, halt and reboot are functions calling
+# /sbin/poweroff at once (/lx/shellrc; Debian's ash prefers its applets
+# to PATH).
 trap 'exec /sbin/poweroff' USR1 USR2 TERM
 
 mounted() { grep -q "^[^ ]* $1 " /proc/mounts 2>/dev/null; }
@@ -26,9 +30,9 @@ case "${lx:-shell}" in
     echo "lx: busybox shell; 'poweroff' or 'exit' ends the VM"
     # A session of its own with the console's real tty (ttyS0) as its
     # controlling terminal, so job control and Ctrl-C work. In the
-    # background, so that the trap above can run while it lives.
-    PS1='lx# ' setsid cttyhack /bin/sh &
-    wait
+    # foreground: ash starts a background job with SIGINT ignored for
+    # good, which the shell and everything it runs would inherit.
+    PS1='lx# ' ENV=/lx/shellrc setsid cttyhack /bin/sh
     ;;
   *)
     echo "lx: unknown lx=$lx (want workload or shell)"
