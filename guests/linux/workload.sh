@@ -14,6 +14,14 @@ bad() { n=$1; shift; say "$n FAIL: $*"; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
 
+# Kernel messages would land in the middle of our lines (the console
+# writes to the UART directly, beside the tty's buffer): only emergencies
+# go to the console while the workload runs; what the kernel logged
+# meanwhile is printed at the end, without our prefix, so the comparison
+# ignores it and the tests' rejection of WARNING:, BUG: etc. still sees it.
+dmesg -c >/dev/null
+dmesg -n 1
+
 t_start=$(uptime_s)
 say "workload start"
 say "uname: $(uname -s) $(uname -r) $(uname -m)"
@@ -111,4 +119,7 @@ fi
 say "lxtest exit status $?"
 
 say "time: workload $(elapsed "$t_start" "$(uptime_s)") s"
+echo "kernel messages during the workload:"
+dmesg
+echo "(end of kernel messages)"
 say "workload done"
