@@ -14,6 +14,7 @@
 #   test-linux-afterburn  so does the afterburned one, padding and all
 #   test-linux-compare    the two transcripts are the same, line for line
 #                         (guests/linux/lxcompare.py)
+#   test-linux-shell      the interactive shell: a command, Ctrl-C, poweroff
 #   test-linux-bochs-afterburn (and -plain, not in make test) the same boot
 #                         and workload natively on Bochs, through GRUB
 
@@ -36,7 +37,8 @@ linux_transcript  = $(LINUX_DIR)/workload-$(1).log
 
 .PHONY: test-linux test-linux-verify test-linux-plain test-linux-afterburn \
 	test-linux-compare
-test-linux: test-linux-verify test-linux-plain test-linux-afterburn test-linux-compare
+test-linux: test-linux-verify test-linux-plain test-linux-afterburn test-linux-compare \
+	test-linux-shell
 
 test-linux-verify: $(LINUX_DIR)/plain.done $(LINUX_DIR)/afterburn.done \
 		$(AFTERBURN_VERIFY) $(LINUX_ALLOW) guests/linux/check-verify.py
@@ -99,6 +101,17 @@ test-linux-bochs-plain test-linux-bochs-afterburn: test-linux-bochs-%: $(call li
 		--timeout $(LINUX_BOOT_LIMIT)
 	$(LINUX_COMPARE) $(LINUX_EXPECTED) $(BUILD)/test-logs/linux-bochs-$*.log
 
+# The interactive shell (lx=shell, the default) over the serial line:
+# a command, Ctrl-C ending a foreground job (status 130), poweroff ending
+# the VM with status 0 (guests/linux/shelltest.py; it waits on the guest's
+# output with a silence limit).
+.PHONY: test-linux-shell
+test-linux-shell: $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS) guests/linux/shelltest.py
+	/usr/bin/python3 guests/linux/shelltest.py --name linux-shell --silence 60 -- \
+		scripts/run-qemu.sh --interactive --kernel $(call linux_bzimage,afterburn) \
+		--initrd $(LINUX_INITRAMFS) --append 'console=ttyS0 panic=-1' \
+		--mem $(LINUX_MEM) --timeout $(LINUX_BOOT_LIMIT)
+
 # A transcript older than its kernel or initramfs (or missing) is made
 # anew by its boot test; make test has just run both, so it reuses them.
 $(call linux_transcript,%): $(LINUX_DIR)/%.done $(LINUX_INITRAMFS) $(LINUX_EXPECTED)
@@ -112,4 +125,4 @@ test-linux-compare: $(call linux_transcript,plain) $(call linux_transcript,after
 	$(LINUX_COMPARE) $(call linux_transcript,plain) $(call linux_transcript,afterburn)
 
 TEST_TARGETS += test-linux-verify test-linux-plain test-linux-afterburn test-linux-compare \
-	test-linux-bochs-afterburn
+	test-linux-shell test-linux-bochs-afterburn
