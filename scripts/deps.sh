@@ -23,7 +23,11 @@ pkgs=(
 if [ "${1:-}" = "--linux" ]; then
   pkgs+=(linux-source-6.1 bc libelf-dev cpio xz-utils libssl-dev file)
   # The guest's busybox must be an i386 binary, static (the initramfs has
-  # no libraries): Debian's busybox-static of the i386 architecture.
+  # no libraries): Debian's busybox-static of the i386 architecture. It
+  # installs /bin/busybox and conflicts with (replaces) the busybox
+  # package, which a host that had it loses; the host's own tools do not
+  # need it (and the i386 one still runs on a kernel with IA32 emulation,
+  # as Debian's amd64 kernels have).
   pkgs+=(busybox-static:i386)
 fi
 
