@@ -46,9 +46,14 @@ LINUX_ROOT := $(LINUX_DIR)/initramfs-root
 # newc cpio, owned by root, sorted, every mtime 0 and no timestamp in the
 # gzip header, so equal inputs give an equal archive. /dev/console comes
 # from the kernel's built-in initramfs; /dev is devtmpfs at run time.
+# The Linux packages, installed once before anything below runs (under
+# make -j two installers at once would fight over dpkg's lock).
+.PHONY: linux-deps
+linux-deps:
+	@scripts/deps.sh --linux
+
 $(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
-		guests/linux/workload.sh guests/linux/shellrc guests/linux/build.mk
-	scripts/deps.sh --linux
+		guests/linux/workload.sh guests/linux/shellrc guests/linux/build.mk | linux-deps
 	file -L $(LINUX_BUSYBOX) | grep -q 'ELF 32-bit LSB executable, Intel 80386.*statically linked' || \
 		{ echo "linux: $(LINUX_BUSYBOX) is not a static i386 ELF: $$(file -L $(LINUX_BUSYBOX))" >&2; exit 1; }
 	rm -rf $(LINUX_ROOT)
@@ -65,13 +70,13 @@ $(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
 		cpio --quiet -o -H newc -R 0:0 --reproducible | gzip -9n >$(TOP)/$@.tmp
 	mv $@.tmp $@
 
-$(LINUX_DIR)/plain.done: $(LINUX_RECIPE)
+$(LINUX_DIR)/plain.done: $(LINUX_RECIPE) | linux-deps
 	guests/linux/build.sh plain
 	touch $@
 
 # A new afterburn-as makes build.sh rebuild the afterburned kernel from
 # clean (when its content changed; it compares a hash).
-$(LINUX_DIR)/afterburn.done: $(LINUX_RECIPE) $(AFTERBURN_B_AS)
+$(LINUX_DIR)/afterburn.done: $(LINUX_RECIPE) $(AFTERBURN_B_AS) | linux-deps
 	guests/linux/build.sh afterburn
 	touch $@
 
