@@ -13,11 +13,16 @@
  * The ports: QEMU's isa-debug-exit at 0xf4 (0x10 is the project's
  * "success"; scripts/run-qemu.sh turns it into status 0), then the bytes
  * "Shutdown" to Bochs's port 0x8900. Both need iopl(3)
- * (CONFIG_X86_IOPL_IOPERM). Where neither device exists the fallback is
- * reboot(RB_POWER_OFF); as a last resort, it waits forever (init must not
- * return).
+ * (CONFIG_X86_IOPL_IOPERM), which in 6.1 grants the ports through the
+ * TSS I/O bitmap: a machine that does not honour it (a hypervisor) makes
+ * the out fault, and as /init's last exec this is PID 1, whose death by
+ * SIGSEGV would panic the kernel, so the fault is caught. Where no device
+ * answered the fallback is reboot(RB_POWER_OFF); as a last resort, it
+ * waits forever (init must not return).
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/io.h>
@@ -28,6 +33,14 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define DEBUG_EXIT_OK   0x10
 #define BOCHS_SHUTDOWN_PORT 0x8900
+
+static sigjmp_buf port_fault;
+
+static void on_port_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(port_fault, 1);
+}
 
 static void write_ports(void)
 {
@@ -44,7 +57,10 @@ int main(void)
 	fflush(stdout);
 	sync();
 	tcdrain(1);
-	if (iopl(3) == 0)
+	signal(SIGSEGV, on_port_fault);
+	if (sigsetjmp(port_fault, 1) != 0)
+		printf("poweroff: the port write faulted (SIGSEGV)\n");
+	else if (iopl(3) == 0)
 		write_ports();
 	else
 		printf("poweroff: iopl: %s\n", strerror(errno));
