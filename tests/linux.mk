@@ -37,8 +37,12 @@ linux_transcript  = $(LINUX_DIR)/workload-$(1).log
 
 .PHONY: test-linux test-linux-verify test-linux-plain test-linux-afterburn \
 	test-linux-compare
-test-linux: test-linux-verify test-linux-plain test-linux-afterburn test-linux-compare \
+# One after another, also under make -j: test-linux-compare would boot a
+# kernel again beside its own boot test when their transcripts are stale.
+LINUX_TESTS := test-linux-verify test-linux-plain test-linux-afterburn test-linux-compare \
 	test-linux-shell
+test-linux:
+	@for t in $(LINUX_TESTS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
 test-linux-verify: $(LINUX_DIR)/plain.done $(LINUX_DIR)/afterburn.done \
 		$(AFTERBURN_VERIFY) $(LINUX_ALLOW) guests/linux/check-verify.py
