@@ -7,7 +7,8 @@
  *
  * What a kernel (and under the hypervisor, the virtual CPU beneath it)
  * must get right for these to pass: futex waits and wakes, per-thread TLS
- * through set_thread_area and %gs, signal delivery with the right siginfo
+ * through set_thread_area and %gs, an LDT segment of modify_ldt, signal
+ * delivery with the right siginfo
  * for faults and timers, x87 and SSE state (control words included) kept
  * per process across context switches, and privileged instructions in
  * ring 3 faulting into SIGSEGV.
@@ -28,7 +29,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <xmmintrin.h>
+#include <asm/ldt.h>
 
 static int failures;
 
@@ -332,6 +335,44 @@ static void check_fpu(void)
 	}
 }
 
+/* ---- the LDT: a data segment of our own through %fs ---- */
+
+static unsigned int ldt_data[2] = { 0x4c445430u, 0x6f6b2121u };
+
+/* LDT entry 0 as a byte-granular data segment over ldt_data (limit 7),
+ * loaded into %fs (selector 7: index 0, LDT, RPL 3): both words read
+ * through it, then %fs is put back. No read past the limit: QEMU's TCG
+ * checks no segment limits (Bochs and hardware do), and the transcript
+ * must be the same on every machine. */
+static void check_ldt(void)
+{
+	struct user_desc d;
+	unsigned int w0 = 0, w1 = 0;
+	unsigned short old_fs, sel = 7;
+	char msg[160];
+
+	memset(&d, 0, sizeof(d));
+	d.entry_number = 0;
+	d.base_addr = (unsigned int)(uintptr_t)ldt_data;
+	d.limit = sizeof(ldt_data) - 1;
+	d.seg_32bit = 1;
+	d.useable = 1;
+	long rc = syscall(SYS_modify_ldt, 1, &d, sizeof(d));
+	__asm__ volatile("mov %%fs, %0" : "=r"(old_fs));
+	if (rc == 0) {
+		__asm__ volatile("mov %2, %%fs\n\t"
+				 "movl %%fs:0, %0\n\t"
+				 "movl %%fs:4, %1\n\t"
+				 "mov %3, %%fs"
+				 : "=&r"(w0), "=&r"(w1)
+				 : "r"(sel), "r"(old_fs) : "memory");
+	}
+	snprintf(msg, sizeof(msg), "modify_ldt %ld (%s), read 0x%08x 0x%08x",
+		 rc, rc ? strerror(errno) : "ok", w0, w1);
+	result("ldt: a modify_ldt data segment reads through %fs",
+	       rc == 0 && w0 == ldt_data[0] && w1 == ldt_data[1], msg);
+}
+
 /* ---- privileged instructions in ring 3: each must raise SIGSEGV ---- */
 
 static void priv_cli(void) { __asm__ volatile("cli"); }
@@ -378,6 +419,7 @@ int main(void)
 	check_threads();
 	check_signals();
 	check_fpu();
+	check_ldt();
 	check_priv();
 	printf("lxtest: %d failures\n", failures);
 	return failures;
