@@ -9,7 +9,8 @@ GT_CFLAGS := $(filter-out -MMD -MP,$(TARGET_CFLAGS)) -Iinclude -Itests/guests
 GT_LINK := 0x200000
 GT_LDFLAGS := $(TARGET_LDFLAGS) -Wl,-Ttext=$(GT_LINK) -Wl,--build-id=none
 
-$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/hypercall.h
+$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/hypercall.h \
+		include/hypercall_table.h
 	@mkdir -p $(dir $@)
 	$(TCC) $(GT_CFLAGS) $(GT_LDFLAGS) -o $@ tests/guests/start.S tests/guests/$*.c
 
