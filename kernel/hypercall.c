@@ -16,6 +16,7 @@
 #include "gdt.h"
 #include "desc_check.h"
 #include "hypercall_glue.h"
+#include "thread.h"
 
 #define CR0_PE   0x00000001u
 #define CR0_PG   0x80000000u
@@ -367,10 +368,6 @@ static int32_t hc_refused(const struct guest *g, uint32_t nr, int err, const cha
 HC_CALLS(HC_DECODE_)
 HC_CALLS(HC_DO_)
 
-static int32_t (*const hc_calls[HC_NR_CALLS])(struct guest *, const struct trap_frame *) = {
-	HC_CALLS(HC_ENTRY_)
-};
-
 #ifdef HC_DECODE_ANY
 /* Decode alone, for tests/unit/kernel/fuzz_hypercall.c: the same steps
  * the gate runs, without the effects. */
@@ -387,7 +384,7 @@ static int hc_decode_any(const struct guest *g, const struct trap_frame *tf, uni
 
 void hypercall_dispatch(struct trap_frame *tf)
 {
-	struct guest *g = guest_current();
+	struct guest *g = current ? current->guest : 0;   /* guest_current(), without the call */
 	if (!g || (tf->cs & 3) == 0)
 		panic_frame(tf, "hypercall from outside a guest");
 	/* Only the IPVMM makes hypercalls; the guest kernel's own int $0x82
@@ -407,6 +404,8 @@ void hypercall_dispatch(struct trap_frame *tf)
 		return;
 	}
 	g->hc_count[nr]++;
-	tf->eax = (uint32_t)(hc_calls[nr] ? hc_calls[nr](g, tf)
-				: hc_refused(g, nr, HC_ENOSYS, "reserved, not implemented"));
+	switch (nr) {
+	HC_CALLS(HC_CASE_)
+	}
+	tf->eax = (uint32_t)hc_refused(g, nr, HC_ENOSYS, "reserved, not implemented");
 }

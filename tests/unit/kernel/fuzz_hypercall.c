@@ -23,6 +23,7 @@
 uint64_t gdt[GDT_ENTRIES];
 uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES];
 static struct guest fz_guest;
+struct thread *current;                 /* hypercall_dispatch's, never called here */
 
 static int in_partition(const struct guest *g, uint32_t a, uint32_t len)
 {
@@ -45,7 +46,6 @@ int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma)
 }
 #define NOT_CALLED(decl) decl { abort(); }
 NOT_CALLED(void console_mux_put(struct guest *g, const char *s, uint32_t n))
-NOT_CALLED(struct guest *guest_current(void))
 NOT_CALLED(void guest_exit(struct guest *g, int status))
 NOT_CALLED(int guest_in_ipvmm(const struct guest *g, uint32_t eip))
 NOT_CALLED(void guest_load_cpu_state(const struct guest *g))
