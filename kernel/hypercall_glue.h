@@ -2,7 +2,7 @@
  * The hypervisor's side of include/hypercall_table.h, generated: per call
  * its raw argument struct (the registers, typed and named as in the
  * table), the step that loads it from the trap frame and decodes it into
- * the call's checked struct, and the dispatch entry that invokes it.
+ * the call's checked struct, and its case of the dispatch switch.
  * Only kernel/hypercall.c includes this, after its decode_NAME and
  * invoke_NAME functions (and the tests that include that file).
  */
