@@ -150,6 +150,8 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
 	guest_release(g);
+	if (g->irq)
+		thread_wake(g->irq);          /* it sees the state and exits: its slot is free */
 	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
 		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached, "
 			"%u entries re-walked), %u pool resets; upcalls: %u exception, %u interrupt, "
