@@ -16,6 +16,9 @@ static uint8_t stacks[CONFIG_THREAD_TABLE][CONFIG_THREAD_STACK_SIZE]
 	__attribute__((aligned(4096)));
 _Static_assert(CONFIG_THREAD_STACK_SIZE % 4096 == 0, "stacks are whole pages");
 struct thread *current ENTRY_DATA;
+/* Slots [0, thread_slots) have been used (never shrinks): the scheduler's
+ * scans stop there, so a large table costs nothing until it fills. */
+unsigned thread_slots = 1;
 
 void thread_init(void)
 {
@@ -37,6 +40,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 			t = &threads[i];
 			t->id = i;
 			t->stack = stacks[i];
+			if (i >= thread_slots)
+				thread_slots = i + 1;
 			break;
 		}
 	}
