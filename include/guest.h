@@ -93,7 +93,7 @@ struct guest {
 	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct thread *vm;                    /* its VM thread */
-	struct thread *irq;                   /* its IRQ thread (created on first use) */
+	struct thread *irq;                   /* its IRQ thread (created at its start) */
 	char irq_name[GUEST_NAME_MAX + 4];
 	struct vtlb vtlb;
 	struct vcpu_hv v;
@@ -193,7 +193,10 @@ uint64_t guest_time_ns(const struct guest *g);
 int guest_events_tick(uint64_t *next);
 /* Guest start: time 0 is now, published in its shared page. */
 void guest_clock_start(struct guest *g);
-int guest_set_timer(struct guest *g, uint64_t deadline);  /* 0, or HC_ENOMEM */
+/* Guest start: its IRQ thread (0, or -1 with the thread table full), so
+ * that HC_SET_TIMER's invoke cannot fail. */
+int guest_irq_thread_create(struct guest *g);
+void guest_set_timer(struct guest *g, uint64_t deadline);   /* guest ns, 0 = cancel */
 void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
 void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
 /* Before returning to the guest: deliver a due interrupt upcall. */
@@ -215,10 +218,13 @@ int guest_write(const struct guest *g, uint32_t gla, const void *src, uint32_t l
 int guest_phys_write(const struct guest *g, uint32_t gpa, const void *src, uint32_t len);
 int guest_phys_zero(const struct guest *g, uint32_t gpa, uint32_t len);
 
+/* kernel/hypercall.c: "HC_VERSION" ... by call number (the stats line). */
+extern const char *const hc_names[HC_NR_CALLS];
+
 /* kernel/vm.c */
 struct trap_frame;
 struct guest *guest_current(void);               /* NULL in hypervisor threads */
-int guest_start(struct guest *g);
+int guest_start(struct guest *g, const char **why);   /* 0, or -1: refused */
 void kill_guest(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void guest_exit(struct guest *g, int status) __attribute__((noreturn));
 void guest_safe_point(struct trap_frame *tf);    /* before returning to a guest */

@@ -56,6 +56,7 @@ struct thread {
 
 /* kernel/thread.c */
 extern struct thread *current;
+extern unsigned thread_slots;                 /* slots [0, n) ever used */
 void thread_init(void);                      /* the boot flow becomes thread 0 */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 void thread_exit(void) __attribute__((noreturn));

@@ -12,50 +12,49 @@
 static int hv_set_cr3(void *ctx, uint32_t pdbr)
 {
 	(void)ctx;
-	return hcall(HC_SET_CR3, pdbr, 0, 0, 0, 0);
+	return hcall_set_cr3(pdbr);
 }
 
 static int hv_invlpg(void *ctx, uint32_t va)
 {
 	(void)ctx;
-	return hcall(HC_INVLPG, va, 0, 0, 0, 0);
+	return hcall_invlpg(va);
 }
 
 static int hv_flush_tlb(void *ctx, int global)
 {
 	(void)ctx;
-	return hcall(HC_FLUSH_TLB, global ? 1 : 0, 0, 0, 0, 0);
+	return hcall_flush_tlb(global ? 1 : 0);
 }
 
 static int hv_set_cr0_cr4(void *ctx, uint32_t cr0, uint32_t cr4)
 {
 	(void)ctx;
-	return hcall(HC_SET_CR0_CR4, cr0, cr4, 0, 0, 0);
+	return hcall_set_cr0_cr4(cr0, cr4);
 }
 
-/* EDX:ESI = the descriptor's high:low words. */
 static int hv_load_desc(void *ctx, unsigned table, unsigned index, uint32_t lo, uint32_t hi)
 {
 	(void)ctx;
-	return hcall(HC_LOAD_DESC, table, index, hi, lo, 0);
+	return hcall_load_desc(table, index, hi, lo);
 }
 
 static int hv_wait(void *ctx)
 {
 	(void)ctx;
-	return hcall(HC_WAIT, 0, 0, 0, 0, 0);
+	return hcall_wait();
 }
 
 static int hv_console_write(void *ctx, const char *buf, unsigned len)
 {
 	(void)ctx;
-	return hcall(HC_CONSOLE_WRITE, (uint32_t)(uintptr_t)buf, len, 0, 0, 0);
+	return hcall_console_write((uint32_t)(uintptr_t)buf, len);
 }
 
 static void hv_shutdown(void *ctx, uint32_t status)
 {
 	(void)ctx;
-	hcall(HC_SHUTDOWN, status, 0, 0, 0, 0);
+	hcall_shutdown(status);
 }
 
 /* Guest linear memory: everything below the IPVMM window, nothing else.
@@ -133,7 +132,7 @@ static void be_timer_arm(void *ctx, uint64_t deadline)
 	(void)ctx;
 	if (deadline == IPVMM_TIMER_NONE)
 		deadline = 0;
-	hcall(HC_SET_TIMER, (uint32_t)(deadline >> 32), (uint32_t)deadline, 0, 0, 0);
+	hcall_set_timer((uint32_t)(deadline >> 32), (uint32_t)deadline);
 }
 
 static uint64_t be_wallclock(void *ctx)

@@ -66,7 +66,7 @@ static int rewrite_all(struct vcpu *v)
 void burn_start_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
-	int32_t ver = hcall(HC_VERSION, 0, 0, 0, 0, 0);
+	int32_t ver = hcall_version();
 
 	dev_backend.ops = &ipvmm_backend_hypercalls;
 	dev_backend.ctx = v;
@@ -81,7 +81,7 @@ void burn_start_c(struct ipvmm_upcall_state *s)
 		vcpu_console_flush(v);
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_VERSION);
 	}
-	hcall(HC_SET_UPCALL, A(burn_upcall_irq), A(burn_upcall_exc), A(ipvmm_stack_top), 0, 0);
+	hcall_set_upcall(A(burn_upcall_irq), A(burn_upcall_exc), A(ipvmm_stack_top), 0, 0);
 	if (rewrite_all(v)) {
 		vcpu_console_flush(v);
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_REWRITE);

@@ -108,33 +108,36 @@ static void irq_thread(void *arg)
 	}
 }
 
-int guest_set_timer(struct guest *g, uint64_t deadline)
+/* At the guest's start, so that HC_SET_TIMER cannot fail later: its IRQ
+ * thread, blocked until the clock event wakes it. -1: the table is full. */
+int guest_irq_thread_create(struct guest *g)
 {
-	if (!g->irq) {
-		char *name = g->irq_name;
-		unsigned n = 0;
-		while (g->name[n] && n < sizeof(g->irq_name) - 5) {
-			name[n] = g->name[n];
-			n++;
-		}
-		name[n++] = '-';
-		name[n++] = 'i';
-		name[n++] = 'r';
-		name[n++] = 'q';
-		name[n] = 0;
-		struct thread *t = thread_create(name, irq_thread, g);
-		if (!t)
-			return HC_ENOMEM;
-		t->state = T_BLOCKED;   /* the clock event wakes it */
-		t->urgent = 1;
-		t->acct = &g->sched;    /* its wake-ups are the guest's CPU time */
-		t->payer = g->vm;       /* and its budget the VM thread's */
-		g->irq = t;
+	char *name = g->irq_name;
+	unsigned n = 0;
+	while (g->name[n] && n < sizeof(g->irq_name) - 5) {
+		name[n] = g->name[n];
+		n++;
 	}
+	name[n++] = '-';
+	name[n++] = 'i';
+	name[n++] = 'r';
+	name[n++] = 'q';
+	name[n] = 0;
+	struct thread *t = thread_create(name, irq_thread, g);
+	if (!t)
+		return -1;
+	t->state = T_BLOCKED;   /* the clock event wakes it */
+	t->urgent = 1;
+	t->acct = &g->sched;    /* its wake-ups are the guest's CPU time; its */
+	g->irq = t;             /* payer, the VM thread, is set by guest_start */
+	return 0;
+}
+
+void guest_set_timer(struct guest *g, uint64_t deadline)
+{
 	g->v.timer_deadline = deadline;
 	if (deadline)
 		clock_event_at(deadline_hv_ns(g));
-	return 0;
 }
 
 /* The watchdog: a guest that blocks with no timer armed and no input

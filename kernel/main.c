@@ -92,8 +92,9 @@ static int run_guests(void)
 	loader_load_all(&boot_info);
 	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
 		if (guests[i].state == G_LOADED) {
-			if (guest_start(&guests[i]) < 0) {
-				pr_err("vm: no thread for guest %s\n", guests[i].name);
+			const char *why;
+			if (guest_start(&guests[i], &why) < 0) {
+				pr_err("vm: refusing guest %s at its start: %s\n", guests[i].name, why);
 				unstarted++;
 			} else {
 				started++;

@@ -52,12 +52,13 @@ static void charge(struct thread *prev, uint64_t now)
 
 static struct thread *pick(const struct thread *prev)
 {
-	for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
-		struct thread *t = thread_by_index((prev->id + k) % CONFIG_MAX_THREADS);
+	const unsigned n = thread_slots;      /* the slots above were never used */
+	for (unsigned k = 1; k <= n; k++) {
+		struct thread *t = thread_by_index((prev->id + k) % n);
 		if (t->state == T_RUNNABLE && t->urgent)
 			return t;
 	}
-	for (unsigned i = 1; i < CONFIG_MAX_THREADS; i++) {
+	for (unsigned i = 1; i < n; i++) {
 		struct thread *t = thread_by_index(i);
 		if (vm_candidate(t) && t->woken && t->used < sched_quantum_tsc)
 			return t;
@@ -66,8 +67,8 @@ static struct thread *pick(const struct thread *prev)
 		return rr;
 	for (int round = 0; round < 2; round++) {
 		unsigned base = rr ? rr->id : 0;
-		for (unsigned k = 1; k <= CONFIG_MAX_THREADS; k++) {
-			struct thread *t = thread_by_index((base + k) % CONFIG_MAX_THREADS);
+		for (unsigned k = 1; k <= n; k++) {
+			struct thread *t = thread_by_index((base + k) % n);
 			if (vm_candidate(t) && t->used < sched_quantum_tsc) {
 				rr = t;
 				if (t->acct)
@@ -75,7 +76,7 @@ static struct thread *pick(const struct thread *prev)
 				return t;
 			}
 		}
-		for (unsigned i = 0; i < CONFIG_MAX_THREADS; i++)
+		for (unsigned i = 0; i < n; i++)
 			thread_by_index(i)->used = 0;   /* a new round: every budget full */
 	}
 	return thread_by_index(0)->state == T_RUNNABLE ? thread_by_index(0) : 0;

@@ -9,13 +9,16 @@
 #include "x86.h"
 #include "hv.h"
 
-static struct thread threads[CONFIG_MAX_THREADS];
+static struct thread threads[CONFIG_THREAD_TABLE];
 /* Page-aligned: a VM thread's stack is the one hypervisor page range its
  * guest's shadow maps writable (the CPU pushes the trap frame there). */
-static uint8_t stacks[CONFIG_MAX_THREADS][CONFIG_THREAD_STACK_SIZE]
+static uint8_t stacks[CONFIG_THREAD_TABLE][CONFIG_THREAD_STACK_SIZE]
 	__attribute__((aligned(4096)));
 _Static_assert(CONFIG_THREAD_STACK_SIZE % 4096 == 0, "stacks are whole pages");
 struct thread *current ENTRY_DATA;
+/* Slots [0, thread_slots) have been used (never shrinks): the scheduler's
+ * scans stop there, so a large table costs nothing until it fills. */
+unsigned thread_slots = 1;
 
 void thread_init(void)
 {
@@ -32,11 +35,13 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
 	uint32_t f = irq_save();
 	struct thread *t = 0;
-	for (unsigned i = 1; i < CONFIG_MAX_THREADS; i++) {
+	for (unsigned i = 1; i < CONFIG_THREAD_TABLE; i++) {
 		if (threads[i].state == T_FREE || threads[i].state == T_DEAD) {
 			t = &threads[i];
 			t->id = i;
 			t->stack = stacks[i];
+			if (i >= thread_slots)
+				thread_slots = i + 1;
 			break;
 		}
 	}
@@ -69,7 +74,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 	}
 	irq_restore(f);
 	if (!t)
-		pr_err("thread: table full (CONFIG_MAX_THREADS=%d)\n", CONFIG_MAX_THREADS);
+		pr_err("thread: table full (CONFIG_THREAD_TABLE=%d)\n", CONFIG_THREAD_TABLE);
 	return t;
 }
 
@@ -99,7 +104,7 @@ void thread_exit(void)
 unsigned thread_count_live(void)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_THREADS; i++)
+	for (unsigned i = 0; i < CONFIG_THREAD_TABLE; i++)
 		if (threads[i].state == T_RUNNABLE || threads[i].state == T_BLOCKED)
 			n++;
 	return n;
@@ -107,5 +112,5 @@ unsigned thread_count_live(void)
 
 struct thread *thread_by_index(unsigned i)
 {
-	return i < CONFIG_MAX_THREADS ? &threads[i] : 0;
+	return i < CONFIG_THREAD_TABLE ? &threads[i] : 0;
 }

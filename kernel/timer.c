@@ -86,7 +86,7 @@ int timer_wait_ticks(uint32_t ticks)
 static int wake_sleepers(void)
 {
 	int woke = 0;
-	for (unsigned i = 1; i < CONFIG_MAX_THREADS; i++) {
+	for (unsigned i = 1; i < thread_slots; i++) {
 		struct thread *t = thread_by_index(i);
 		if (t->sleep_until && t->state == T_BLOCKED && (int32_t)(timer_ticks - t->sleep_until) >= 0) {
 			t->sleep_until = 0;

@@ -64,25 +64,41 @@ static void vm_switch_in(struct thread *t)
 	guest_load_cpu_state(t->guest);   /* its GDT part, TSS ss1/esp1 */
 }
 
-int guest_start(struct guest *g)
+static void guest_release(struct guest *g);
+
+/* Its threads: the IRQ thread first (HC_SET_TIMER's invoke cannot fail,
+ * so it exists from the start; made first, each guest's VM thread is the
+ * round robin's next after it), then the VM thread. A full table refuses
+ * the guest here, its resources returned, with the reason in *why. */
+int guest_start(struct guest *g, const char **why)
 {
-	uint32_t fl = irq_save();   /* the thread must not run before it is set up */
-	struct thread *t = thread_create(g->name, vm_thread, g);
-	if (!t || shadow_map_stack(&g->phys, t->stack, CONFIG_THREAD_STACK_SIZE) < 0) {
-		if (t)
-			t->state = T_DEAD;
+	uint32_t fl = irq_save();   /* the threads must not run before they are set up */
+	struct thread *t = 0;
+	if (guest_irq_thread_create(g) < 0 || !(t = thread_create(g->name, vm_thread, g))) {
+		*why = "thread table full (CONFIG_THREAD_TABLE)";
+	} else if (shadow_map_stack(&g->phys, t->stack, CONFIG_THREAD_STACK_SIZE) < 0) {
+		*why = "shadow page-table pool empty for its stack (CONFIG_SHADOW_POOL_PAGES)";
+	} else {
+		t->cr3 = g->phys.cr3;
+		t->guest = g;
+		t->acct = &g->sched;
+		t->switch_in = vm_switch_in;
+		g->irq->payer = t;      /* the IRQ thread's time is the VM thread's budget */
+		guest_clock_start(g);
+		g->vm = t;
+		g->state = G_RUNNING;
 		irq_restore(fl);
-		return -1;
+		return 0;
 	}
-	t->cr3 = g->phys.cr3;
-	t->guest = g;
-	t->acct = &g->sched;
-	t->switch_in = vm_switch_in;
-	guest_clock_start(g);
-	g->vm = t;
-	g->state = G_RUNNING;
+	if (t)
+		t->state = T_DEAD;
+	if (g->irq)
+		g->irq->state = T_DEAD;
+	g->irq = 0;
+	guest_release(g);
+	g->state = G_FREE;          /* refused: no summary, its pools are back */
 	irq_restore(fl);
-	return 0;
+	return -1;
 }
 
 void kill_guest(struct guest *g, const char *fmt, ...)
@@ -151,6 +167,8 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
 	guest_release(g);
+	if (g->irq)
+		thread_wake(g->irq);          /* it sees the state and exits: its slot is free */
 	if (g->vtlb.switches || g->v.upcalls_exc || g->v.upcalls_irq)
 		pr_info("vtlb: guest %s: %u fills, %u #PF reflected, %u cr3 switches (%u cached, "
 			"%u entries re-walked), %u pool resets; upcalls: %u exception, %u interrupt, "
@@ -299,11 +317,11 @@ int guests_summary(void)
 		}
 		if (g->state != G_FREE) {
 			pr_info("stats: guest %s upcalls irq %u exc %u, soft ints %u, rollbacks %u, "
-				"timer fires %u; hypercalls by number:", g->name, g->v.upcalls_irq,
+				"timer fires %u; hypercalls by call:", g->name, g->v.upcalls_irq,
 				g->v.upcalls_exc, g->soft_ints, g->v.rollbacks, g->v.timer_fires);
 			for (unsigned n = 0; n < HC_NR_CALLS; n++)
 				if (g->hc_count[n])
-					kprintf(" %u:%u", n, g->hc_count[n]);
+					kprintf(" %s:%u", hc_names[n], g->hc_count[n]);
 			kprintf("\n");
 			sched_report(g->name, &g->sched, g->v.start_tsc);
 			if (g->con_waits)

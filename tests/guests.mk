@@ -9,7 +9,8 @@ GT_CFLAGS := $(filter-out -MMD -MP,$(TARGET_CFLAGS)) -Iinclude -Itests/guests
 GT_LINK := 0x200000
 GT_LDFLAGS := $(TARGET_LDFLAGS) -Wl,-Ttext=$(GT_LINK) -Wl,--build-id=none
 
-$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/hypercall.h
+$(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/hypercall.h \
+		include/hypercall_table.h
 	@mkdir -p $(dir $@)
 	$(TCC) $(GT_CFLAGS) $(GT_LDFLAGS) -o $@ tests/guests/start.S tests/guests/$*.c
 
@@ -351,6 +352,33 @@ test-guests-pool: $(GT)/hello.elf
 		--initrd "$(GT)/hello.elf name=a mem=4M,$(GT)/hello.elf name=b mem=4M,$(GT)/hello.elf name=c mem=4M"
 
 TEST_TARGETS += test-guests-pool
+
+# A full thread table refuses a guest at its start, with the reason,
+# rather than failing one of its hypercalls later: every guest takes its
+# VM thread and its IRQ thread (HC_SET_TIMER's) when it starts. With
+# CONFIG_THREAD_TABLE=4 (the boot flow, then a's two) b finds the table
+# full: refused, its partition and pools returned; a still runs and sets
+# its timer. A guest that could not start fails the run (exit 35).
+GT_THR := $(GT)/threads4
+test-guests-threads: $(GT)/hello.elf $(GT)/hostile.elf
+	@mkdir -p $(GT_THR)
+	KCONFIG_CONFIG=$(GT_THR)/.config $(KPY) -m defconfig --kconfig $(KCONFIG) configs/defconfig >/dev/null
+	echo CONFIG_THREAD_TABLE=4 >> $(GT_THR)/.config
+	KCONFIG_CONFIG=$(GT_THR)/.config $(KPY) -m olddefconfig $(KCONFIG) >/dev/null
+	$(MAKE) --no-print-directory BUILD=$(GT_THR) CONFIG=$(GT_THR)/.config $(GT_THR)/hypervisor.elf >/dev/null
+	$(PYTHON) scripts/systest.py --name guests-threads --timeout 60 --exit 35 \
+		--expect "^loader: guest 0 'a'" --expect "^loader: guest 1 'b'" \
+		--expect '^thread: table full \(CONFIG_THREAD_TABLE=4\)$$' \
+		--expect '^vm: refusing guest b at its start: thread table full \(CONFIG_THREAD_TABLE\)$$' \
+		--expect '^\[a\] hostile: timerfar ok \(far never fired, past fired once\)$$' \
+		--expect '^guest a exited with status 0$$' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject 'not returned' --reject '^\[b\]' --reject 'summary: guest b' \
+		-- scripts/run-qemu.sh --kernel $(GT_THR)/hypervisor.elf --timeout 50 --icount --append shutdown \
+		--initrd "$(GT)/hostile.elf name=a mem=4M act=timerfar,$(GT)/hello.elf name=b mem=4M"
+
+TEST_TARGETS += test-guests-threads
 
 # The virtual TLB and events: two `paging` guests, each its own IPVMM
 # (ipvmm=self), run their own page tables side by side with hello: A/D

@@ -8,7 +8,8 @@ HC_FUZZ_DIR := $(BUILD)/fuzz-hypercalls
 # The IPVMM text's end is a linker symbol in the hypervisor; here an
 # absolute one at a fixed address inside the IPVMM window.
 $(HC_FUZZ_BIN): tests/unit/kernel/fuzz_hypercall.c kernel/hypercall.c kernel/desc_check.c \
-		kernel/desc_check.h include/hypercall.h include/guest.h $(AUTOCONF)
+		kernel/desc_check.h kernel/hypercall_glue.h include/hypercall.h include/hypercall_table.h \
+		include/guest.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-Iinclude -I$(BUILD)/include -Ikernel -Wl,--no-relax \

@@ -1,7 +1,9 @@
 /*
- * libFuzzer target for the hypercall decoder (kernel/hypercall.c's decode,
- * included here with the hypervisor's other parts stubbed): random register
- * sets and guests against an independent model of what decode may accept.
+ * libFuzzer target for the hypercall decoder (kernel/hypercall.c's
+ * decode_NAME functions, through the same generated glue the gate uses,
+ * included here with the hypervisor's other parts stubbed): random
+ * register sets and guests against an independent model of what decode
+ * may accept. Every refusal must carry a reason (the debug log's).
  * Every accepted call must satisfy its documented checks
  * (docs/hypercalls.md); the calls whose refusal is exact must get the
  * documented error. The environment (a guest's memory) is modelled as a
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define HC_DECODE_ANY            /* kernel/hypercall.c: hc_decode_any() */
 #include "../../../kernel/hypercall.c"
 
 #define TEXT_END 0xfc010000u   /* linked with --defsym __ipvmm_text_end */
@@ -20,6 +23,7 @@
 uint64_t gdt[GDT_ENTRIES];
 uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES];
 static struct guest fz_guest;
+struct thread *current;                 /* hypercall_dispatch's, never called here */
 
 static int in_partition(const struct guest *g, uint32_t a, uint32_t len)
 {
@@ -42,12 +46,12 @@ int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma)
 }
 #define NOT_CALLED(decl) decl { abort(); }
 NOT_CALLED(void console_mux_put(struct guest *g, const char *s, uint32_t n))
-NOT_CALLED(struct guest *guest_current(void))
 NOT_CALLED(void guest_exit(struct guest *g, int status))
 NOT_CALLED(int guest_in_ipvmm(const struct guest *g, uint32_t eip))
 NOT_CALLED(void guest_load_cpu_state(const struct guest *g))
 NOT_CALLED(int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len))
-NOT_CALLED(int guest_set_timer(struct guest *g, uint64_t deadline))
+NOT_CALLED(void guest_set_timer(struct guest *g, uint64_t deadline))
+NOT_CALLED(void log_msg(int level, const char *fmt, ...))
 NOT_CALLED(int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t v, uint32_t e, uint32_t c))
 NOT_CALLED(void guest_wait(struct guest *g))
 NOT_CALLED(void kill_guest(struct guest *g, const char *fmt, ...))
@@ -98,11 +102,12 @@ static int desc_safe(uint64_t d)
 }
 
 static void check_accepted(const struct guest *g, const struct trap_frame *tf,
-			   const struct hc_op *op, int r)
+			   const union hc_op *op, int r)
 {
 	switch (tf->eax) {
 	case HC_CONSOLE_WRITE:
 		MUST(tf->ecx <= HC_CONSOLE_MAX && in_partition(g, tf->ebx, tf->ecx), "console range");
+		MUST(op->console_write.buf == tf->ebx && op->console_write.len == tf->ecx, "console op");
 		break;
 	case HC_SET_CR3:
 		MUST(!(tf->ebx & 0xfff & ~0x18u), "cr3 low bits");
@@ -119,9 +124,11 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 		MUST(tf->ebx <= 1, "desc table");
 		MUST(tf->ebx ? tf->ecx < CONFIG_GUEST_LDT_ENTRIES
 			     : tf->ecx > 0 && tf->ecx < CONFIG_GUEST_GDT_ENTRIES, "desc index");
-		MUST(op->a == tf->ecx && op->b == tf->ebx, "desc target");
-		MUST(desc_safe(op->q), "desc installed is safe");
-		MUST(op->q & DESC_ACCESSED, "desc accessed bit preset");
+		MUST(op->load_desc.index == tf->ecx && (uint32_t)op->load_desc.ldt == tf->ebx,
+		     "desc target");
+		MUST(desc_safe(op->load_desc.desc), "desc installed is safe");
+		MUST(op->load_desc.desc & DESC_ACCESSED, "desc accessed bit preset");
+		MUST(op->load_desc.adjusted >= 0 && op->load_desc.adjusted <= 3, "desc result bits");
 		break;
 	case HC_SET_STACK:
 		MUST(tf->ebx == GK_DS || ((tf->ebx & 7) == 1 && (tf->ebx >> 3) > 0 &&
@@ -137,13 +144,21 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 				     tf->ecx < TEXT_END, "upcall entries in the IPVMM text");
 			MUST(tf->edx % 4 == 0 && tf->edx >= 80, "upcall stack alignment");
 		}
+		MUST(op->set_upcall.irq == tf->ebx && op->set_upcall.exc == tf->ecx &&
+		     op->set_upcall.stack == tf->edx, "upcall entries recorded");
+		/* the self range only for an ipvmm=self guest that registers */
+		MUST(op->set_upcall.self_hi == (g->ipvmm_self && (tf->ebx | tf->ecx | tf->edx) ? tf->edi : 0),
+		     "upcall self range");
 		break;
 	case HC_UNMAP:
 		MUST(!(tf->ebx & 0xfff) && tf->ecx >= 1 && tf->ecx <= 1024, "unmap count");
 		MUST((uint64_t)tf->ebx + (uint64_t)(tf->ecx - 1) * PAGE_SIZE <= 0xffffffffull,
 		     "unmap does not wrap");
 		break;
-	case HC_VERSION: case HC_SHUTDOWN: case HC_INVLPG: case HC_SET_TIMER: case HC_WAIT:
+	case HC_SET_TIMER:
+		MUST(op->set_timer.deadline == ((uint64_t)tf->ebx << 32 | tf->ecx), "timer deadline high:low");
+		break;
+	case HC_VERSION: case HC_SHUTDOWN: case HC_INVLPG: case HC_WAIT:
 		break;
 	default:
 		MUST(0, "an unknown call accepted");
@@ -161,7 +176,8 @@ static uint32_t word(const uint8_t *d, size_t n, size_t i)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct trap_frame t = { 0 }, *tf = &t;
-	struct hc_op op;
+	union hc_op op;
+	const char *why = 0;
 	struct guest *g = &fz_guest;
 	uint32_t cfg = word(data, n, 0);
 	memset(g, 0, sizeof(*g));
@@ -178,11 +194,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	tf->esi = word(data, n, 5);
 	tf->edi = word(data, n, 6);
 	memset(&op, 0, sizeof(op));
-	int r = decode(g, tf, &op);
-	if (r == 0)
+	int r = hc_decode_any(g, tf, &op, &why);
+	if (r == 0) {
 		check_accepted(g, tf, &op, r);
-	else
+	} else {
 		MUST(r == HC_EINVAL || r == HC_EFAULT || r == HC_EPERM || r == HC_ENOSYS, "error code");
+		MUST(why && why[0], "a refusal has its reason");
+	}
 	if (tf->eax >= HC_NR_CALLS || tf->eax == HC_MAP || tf->eax == HC_IRET_DONE)
 		MUST(r == HC_ENOSYS, "unknown call is ENOSYS");
 	if (tf->eax == HC_CONSOLE_WRITE && tf->ecx > HC_CONSOLE_MAX)
