@@ -43,6 +43,7 @@ void resume_commit(struct vcpu *v, struct gstate *g)
 	if (g->sreg_dirty & (1u << SR_CS))
 		vcpu_sync_sel(v, g->sreg[SR_CS]);
 	if (cpl == 3) {
+		vcpu_sync_watched(v);	/* user mode loads selectors natively */
 		if (g->sreg_dirty & (1u << SR_SS))
 			vcpu_sync_sel(v, g->sreg[SR_SS]);
 		r->outer[0] = g->eip;
@@ -374,7 +375,18 @@ static bool sensitive_at(struct vcpu *v, uint32_t eip, struct dec_insn *d)
 	return n && !dec_decode(b, n, d, &why);
 }
 
-/* Count an unpadded sensitive instruction by address (shared.h). */
+/* The 8-byte, NUL-padded name of a raw-trap record equals name. */
+static bool same_name(const char *rec, const char *name)
+{
+	for (unsigned i = 0; i < 8; i++, name += *name != 0)
+		if (rec[i] != *name)
+			return false;
+	return true;
+}
+
+/* Count an unpadded sensitive instruction by address (shared.h); user
+   mode's by class only (its code moves: the vDSO at a random address per
+   process). */
 static void raw_trap_count(struct vcpu *v, uint32_t eip, enum dec_op op)
 {
 	struct ipvmm_shared *sh = v->sh;
@@ -382,7 +394,7 @@ static void raw_trap_count(struct vcpu *v, uint32_t eip, enum dec_op op)
 	const char *name = dec_op_name(op);
 
 	for (i = 0; i < n; i++)
-		if (sh->raw_traps[i].eip == eip) {
+		if (sh->raw_traps[i].eip == eip && same_name(sh->raw_traps[i].op, name)) {
 			sh->raw_traps[i].count++;
 			return;
 		}
@@ -469,7 +481,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 		bool was_if = g.eflags & EF_IF;
 
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
-		raw_trap_count(v, at, di.op);
+		raw_trap_count(v, vcpu_cpl(&g) == 3 ? IPVMM_RAW_TRAP_USER : at, di.op);
 		if (emulate_at(v, &g, at, at) == EMU_STOP)
 			stop(v);
 		if (sti_shadow(v, &g, at, was_if)) {

@@ -190,6 +190,12 @@ static int sync_desc(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 	rc = v->hv->load_desc(v->hv_ctx, table, idx, d[0], d[1]);
 	if (rc > 0)
 		rc = 0;
+	/* A GDT entry user mode may load (DPL 3), or one the guest has
+	   rewritten in memory (installed with another value before): watched
+	   on every return to user mode, whose own segment loads never trap
+	   (vcpu_sync_watched). */
+	if (rc == 0 && !table && idx < n && (valid[idx] || ((d[1] >> 13) & 3) == 3))
+		v->gdt_watch |= 1ull << idx;
 	if (rc == 0 && idx < n) {
 		cache[idx][0] = d[0];
 		cache[idx][1] = d[1];
@@ -225,7 +231,29 @@ bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip)
 	v->refresh_sel = sel;
 	v->refresh_eip = eip;
 	v->stats.desc_refresh++;
+	if (!table && idx < n)
+		v->gdt_watch |= 1ull << idx;	/* loaded where no site sees it */
 	return sync_desc(v, sel, d) == 0;
+}
+
+/*
+ * Before the guest's user mode runs: every watched GDT entry (one the
+ * guest kernel has rewritten with plain stores before, such as Linux's
+ * TLS entries on each context switch and set_thread_area) is made to match
+ * the guest's table. User code loads %gs natively; a stale but valid copy
+ * would not even fault, it would give the new thread the old one's base.
+ * One 8-byte read per watched entry, a hypercall only when it changed.
+ */
+void vcpu_sync_watched(struct vcpu *v)
+{
+	for (unsigned half = 0; half < 2; half++)
+		for (uint32_t w = (uint32_t)(v->gdt_watch >> (32 * half)); w; w &= w - 1) {
+			unsigned idx = 32 * half + (unsigned)__builtin_ctz(w);	/* bsf: no libgcc */
+			uint32_t d[2];
+
+			if (vcpu_desc_read(v, (uint16_t)(idx << 3), d) == DESC_OK)
+				(void)sync_desc(v, (uint16_t)(idx << 3), d);
+		}
 }
 
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel)

@@ -175,6 +175,7 @@ struct vcpu {
 	uint64_t misc_enable;	/* IA32_MISC_ENABLE: read back as written */
 	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
 	uint8_t gdt_valid[VCPU_GDT_CACHE];
+	uint64_t gdt_watch;	/* entries the guest rewrites in memory (vcpu_sync_watched) */
 	uint32_t ldt_cache[CONFIG_GUEST_LDT_ENTRIES][2];	/* the same for the LDT */
 	uint8_t ldt_valid[CONFIG_GUEST_LDT_ENTRIES];
 	struct ipvmm_devs devs;
@@ -210,6 +211,7 @@ enum desc_read vcpu_desc_read(struct vcpu *v, uint16_t sel, uint32_t d[2]);
 #define ACC_STACK 4u	/* through SS: the hole is #SS(0), not #GP(0) */
 unsigned vcpu_access_fault(struct vcpu *v, unsigned acc, uint32_t *err);
 int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
+void vcpu_sync_watched(struct vcpu *v);
 bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip);
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
 /* lldt of a checked LDT descriptor (or sel 0 with d NULL): cache base and

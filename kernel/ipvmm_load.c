@@ -227,8 +227,12 @@ void ipvmm_report_raw_traps(const struct guest *g)
 			op[k] = c >= 0x20 && c < 0x7f ? c : 0;
 		}
 		op[8] = 0;
-		pr_info("raw trap: guest %s: %s at %08x x%u\n", g->name, op, sh->raw_traps[i].eip,
-			sh->raw_traps[i].count);
+		if (sh->raw_traps[i].eip == IPVMM_RAW_TRAP_USER)
+			pr_info("raw trap: guest %s: %s in user mode x%u\n", g->name, op,
+				sh->raw_traps[i].count);
+		else
+			pr_info("raw trap: guest %s: %s at %08x x%u\n", g->name, op,
+				sh->raw_traps[i].eip, sh->raw_traps[i].count);
 	}
 	if (sites > n)
 		pr_info("raw traps: guest %s: %u more sites not kept\n", g->name, sites - n);

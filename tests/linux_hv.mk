@@ -13,9 +13,10 @@
 
 LXT          := $(BUILD)/tests/linux
 LX_VMLINUX   := $(call linux_vmlinux,afterburn)
-LX_HV_ARGS   := console=ttyS0 panic=-1
+LX_HV_ARGS   := console=ttyS0 panic=-1 lx=workload lxmem=$(LINUX_MEM)
 LX_HV_MODS    = $(LX_VMLINUX) name=linux mem=128M -- $(LX_HV_ARGS),$(LINUX_INITRAMFS) initrd-for=linux
-LX_HV_DEPS   := $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS)
+LX_HV_DEPS   := $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS) $(LINUX_EXPECTED) \
+	guests/linux/lxcompare.py
 # What must appear, in order, and what never may.
 LX_HV_EXPECT := \
 	--expect "^loader: guest 0 'linux': Linux boot protocol, zero page 00009000, initramfs [0-9a-f]{8} \([0-9]+ KiB\), command line 'reservetop=64M tsc=reliable $(LX_HV_ARGS)'" \
@@ -23,13 +24,18 @@ LX_HV_EXPECT := \
 	--expect '^\[linux\] Linux version 6\.1\.[0-9]+-afterburn' \
 	--expect '^\[linux\] BIOS-e820: \[mem 0x00000000fc000000-0x00000000ffffffff\] reserved' \
 	--expect '^\[linux\] Reserving virtual address space above 0xfc000000' \
+	--expect '^\[linux\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4,' \
 	--expect '^\[linux\] Run /init as init process' \
-	--expect '^\[linux\] linux-init: hello from user space' \
-	--expect '^\[linux\] linux-init: uname: Linux 6\.1\.[0-9]+-afterburn .* i686$$' \
-	--expect '^\[linux\] linux-init: powering off' \
+	--expect '^\[linux\] lx: workload start' \
+	--expect '^\[linux\] lx: uname: Linux 6\.1\.[0-9]+-afterburn i686$$' \
+	--expect '^\[linux\] lxtest: 0 failures$$' \
+	--expect '^\[linux\] lx: workload done$$' \
+	--expect '^\[linux\] lx: powering off$$' \
 	--expect '^guest linux exited with status 0$$' \
 	--expect '^hypervisor: shutdown \(success\)'
-LX_HV_REJECT := --reject 'Kernel panic|BUG:|Oops|WARNING:|unchecked MSR|PANIC|killed'
+LX_HV_REJECT := --reject 'Kernel panic|BUG:|Oops|WARNING:|unchecked MSR|PANIC|killed|FAIL|^\[linux\] poweroff:'
+# The differential: the workload's lines equal the native expected ones.
+LX_HV_COMPARE = $(LINUX_COMPARE) $(LINUX_EXPECTED) $(BUILD)/test-logs/$(1).log
 
 .PHONY: test-linux-hv test-linux-hv-trap test-linux-hv-bochs test-linux-hv-refusals
 # The runtime-trap table (sensitive instructions that ran unpadded) must
@@ -41,6 +47,7 @@ test-linux-hv: $(LX_HV_DEPS) guests/linux/raw-traps.txt
 		$(LX_HV_EXPECT) $(LX_HV_REJECT) \
 		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 110 --append "shutdown" \
 		--initrd '$(LX_HV_MODS)'
+	$(call LX_HV_COMPARE,linux-hv)
 	$(LX_RAW_CHECK) guests/linux/raw-traps.txt $(BUILD)/test-logs/linux-hv.log linux
 	! $(LX_RAW_CHECK) /dev/null $(BUILD)/test-logs/linux-hv.log linux >/dev/null
 
@@ -49,6 +56,7 @@ test-linux-hv-trap: $(LX_HV_DEPS)
 		--expect '^ipvmm: .*rewrite=trap' $(LX_HV_EXPECT) $(LX_HV_REJECT) \
 		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 230 --append "shutdown rewrite=trap" \
 		--initrd '$(LX_HV_MODS)'
+	$(call LX_HV_COMPARE,linux-hv-trap)
 
 $(LXT)/linux-bochs.iso: $(LX_HV_DEPS) scripts/mkiso.sh
 	@mkdir -p $(dir $@)
@@ -60,6 +68,7 @@ test-linux-hv-bochs: $(LXT)/linux-bochs.iso
 	$(PYTHON) scripts/systest.py --name linux-hv-bochs --timeout 400 --ordered --exit 0 \
 		$(LX_HV_EXPECT) $(LX_HV_REJECT) \
 		-- scripts/run-bochs.sh --iso $< --timeout 380
+	$(call LX_HV_COMPARE,linux-hv-bochs)
 
 # Bad input: not i386 (e_machine patched to x86-64), segments beyond mem=,
 # an initramfs that does not fit beside the kernel (the kernel ends at
@@ -94,13 +103,12 @@ TEST_TARGETS += test-linux-hv test-linux-hv-trap test-linux-hv-bochs test-linux-
 
 # Linux beside the test OS in one boot (-icount: the test OS's timer
 # cases follow guest progress): the test OS's transcript equals its native
-# one, Linux's user-space lines equal those of test-linux-hv (Linux alone).
-LX_USER_LINES = grep -a '^\[linux\] linux-init:' $(1) | tr -d '\r'
-test-linux-hv-testos: $(LX_HV_DEPS) $(GT)/testos-native.log | $(TESTOS_ELF) test-linux-hv
+# one, Linux's workload lines equal the native ones (as when it runs alone).
+test-linux-hv-testos: $(LX_HV_DEPS) $(GT)/testos-native.log | $(TESTOS_ELF)
 	$(PYTHON) scripts/systest.py --name linux-hv-testos --timeout 240 --exit 0 \
 		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
 		--expect '^guest testos exited with status 0$$' \
-		--expect '^\[linux\] linux-init: powering off' \
+		--expect '^\[linux\] lx: powering off$$' \
 		--expect '^guest linux exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(success\)' \
 		$(LX_HV_REJECT) --reject '^\[testos\] not ok' \
@@ -108,9 +116,7 @@ test-linux-hv-testos: $(LX_HV_DEPS) $(GT)/testos-native.log | $(TESTOS_ELF) test
 		--initrd '$(TESTOS_ELF) name=testos,$(LX_HV_MODS)'
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/linux-hv-testos.log \
 		$(GT)/testos-native.log all
-	$(call LX_USER_LINES,$(BUILD)/test-logs/linux-hv.log) > $(LXT)/alone.lines
-	$(call LX_USER_LINES,$(BUILD)/test-logs/linux-hv-testos.log) > $(LXT)/beside.lines
-	test -s $(LXT)/alone.lines && diff -u $(LXT)/alone.lines $(LXT)/beside.lines
+	$(call LX_HV_COMPARE,linux-hv-testos)
 
 TEST_TARGETS += test-linux-hv-testos
 .PHONY: test-linux-hv-testos

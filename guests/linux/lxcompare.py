@@ -14,7 +14,8 @@ workload's own lines are kept: those starting with "lx: " or "lxtest: "
   6.1.N-VARIANT, so two variants (or two Debian updates) compare equal.
 
 Lines in an expected file that do not start with "lx: " or "lxtest: "
-(comments) are ignored the same way. Exit status 0 when both sides give
+(comments) are ignored the same way. A line's "[NAME] " prefix (a guest's
+console line under the hypervisor) is removed first. Exit status 0 when both sides give
 the same lines in the same order and at least one, 1 with a diff
 otherwise. Used natively (plain against afterburn, each against the
 expected file, tests/linux.mk) and for native against virtualized.
@@ -22,6 +23,9 @@ expected file, tests/linux.mk) and for native against virtualized.
 import argparse, difflib, re, sys
 
 KEEP = re.compile(r"^(lx|lxtest): ")
+# Under the hypervisor a guest's console lines carry "[NAME] ": removed, so
+# a virtualized transcript compares with a native one.
+GUEST_PREFIX = re.compile(r"^\[[A-Za-z0-9._-]+\] ")
 TIME = re.compile(r"^lx: time: ")
 RELEASE = re.compile(r"\b(\d+\.\d+)\.\d+-(plain|afterburn)\b")
 
@@ -30,7 +34,7 @@ def workload_lines(path, drops):
     out = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
-            line = line.rstrip("\r\n").replace("\r", "")
+            line = GUEST_PREFIX.sub("", line.rstrip("\r\n").replace("\r", ""), count=1)
             if not KEEP.match(line) or TIME.match(line):
                 continue
             if any(d.search(line) for d in drops):

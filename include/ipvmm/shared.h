@@ -29,6 +29,7 @@
 #define IPVMM_PEND_CONSOLE 0x02u	/* console input arrived in con_in */
 #define IPVMM_CON_IN_RING  256u		/* bytes of console input in flight */
 #define IPVMM_RAW_TRAP_SLOTS 64u		/* unpadded sensitive sites reported */
+#define IPVMM_RAW_TRAP_USER  0u		/* raw_traps[].eip of user mode's, per class */
 
 struct ipvmm_shared {
 	uint32_t version;	/* IPVMM_SHARED_VERSION, written by the IPVMM */
@@ -94,8 +95,9 @@ struct ipvmm_shared {
 	/*
 	 * Sensitive instructions that ran unpadded (no .afterburn record: code
 	 * the guest wrote at run time, raw .byte encodings) and trapped to
-	 * the #GP fallback: per address, the decoder's name for it and how
-	 * often. The hypervisor prints the table when the guest stops.
+	 * the #GP fallback: per address (user mode's per class, at
+	 * IPVMM_RAW_TRAP_USER), the decoder's name for it and how often. The
+	 * hypervisor prints the table when the guest stops.
 	 */
 	uint32_t raw_trap_sites, raw_trap_lost;	/* distinct sites; those not kept */
 	struct ipvmm_raw_trap {
