@@ -119,7 +119,7 @@ run-bochs: deps
 # make run-linux: Linux 6.1 (the afterburned vmlinux) under the hypervisor
 # on QEMU, its serial console on this terminal and the serial input its
 # own (console=input). The first run builds the kernels (minutes).
-LINUX_RUN_ARGS ?= console=ttyS0 initshell=1
+LINUX_RUN_ARGS ?= console=ttyS0
 run-linux: deps
 	@$(MAKE) --no-print-directory build linux
 	@echo "run-linux: QEMU, the hypervisor hosting Linux 6.1 ($(call linux_vmlinux,afterburn), mem=128M," \

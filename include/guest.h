@@ -130,6 +130,7 @@ struct guest {
 	int fpu_valid;                        /* fpu holds a state (0: reset on first run) */
 	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */
 	unsigned line_len;
+	int line_open;                        /* part of its line is on the terminal (console=input) */
 };
 
 extern struct guest guests[CONFIG_MAX_GUESTS];

@@ -45,11 +45,44 @@ void console_mux_room(void)
 			thread_wake(guests[i].vm);
 }
 
+/* Another guest's line left open on the terminal (an interactive
+ * guest's prompt) is ended first, so no two guests share a line. */
+static void close_others(const struct guest *g)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if (&guests[i] != g && guests[i].line_open) {
+			kprintf("\n");
+			guests[i].line_open = 0;
+		}
+}
+
 static void emit(struct guest *g)
 {
 	wait_room(g);
-	kprintf("[%s] %.*s\n", g->name, (int)g->line_len, g->line);
+	close_others(g);
+	if (g->line_open)                  /* the rest of a line shown in part */
+		kprintf("%.*s\n", (int)g->line_len, g->line);
+	else
+		kprintf("[%s] %.*s\n", g->name, (int)g->line_len, g->line);
+	g->line_open = 0;
 	bench_report_line(g, g->line, g->line_len);   /* and opens the next window */
+	g->line_len = 0;
+}
+
+/*
+ * The console=input guest is someone's terminal: what it wrote without
+ * a newline (a shell's prompt, an echoed key) is shown now, its prefix
+ * once per line, instead of when the line is complete. Other guests keep
+ * whole lines, so their transcripts never depend on timing.
+ */
+static void emit_partial(struct guest *g)
+{
+	wait_room(g);
+	close_others(g);
+	if (!g->line_open)
+		kprintf("[%s] ", g->name);
+	kprintf("%.*s", (int)g->line_len, g->line);
+	g->line_open = 1;
 	g->line_len = 0;
 }
 
@@ -69,12 +102,17 @@ void console_mux_put(struct guest *g, const char *buf, uint32_t len)
 		if (g->line_len == sizeof(g->line))
 			emit(g);
 	}
+	if (g->console == CONSOLE_INPUT && g->line_len)
+		emit_partial(g);
 }
 
 void console_mux_flush(struct guest *g)
 {
 	if (g->line_len)
 		emit(g);
+	else if (g->line_open)
+		kprintf("\n");
+	g->line_open = 0;
 }
 
 /* The guest that gets serial input: a running console=input guest, else

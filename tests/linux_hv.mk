@@ -72,7 +72,7 @@ test-linux-hv-bochs: $(LXT)/linux-bochs.iso
 
 # Bad input: not i386 (e_machine patched to x86-64), segments beyond mem=,
 # an initramfs that does not fit beside the kernel (the kernel ends at
-# 19.3 MiB), a Linux guest with no initramfs, an initramfs naming no
+# 20.8 MiB; the initramfs is 1.7 MB), a Linux guest with no initramfs, an initramfs naming no
 # guest. hello still runs and the machine shuts down with success (a
 # refused module is not a failed guest).
 $(LXT)/vmlinux-x86_64: $(LX_VMLINUX)
@@ -96,7 +96,7 @@ test-linux-hv-refusals: $(LX_HV_DEPS) $(LXT)/vmlinux-x86_64 $(GT)/hello.elf
 		--reject PANIC \
 		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50 --append "shutdown" \
 		--initrd "$(LXT)/vmlinux-x86_64 name=amd64 mem=64M,$(LX_VMLINUX) name=small mem=16M,\
-	$(LX_VMLINUX) name=tight mem=19968K,$(LX_VMLINUX) name=bare mem=64M,$(GT)/hello.elf name=good mem=4M,\
+	$(LX_VMLINUX) name=tight mem=21M,$(LX_VMLINUX) name=bare mem=64M,$(GT)/hello.elf name=good mem=4M,\
 	$(LINUX_INITRAMFS) initrd-for=tight,$(LINUX_INITRAMFS) initrd-for=small,$(LINUX_INITRAMFS) initrd-for=nobody"
 
 TEST_TARGETS += test-linux-hv test-linux-hv-trap test-linux-hv-bochs test-linux-hv-refusals
@@ -120,3 +120,15 @@ test-linux-hv-testos: $(LX_HV_DEPS) $(GT)/testos-native.log | $(TESTOS_ELF)
 
 TEST_TARGETS += test-linux-hv-testos
 .PHONY: test-linux-hv-testos
+
+# make run-linux's shell under the hypervisor (console=input: the serial
+# line is Linux's, a prompt shows before its newline): a command, Ctrl-C
+# of a foreground job (the 8250's receive interrupt through the virtual
+# PIC, the tty's SIGINT), poweroff.
+test-linux-hv-shell: $(LX_HV_DEPS) guests/linux/shelltest.py
+	$(PYTHON) guests/linux/shelltest.py --name linux-hv-shell --guest linux --silence 60 -- \
+		scripts/run-qemu.sh --interactive --kernel $(HV_ELF) --timeout 200 --append shutdown \
+		--initrd '$(LX_VMLINUX) name=linux mem=128M console=input -- console=ttyS0 panic=-1,$(LINUX_INITRAMFS) initrd-for=linux'
+
+TEST_TARGETS += test-linux-hv-shell
+.PHONY: test-linux-hv-shell

@@ -19,7 +19,10 @@ PROMPT = "lx# "
 
 
 class Guest:
-    def __init__(self, cmd, silence):
+    def __init__(self, cmd, silence, guest=None):
+        # Under the hypervisor a guest's console lines start "[NAME] ":
+        # matched against the lines without it, as they are natively.
+        self.prefix = re.compile(r"(?m)^\[%s\] " % re.escape(guest)) if guest else None
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT,
@@ -42,7 +45,7 @@ class Guest:
         r = re.compile(pattern, re.M)
         while True:
             with self.lock:
-                m = r.search(self.buf, self.pos)
+                m = r.search(self.text(), self.pos)
                 if m:
                     self.pos = m.end()
                     return m
@@ -53,6 +56,10 @@ class Guest:
                 raise AssertionError(f"{what}: silent for {self.silence:.0f}s "
                                      f"without /{pattern}/")
             time.sleep(0.1)
+
+    def text(self):
+        """The transcript so far, without the guest prefix (caller holds lock)."""
+        return self.prefix.sub("", self.buf) if self.prefix else self.buf
 
     def send(self, text):
         self.p.stdin.write(text.encode())
@@ -83,13 +90,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
     ap.add_argument("--silence", type=float, default=60)
+    ap.add_argument("--guest", help="the guest's name: its lines start [NAME] (under the hypervisor)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     os.makedirs("build/test-logs", exist_ok=True)
     log = f"build/test-logs/{a.name}.log"
     t0 = time.time()
-    g = Guest(cmd, a.silence)
+    g = Guest(cmd, a.silence, a.guest)
     error = None
     try:
         session(g)
