@@ -28,8 +28,14 @@ $(BENCH_ASM)/stamp: $(TESTOS_SRC) $(AFTERBURN_B_AS) tests/bench.mk
 	@touch $@
 
 .PHONY: bench test-bench-parse test-bench-short
-bench: $(BENCH_DEPS) $(AFTERBURN) $(BENCH_ASM)/stamp
+bench: $(BENCH_DEPS) $(AFTERBURN) $(BENCH_ASM)/stamp bench-linux
 	$(BENCH_PY) --kvm --out $(BENCH_DIR) --asm $(BENCH_ASM)/keep
+
+# The Linux rows: the same kernel natively, pre-virtualized and trapping
+# (scripts/bench_linux.py; build/bench/linux/).
+.PHONY: bench-linux
+bench-linux: $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS)
+	$(PYTHON) scripts/bench_linux.py --out $(BENCH_DIR)/linux
 
 test-bench-parse:
 	$(BENCH_PY) --selftest

@@ -21,6 +21,7 @@ LINUX_PROG_CFLAGS := -std=gnu11 -O2 -static -s -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes
 LINUX_POWEROFF := $(LINUX_DIR)/poweroff
 LINUX_LXTEST   := $(LINUX_DIR)/lxtest
+LINUX_LXBENCH  := $(LINUX_DIR)/lxbench
 
 $(LINUX_POWEROFF): guests/linux/poweroff.c
 	@mkdir -p $(dir $@)
@@ -29,6 +30,10 @@ $(LINUX_POWEROFF): guests/linux/poweroff.c
 $(LINUX_LXTEST): guests/linux/lxtest.c
 	@mkdir -p $(dir $@)
 	$(TCC) $(LINUX_PROG_CFLAGS) -pthread -msse2 -mfpmath=sse -o $@ $< -lm
+
+$(LINUX_LXBENCH): guests/linux/lxbench.c
+	@mkdir -p $(dir $@)
+	$(TCC) $(LINUX_PROG_CFLAGS) -o $@ $<
 
 # Debian's busybox-static for i386 (scripts/deps.sh --linux installs it),
 # and the applets the image links to it in /bin: what /init, the workload
@@ -52,8 +57,9 @@ LINUX_ROOT := $(LINUX_DIR)/initramfs-root
 linux-deps:
 	@scripts/deps.sh --linux
 
-$(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
-		guests/linux/workload.sh guests/linux/shellrc guests/linux/build.mk | linux-deps
+$(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) $(LINUX_LXBENCH) guests/linux/init.sh \
+		guests/linux/workload.sh guests/linux/macro.sh guests/linux/shellrc \
+		guests/linux/build.mk | linux-deps
 	file -L $(LINUX_BUSYBOX) | grep -q 'ELF 32-bit LSB executable, Intel 80386.*statically linked' || \
 		{ echo "linux: $(LINUX_BUSYBOX) is not a static i386 ELF: $$(file -L $(LINUX_BUSYBOX))" >&2; exit 1; }
 	rm -rf $(LINUX_ROOT)
@@ -64,6 +70,8 @@ $(LINUX_INITRAMFS): $(LINUX_POWEROFF) $(LINUX_LXTEST) guests/linux/init.sh \
 	install -m 755 guests/linux/workload.sh $(LINUX_ROOT)/lx/workload
 	install -m 644 guests/linux/shellrc $(LINUX_ROOT)/lx/shellrc
 	install -m 755 $(LINUX_LXTEST) $(LINUX_ROOT)/lx/lxtest
+	install -m 755 $(LINUX_LXBENCH) $(LINUX_ROOT)/lx/lxbench
+	install -m 755 guests/linux/macro.sh $(LINUX_ROOT)/lx/macro
 	install -m 755 $(LINUX_POWEROFF) $(LINUX_ROOT)/sbin/poweroff
 	find $(LINUX_ROOT) -exec touch -h -d @0 {} +
 	cd $(LINUX_ROOT) && find . | LC_ALL=C sort | \

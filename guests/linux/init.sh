@@ -4,9 +4,12 @@
 # name=value words to init as environment):
 #   lx=workload  runs /lx/workload (the test transcript) and powers off
 #   lx=shell     (the default) an interactive shell on the console
+#   lx=bench     the benchmark (/lx/lxbench, docs/performance.md) and
+#                powers off; its first line is the TSC at /init's start
 # Either way the VM ends through /sbin/poweroff (guests/linux/poweroff.c).
 export PATH=/sbin:/bin
 umask 022
+[ "$lx" = bench ] && /lx/lxbench boot
 
 # Busybox's own poweroff/halt/reboot signal PID 1: answer them too. A trap
 # only runs once the command in the foreground has ended, so the
@@ -26,6 +29,9 @@ case "${lx:-shell}" in
   workload)
     /bin/sh /lx/workload
     ;;
+  bench)
+    /lx/lxbench /lx/macro
+    ;;
   shell)
     echo "lx: busybox shell; 'poweroff' or 'exit' ends the VM"
     # A session of its own with the console's real tty (ttyS0) as its
@@ -35,7 +41,7 @@ case "${lx:-shell}" in
     PS1='lx# ' ENV=/lx/shellrc setsid cttyhack /bin/sh
     ;;
   *)
-    echo "lx: unknown lx=$lx (want workload or shell)"
+    echo "lx: unknown lx=$lx (want workload, bench or shell)"
     ;;
 esac
 exec /sbin/poweroff
