@@ -128,9 +128,10 @@ enum afterburn_match {
 	AB_CLASS(MSR,      AB_MATCH_ANY,     3, 2,  5, "rdmsr wrmsr") \
 	AB_CLASS(CPUID,    AB_MATCH_ANY,     3, 2,  5, "cpuid") \
 	AB_CLASS(SYSENTER, AB_MATCH_ANY,     3, 2,  5, \
-		"sysenter sysexit sysexitl") \
+		"sysenter sysexit sysexitl sysret sysretl") \
+	/* xsaves/xrstors (0f c7 /5 /3 + modrm, >= 3 bytes) need CPL 0 */ \
 	AB_CLASS(PRIV,     AB_MATCH_ANY,     3, 2,  5, \
-		"rdpmc xsetbv monitor mwait clac stac rsm") \
+		"rdpmc xsetbv monitor mwait clac stac rsm xsaves xrstors") \
 	/* generic (14); shortest "ljmp *(%eax)" (ff 28: 2); the direct
 	   "ljmp $sel,$off" form is 7 */ \
 	AB_CLASS(FAR_JMP,  AB_MATCH_FAR,    12, 2, 14, \

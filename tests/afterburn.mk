@@ -15,12 +15,12 @@ AB_FUZZ_DIR  := $(BUILD)/fuzz-afterburn
 FUZZ_SECONDS ?= 180
 
 $(AB_TEST_BIN): $(AB_TEST_DIR)/test_afterburn.c $(AB_TEST_DIR)/harness.c \
-		$(AB_TEST_DIR)/harness.h $(AB_CORE_OBJS) $(AB_OBJ)/verify.o $(AB_OBJ)/elf32.o
+		$(AB_TEST_DIR)/harness.h $(AB_CORE_OBJS) $(AB_VERIFY_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(AB_CFLAGS) -I$(AB_TEST_DIR) -DAB_TESTDIR='"$(TOP)/$(AB_TEST_DIR)"' \
 		-DAB_B_DIR='"$(TOP)/$(BUILD)/afterburn-b"' -DAB_INCLUDE_DIR='"$(TOP)/include"' -o $@ \
 		$(AB_TEST_DIR)/test_afterburn.c $(AB_TEST_DIR)/harness.c \
-		$(AB_CORE_OBJS) $(AB_OBJ)/verify.o $(AB_OBJ)/elf32.o -lcmocka -lcapstone
+		$(AB_CORE_OBJS) $(AB_VERIFY_OBJS) -lcmocka -lcapstone
 
 # The scanner core rebuilt with libFuzzer and sanitizers (clang from Debian).
 $(AB_FUZZ_BIN): $(AB_TEST_DIR)/fuzz_afterburn.c $(AB_OBJ)/lexer.c afterburn/burn.c \
