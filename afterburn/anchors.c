@@ -86,17 +86,18 @@ uint32_t *ab_anchors(const struct elf32 *e, unsigned sec, size_t *n)
 	return v.p;
 }
 
-/* "0x1f3" (Capstone's AT&T direct branch operand) -> 0x1f3. */
+/* "0x1f3" (Capstone's AT&T direct branch operand) -> 0x1f3; Capstone
+ * prints targets up to 9 in decimal. */
 bool ab_branch_target(const char *mnem, const char *ops, uint32_t *target)
 {
 	const char *m = strrchr(mnem, ' ');	/* "bnd jmp" */
 	m = m ? m + 1 : mnem;
 	if (m[0] != 'j' && strncmp(m, "call", 4) && strncmp(m, "loop", 4))
 		return false;
-	if (ops[0] != '0' || ops[1] != 'x')
+	if (ops[0] < '0' || ops[0] > '9')
 		return false;
 	char *end;
-	unsigned long t = strtoul(ops, &end, 16);
+	unsigned long t = strtoul(ops, &end, ops[0] == '0' && ops[1] == 'x' ? 16 : 10);
 	if (*end || t > 0xffffffffUL)
 		return false;
 	*target = (uint32_t)t;

@@ -22,6 +22,14 @@ $(AB_TEST_BIN): $(AB_TEST_DIR)/test_afterburn.c $(AB_TEST_DIR)/harness.c \
 		$(AB_TEST_DIR)/test_afterburn.c $(AB_TEST_DIR)/harness.c \
 		$(AB_CORE_OBJS) $(AB_VERIFY_OBJS) -lcmocka -lcapstone
 
+AB_MIXED_BIN := $(BUILD)/tests/afterburn/test_mixed
+$(AB_MIXED_BIN): $(AB_TEST_DIR)/test_mixed.c $(AB_TEST_DIR)/harness.c \
+		$(AB_TEST_DIR)/harness.h $(AB_CORE_OBJS) $(AB_VERIFY_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(AB_CFLAGS) -I$(AB_TEST_DIR) -DAB_B_DIR='"$(TOP)/$(BUILD)/afterburn-b"' -o $@ \
+		$(AB_TEST_DIR)/test_mixed.c $(AB_TEST_DIR)/harness.c \
+		$(AB_CORE_OBJS) $(AB_VERIFY_OBJS) -lcmocka -lcapstone
+
 # The scanner core rebuilt with libFuzzer and sanitizers (clang from Debian).
 $(AB_FUZZ_BIN): $(AB_TEST_DIR)/fuzz_afterburn.c $(AB_OBJ)/lexer.c afterburn/burn.c \
 		afterburn/bodies.c afterburn/classify.c afterburn/lex.h afterburn/burn.h \
@@ -34,8 +42,9 @@ $(AB_FUZZ_BIN): $(AB_TEST_DIR)/fuzz_afterburn.c $(AB_OBJ)/lexer.c afterburn/burn
 		afterburn/bodies.c afterburn/classify.c
 
 .PHONY: test-afterburn test-afterburn-fuzz fuzz-afterburn
-test-afterburn: $(AB_TEST_BIN) $(AFTERBURN_B_AS) $(AFTERBURN) $(AFTERBURN_VERIFY)
+test-afterburn: $(AB_TEST_BIN) $(AB_MIXED_BIN) $(AFTERBURN_B_AS) $(AFTERBURN) $(AFTERBURN_VERIFY)
 	$(AB_TEST_BIN)
+	$(AB_MIXED_BIN)
 
 test-afterburn-fuzz: $(AB_FUZZ_BIN)
 	rm -rf $(AB_FUZZ_DIR)/smoke && mkdir -p $(AB_FUZZ_DIR)/smoke
