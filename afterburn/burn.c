@@ -125,10 +125,23 @@ const char *ab_record_push(const struct ab_ctx *c)
 /* --- code size ------------------------------------------------------------- */
 
 /* Ends the 16-bit range being assembled (if the assembler is in 16-bit
- * mode) with a record in AFTERBURN_CODE16; opens a new one. */
-#define RANGE_CLOSE ".if " BITS_SYMBOL " == 16; .set " R1_SYMBOL ", .; .pushsection " \
-	AFTERBURN_CODE16 "; .balign 4; .long " R0_SYMBOL ", " R1_SYMBOL "; .popsection; .endif"
-#define RANGE_OPEN ".set " R0_SYMBOL ", ."
+ * mode and a range was opened) with a record in AFTERBURN_CODE16. A range
+ * opens at the first statement after .code16 or a section switch that is
+ * not a directive, so a section holding no code (.note.GNU-stack, which
+ * linker scripts discard) gets no record referring to it. */
+#define RANGE_CLOSE ".if " BITS_SYMBOL " == 16; .if " OPEN_SYMBOL "; .set " R1_SYMBOL \
+	", .; .pushsection " AFTERBURN_CODE16 "; .balign 4; .long " R0_SYMBOL ", " R1_SYMBOL \
+	"; .popsection; .endif; .endif; .set " OPEN_SYMBOL ", 0"
+#define RANGE_OPEN ".set " R0_SYMBOL ", .; .set " OPEN_SYMBOL ", 1"
+
+void ab_range_open(struct run *r, size_t start)
+{
+	struct ab_ctx *c = r->c;
+	if (!c->open_pending || c->check_only)
+		return;
+	c->open_pending = false;
+	ab_insert(r, start, RANGE_OPEN "; ");
+}
 
 static bool is_section_switch(const char *name)
 {
@@ -160,11 +173,18 @@ static void code_size(struct run *r, size_t k, const char *name)
 		return;
 	ab_insert(r, start, RANGE_CLOSE "; ");
 	if (to16)
-		ab_insert(r, end, "; .set " BITS_SYMBOL ", 16; " RANGE_OPEN);
+		ab_insert(r, end, "; .set " BITS_SYMBOL ", 16");
 	else if (to32)
 		ab_insert(r, end, "; .set " BITS_SYMBOL ", 32");
-	else
+	/* Inside a body the statements after it are not in assembly order:
+	   open at once (an empty range there is harmless unless its section
+	   is discarded). */
+	if (to32)
+		c->open_pending = false;
+	else if (c->nframes > 0)
 		ab_insert(r, end, "; " RANGE_OPEN);
+	else
+		c->open_pending = true;
 }
 
 /* --- line markers ---------------------------------------------------------- */
@@ -381,6 +401,8 @@ static void statement(struct run *r)
 	size_t end = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
 	size_t start = pending != NO_PENDING ? pending
 		     : prefix != NO_PENDING ? prefix : m->off;
+	if (c->modes)
+		ab_range_open(r, start);
 	if (memchr(mn, '\\', m->len)) {
 		if (ab_top(c)) {
 			ab_top(c)->insn_taint = true;

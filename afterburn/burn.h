@@ -46,6 +46,7 @@ struct ab_ctx {
 	 * 16-bit code ranges go to AFTERBURN_CODE16 (docs/afterburn.md). */
 	bool modes;
 	bool code16;		/* textually after .code16/.code16gcc */
+	bool open_pending;	/* a range opens at the next instruction */
 	unsigned sites16;	/* sites written while code16 (for -s) */
 	char off_where[300];
 	struct ab_frame frames[AB_MAX_NEST];

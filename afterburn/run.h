@@ -27,6 +27,7 @@
 #define BITS_SYMBOL ".L__afterburn_bits"
 #define R0_SYMBOL ".L__afterburn_r0"
 #define R1_SYMBOL ".L__afterburn_r1"
+#define OPEN_SYMBOL ".L__afterburn_open"	/* 1: R0_SYMBOL starts a range */
 
 /* Everything one ab_burn() call needs. */
 struct run {
@@ -82,6 +83,9 @@ unsigned ab_probe(struct ab_ctx *c, const char *s, size_t n);
 /* The ".pushsection" that opens a site's record: .afterburn, or, in a unit
  * that uses .code16, the section for the code size at assembly time. */
 const char *ab_record_push(const struct ab_ctx *c);
+/* Before a statement that is no directive, at START: open the 16-bit
+ * range a section switch left pending (see code_size in burn.c). */
+void ab_range_open(struct run *r, size_t start);
 
 /* bodies.c: macros, .rept/.irp bodies, sites decided per expansion */
 struct ab_macro *ab_find_macro(struct ab_ctx *c, const char *s, size_t n);

@@ -129,6 +129,13 @@ static void test_code16gcc(void **state)
 	assert_int_equal(st.records16, 3);
 	assert_int_equal(st.records, 3);
 	assert_true(st.insns16 > 0);
+	/* gcc ends with ".section .note.GNU-stack": no range may refer to
+	   it (Linux's setup.ld discards it; ld refuses such a reference). */
+	snprintf(cmd, sizeof(cmd), "i686-linux-gnu-readelf -r %s | sed -n "
+		 "'/rel.afterburn.code16/,/^$/p' | grep -q GNU-stack", o);
+	assert_int_not_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "i686-linux-gnu-readelf -r %s | grep -q 'rel.afterburn.code16'", o);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* Data after a ud2: a signature ("xen": js; outsb if taken for code) is
