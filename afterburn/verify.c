@@ -136,6 +136,25 @@ static int resolve(struct vrun *v, unsigned abs, uint32_t off, unsigned *sec, ui
 	return -1;
 }
 
+/* The end field at OFF: in a linked image an end address may be the first
+ * byte after the start's section (a site or range closing a section), which
+ * is no address inside it. */
+static int resolve_end(struct vrun *v, unsigned abs, uint32_t off, unsigned s1, unsigned *sec,
+		       uint32_t *at)
+{
+	const Elf32_Shdr *t = &v->e.sh[s1];
+	uint32_t val;
+	if (v->e.eh->e_type != ET_REL) {
+		memcpy(&val, elf32_secdata(&v->e, abs) + off, 4);
+		if (val > t->sh_addr && val - t->sh_addr <= t->sh_size) {
+			*sec = s1;
+			*at = val - t->sh_addr;
+			return 0;
+		}
+	}
+	return resolve(v, abs, off, sec, at);
+}
+
 static int cmp_site(const void *a, const void *b)
 {
 	const struct ab_site_ref *x = a, *y = b;
@@ -164,7 +183,7 @@ static size_t load_pairs(struct vrun *v, const char *name, const char *what, int
 		unsigned s1, s2;
 		uint32_t a, b;
 		if (resolve(v, (unsigned)abs, (uint32_t)(i * 8), &s1, &a) ||
-		    resolve(v, (unsigned)abs, (uint32_t)(i * 8 + 4), &s2, &b)) {
+		    resolve_end(v, (unsigned)abs, (uint32_t)(i * 8 + 4), s1, &s2, &b)) {
 			problem(v, "bad %s %zu: address outside every section", what, i);
 			continue;
 		}
@@ -197,7 +216,7 @@ static void load_records(struct vrun *v)
 	v->st->records16 += (unsigned)n16;
 	if (v->sites)
 		qsort(v->sites, v->nsites, sizeof(*v->sites), cmp_site);
-	load_pairs(v, AFTERBURN_CODE16, "code16 range", 0, &v->r16, &v->nr16);
+	load_pairs(v, AFTERBURN_CODE16, "record (16-bit range)", 0, &v->r16, &v->nr16);
 	if (v->r16)
 		qsort(v->r16, v->nr16, sizeof(*v->r16), cmp_site);
 }
