@@ -2,6 +2,9 @@
 #   test-afterburn        cmocka suite: every form, bodies, prefixes, comments,
 #                         #APP, directives, errors, golden file, regressions,
 #                         gcc -B; each case assembled and checked with Capstone
+#                         (and test_mixed: 16-bit code, new mnemonics, data in code)
+#   test-afterburn-mixed16[-native|-hv|-trap]  the mixed-mode guest: verified,
+#                         run natively, pre-virtualized and in trap mode
 #   test-afterburn-fuzz   a short deterministic libFuzzer run (fixed seed and
 #                         run count) over the seed corpus
 #   fuzz-afterburn        the long fuzz run (FUZZ_SECONDS, default 180); a crash
