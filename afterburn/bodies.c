@@ -67,9 +67,9 @@ static void wrap_dynamic(struct run *r, size_t start, size_t end, struct sbuf *c
 	sb_printf(conds, ".if " PAD_SYMBOL "; " BODY_START ":; .rept " PRE_SYMBOL "*"
 		  PAD_SYMBOL "; nop; .endr; ");
 	sb_printf(&tail, "; .rept (1-" PRE_SYMBOL ")*" PAD_SYMBOL "; nop; .endr; " BODY_END
-		  ": .pushsection .afterburn; .balign 4; .long " BODY_START "b; .long "
+		  ": %s; .balign 4; .long " BODY_START "b; .long "
 		  BODY_END "b; .popsection; .else; %.*s; .endif",
-		  (int)(end - start), r->buf + start);
+		  ab_record_push(c), (int)(end - start), r->buf + start);
 	if (conds->oom || tail.oom) {
 		ab_report(r, 1, "out of memory");
 	} else {
@@ -413,6 +413,8 @@ static char *burn_arg(struct ab_ctx *c, const char *s, size_t n, size_t *outlen)
 	sub.depth = c->depth + 1;
 	sub.nframes = 1;	/* as if inside a body: numeric labels */
 	sub.frames[0].kind = F_MACRO;
+	sub.modes = c->modes;
+	sub.code16 = c->code16;
 	ab_burn(&sub, "(macro argument)", s, n, f);
 	fclose(f);
 	sub.nframes = 0;

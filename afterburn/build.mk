@@ -37,7 +37,9 @@ $(AFTERBURN_AS): $(AB_OBJ)/as.o $(AB_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -o $@ $^
 
-$(AFTERBURN_VERIFY): $(AB_OBJ)/verify_main.o $(AB_OBJ)/verify.o $(AB_OBJ)/elf32.o $(AB_CORE_OBJS)
+AB_VERIFY_OBJS := $(addprefix $(AB_OBJ)/,verify.o anchors.o elf32.o)
+
+$(AFTERBURN_VERIFY): $(AB_OBJ)/verify_main.o $(AB_VERIFY_OBJS) $(AB_CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) -o $@ $^ -lcapstone
 

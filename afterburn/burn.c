@@ -86,6 +86,8 @@ static void wrap(struct run *r, size_t start, size_t end, int cls, bool before)
 	c->per_class[cls]++;
 	if (before)
 		c->shadow_sites++;
+	if (c->code16)
+		c->sites16++;
 	if (c->check_only)
 		return;
 	if (c->nframes > 0) {
@@ -107,9 +109,82 @@ static void wrap(struct run *r, size_t start, size_t end, int cls, bool before)
 	snprintf(head, sizeof(head), "%s: %s", s, before ? nops : "");
 	ab_insert(r, start, head);
 	snprintf(tail, sizeof(tail),
-		 "%s; %s: .pushsection .afterburn; .balign 4; .long %s; .long %s; .popsection",
-		 before ? "" : nops, e, sref, eref);
+		 "%s; %s: %s; .balign 4; .long %s; .long %s; .popsection",
+		 before ? "" : nops, e, ab_record_push(c), sref, eref);
 	ab_insert(r, end, tail);
+}
+
+const char *ab_record_push(const struct ab_ctx *c)
+{
+	if (!c->modes)
+		return ".pushsection " AFTERBURN_SECTION;
+	return ".if " BITS_SYMBOL " == 16; .pushsection " AFTERBURN_SECTION16 "; .else; "
+	       ".pushsection " AFTERBURN_SECTION "; .endif";
+}
+
+/* --- code size ------------------------------------------------------------- */
+
+/* Ends the 16-bit range being assembled (if the assembler is in 16-bit
+ * mode and a range was opened) with a record in AFTERBURN_CODE16. A range
+ * opens at the first statement after .code16 or a section switch that is
+ * not a directive, so a section holding no code (.note.GNU-stack, which
+ * linker scripts discard) gets no record referring to it. */
+#define RANGE_CLOSE ".if " BITS_SYMBOL " == 16; .if " OPEN_SYMBOL "; .set " R1_SYMBOL \
+	", .; .pushsection " AFTERBURN_CODE16 "; .balign 4; .long " R0_SYMBOL ", " R1_SYMBOL \
+	"; .popsection; .endif; .endif; .set " OPEN_SYMBOL ", 0"
+#define RANGE_OPEN ".set " R0_SYMBOL ", .; .set " OPEN_SYMBOL ", 1"
+
+void ab_range_open(struct run *r, size_t start)
+{
+	struct ab_ctx *c = r->c;
+	if (!c->open_pending || c->check_only)
+		return;
+	c->open_pending = false;
+	ab_insert(r, start, RANGE_OPEN "; ");
+}
+
+static bool is_section_switch(const char *name)
+{
+	static const char *const sw[] = {
+		".section", ".text", ".data", ".bss", ".pushsection", ".popsection",
+		".previous", ".subsection", NULL,
+	};
+	for (int i = 0; sw[i]; i++)
+		if (!strcmp(name, sw[i]))
+			return true;
+	return false;
+}
+
+/* .code16, .code16gcc, .code32 and section switches in a unit that uses
+ * .code16: keep BITS_SYMBOL and the 16-bit ranges right. The text goes on
+ * the directive's own line, so line numbers stay. */
+static void code_size(struct run *r, size_t k, const char *name)
+{
+	struct ab_ctx *c = r->c;
+	size_t start = tok(r, k)->off;
+	size_t end = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
+	bool to16 = !strcmp(name, ".code16") || !strcmp(name, ".code16gcc");
+	bool to32 = !strcmp(name, ".code32") || !strcmp(name, ".code64");
+	if (!to16 && !to32 && !is_section_switch(name))
+		return;
+	if (to16 || to32)
+		c->code16 = to16;
+	if (!c->modes || c->check_only)
+		return;
+	ab_insert(r, start, RANGE_CLOSE "; ");
+	if (to16)
+		ab_insert(r, end, "; .set " BITS_SYMBOL ", 16");
+	else if (to32)
+		ab_insert(r, end, "; .set " BITS_SYMBOL ", 32");
+	/* Inside a body the statements after it are not in assembly order:
+	   open at once (an empty range there is harmless unless its section
+	   is discarded). */
+	if (to32)
+		c->open_pending = false;
+	else if (c->nframes > 0)
+		ab_insert(r, end, "; " RANGE_OPEN);
+	else
+		c->open_pending = true;
 }
 
 /* --- line markers ---------------------------------------------------------- */
@@ -219,6 +294,8 @@ static void directive(struct run *r, size_t k)
 		} else {
 			c->off = false;
 		}
+	} else if (!strncmp(name, ".code", 5) || is_section_switch(name)) {
+		code_size(r, k, name);
 	} else if (!strcmp(name, ".include")) {
 		ab_report(r, line, "'.include' hides the included file from afterburn: "
 		       "use the C preprocessor's #include, or afterburn the file "
@@ -324,6 +401,8 @@ static void statement(struct run *r)
 	size_t end = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
 	size_t start = pending != NO_PENDING ? pending
 		     : prefix != NO_PENDING ? prefix : m->off;
+	if (c->modes)
+		ab_range_open(r, start);
 	if (memchr(mn, '\\', m->len)) {
 		if (ab_top(c)) {
 			ab_top(c)->insn_taint = true;
@@ -436,13 +515,14 @@ unsigned ab_finish(struct ab_ctx *c, const char *name)
 	return errs;
 }
 
-/* Does BUF contain ".macro" in any case? */
-static bool has_macro(const char *buf, size_t len)
+/* Does BUF contain ".WORD" (WORD lower case, 7 bytes at most) in any case? */
+static bool has_directive(const char *buf, size_t len, const char *word)
 {
+	size_t n = strlen(word);
 	for (const char *p = buf; (p = memchr(p, '.', len - (size_t)(p - buf))) != NULL; p++) {
-		if (len - (size_t)(p - buf) < 6)
+		if (len - (size_t)(p - buf) < n + 1)
 			break;
-		if (strncasecmp(p + 1, "macro", 5) == 0)
+		if (strncasecmp(p + 1, word, n) == 0)
 			return true;
 	}
 	return false;
@@ -454,7 +534,11 @@ unsigned ab_burn_unit(struct ab_ctx *c, int n, const char *const *names,
 	struct ab_ctx first;
 	bool macros = false;
 	for (int i = 0; i < n && !macros; i++)
-		macros = has_macro(bufs[i], lens[i]);
+		macros = has_directive(bufs[i], lens[i], "macro");
+	/* A conservative test (a comment may say it): the cost of a false
+	   positive is only longer output. */
+	for (int i = 0; i < n && !c->modes; i++)
+		c->modes = has_directive(bufs[i], lens[i], "code16");
 	if (macros) {	/* only macro invocations feed the first pass */
 		ab_ctx_init(&first, c->err);
 		first.quiet = true;
@@ -466,6 +550,8 @@ unsigned ab_burn_unit(struct ab_ctx *c, int n, const char *const *names,
 	}
 	for (int i = 0; i < n; i++)
 		ab_burn(c, names[i], bufs[i], lens[i], out);
+	if (c->modes && !c->check_only && out)	/* the unit may end in .code16 */
+		fputs("\n" RANGE_CLOSE "\n", out);
 	ab_finish(c, n ? names[n - 1] : "-");
 	return c->errors;
 }

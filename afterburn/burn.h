@@ -41,6 +41,13 @@ struct ab_ctx {
 	unsigned shadow_sites;	/* padded before (interrupt shadow) */
 	unsigned errors;
 	bool off;		/* annotation switched off */
+	/* The unit mentions .code16: sites choose their record section by
+	 * the assembler's code size at assembly time (BITS_SYMBOL), and the
+	 * 16-bit code ranges go to AFTERBURN_CODE16 (docs/afterburn.md). */
+	bool modes;
+	bool code16;		/* textually after .code16/.code16gcc */
+	bool open_pending;	/* a range opens at the next instruction */
+	unsigned sites16;	/* sites written while code16 (for -s) */
 	char off_where[300];
 	struct ab_frame frames[AB_MAX_NEST];
 	int nframes;

@@ -105,8 +105,8 @@ int main(int argc, char **argv)
 	free(names);
 	if (stats) {
 		fprintf(stderr, "afterburn: %u sites (%u padded before: interrupt shadow), "
-			"%u decided per macro expansion\n", c.sites, c.shadow_sites,
-			c.dynamic_sites);
+			"%u decided per macro expansion, %u after .code16 (outside bodies)\n",
+			c.sites, c.shadow_sites, c.dynamic_sites, c.sites16);
 		for (int k = 0; k < AB_CLASS_COUNT; k++)
 			if (c.per_class[k])
 				fprintf(stderr, "  %-10s %u\n", ab_classes[k].name, c.per_class[k]);

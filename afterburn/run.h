@@ -19,6 +19,15 @@
 #define NO_PENDING ((size_t)-1)
 #define PAD_SYMBOL ".L__afterburn_pad"
 #define PRE_SYMBOL ".L__afterburn_pre"	/* 1: the nops go before (shadow) */
+/* The code size the assembler is in (16 after .code16/.code16gcc; an
+ * undefined symbol reads as 0 in .if, i.e. 32-bit), and the start and end
+ * of the 16-bit range being assembled. Assembler symbols, not afterburn
+ * state, so macro bodies and section switches are followed as GNU as
+ * expands them. */
+#define BITS_SYMBOL ".L__afterburn_bits"
+#define R0_SYMBOL ".L__afterburn_r0"
+#define R1_SYMBOL ".L__afterburn_r1"
+#define OPEN_SYMBOL ".L__afterburn_open"	/* 1: R0_SYMBOL starts a range */
 
 /* Everything one ab_burn() call needs. */
 struct run {
@@ -71,6 +80,12 @@ void ab_insert(struct run *r, size_t off, const char *s);
  * order (afterburn only inserts). */
 void ab_replace(struct run *r, size_t off, size_t len, const char *s, size_t slen);
 unsigned ab_probe(struct ab_ctx *c, const char *s, size_t n);
+/* The ".pushsection" that opens a site's record: .afterburn, or, in a unit
+ * that uses .code16, the section for the code size at assembly time. */
+const char *ab_record_push(const struct ab_ctx *c);
+/* Before a statement that is no directive, at START: open the 16-bit
+ * range a section switch left pending (see code_size in burn.c). */
+void ab_range_open(struct run *r, size_t start);
 
 /* bodies.c: macros, .rept/.irp bodies, sites decided per expansion */
 struct ab_macro *ab_find_macro(struct ab_ctx *c, const char *s, size_t n);

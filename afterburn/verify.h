@@ -13,6 +13,7 @@ struct ab_site_ref {
 	unsigned sec;
 	uint32_t start, end;	/* section offsets */
 	size_t rec;		/* record index, for messages */
+	int bits;		/* 32: from .afterburn, 16: from .afterburn16 */
 };
 
 struct ab_vstats {
@@ -22,6 +23,10 @@ struct ab_vstats {
 	unsigned records;
 	unsigned insns;				/* instructions decoded */
 	unsigned skipped;			/* undecodable bytes skipped */
+	unsigned records16;			/* of them in .afterburn16 */
+	unsigned insns16;			/* decoded as 16-bit code */
+	unsigned dead_ranges;			/* after ud2, reached by nothing */
+	unsigned dead_bytes;			/* not decoded in them */
 };
 
 /* Check PATH, listing each problem on OUT (NULL: silent). Returns the
@@ -29,9 +34,9 @@ struct ab_vstats {
  * readable i386 ELF file. */
 int ab_verify(const char *path, FILE *out, struct ab_vstats *st);
 
-/* The records of E resolved and sorted by (section, start), malloc'd in
- * *SITES; records that do not resolve to executable code are counted in
- * *BAD. Returns the number of sites. */
+/* The records of E (.afterburn and .afterburn16) resolved and sorted by
+ * (section, start), malloc'd in *SITES; records that do not resolve to
+ * executable code are counted in *BAD. Returns the number of sites. */
 size_t ab_sites(const struct elf32 *e, struct ab_site_ref **sites, unsigned *bad);
 
 #endif

@@ -35,8 +35,10 @@ int main(int argc, char **argv)
 					       st.covered[c], st.uncovered[c]);
 		}
 		printf("%s: %u records, %u covered, %u uncovered, %u bad records, "
-		       "%u instructions decoded, %u bytes skipped: %s\n", argv[i],
-		       st.records, cov, unc, st.bad_records, st.insns, st.skipped,
+		       "%u instructions decoded, %u bytes skipped, %u records and %u "
+		       "instructions 16-bit, %u dead ranges after ud2 (%u bytes): %s\n",
+		       argv[i], st.records, cov, unc, st.bad_records, st.insns, st.skipped,
+		       st.records16, st.insns16, st.dead_ranges, st.dead_bytes,
 		       n ? "FAIL" : "OK");
 		if (n && status == 0)
 			status = 1;

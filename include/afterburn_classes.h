@@ -29,7 +29,19 @@
 #define AFTERBURN_OFF     AFTERBURN_STR(AFTERBURN_OFF_ASM)
 #define AFTERBURN_ON      AFTERBURN_STR(AFTERBURN_ON_ASM)
 
-#define AFTERBURN_SECTION ".afterburn"
+/*
+ * Record format version 2 (docs/afterburn.md, "The record format"):
+ * AFTERBURN_SECTION holds the sites assembled as 32-bit code, exactly as
+ * in version 1; AFTERBURN_SECTION16 the sites assembled under .code16 or
+ * .code16gcc (same record layout; the IPVMM counts and never rewrites
+ * them: 16-bit code does not run under it); AFTERBURN_CODE16 the ranges
+ * [start, end) of code assembled in 16-bit mode, so a disassembler knows
+ * each byte's code size. A version-1 reader sees only AFTERBURN_SECTION.
+ */
+#define AFTERBURN_FORMAT_VERSION 2
+#define AFTERBURN_SECTION   ".afterburn"
+#define AFTERBURN_SECTION16 ".afterburn16"
+#define AFTERBURN_CODE16    ".afterburn.code16"
 #define AFTERBURN_NOP     0x90	/* the only padding byte a site may hold */
 
 #ifndef __ASSEMBLER__
@@ -116,9 +128,10 @@ enum afterburn_match {
 	AB_CLASS(MSR,      AB_MATCH_ANY,     3, 2,  5, "rdmsr wrmsr") \
 	AB_CLASS(CPUID,    AB_MATCH_ANY,     3, 2,  5, "cpuid") \
 	AB_CLASS(SYSENTER, AB_MATCH_ANY,     3, 2,  5, \
-		"sysenter sysexit sysexitl") \
+		"sysenter sysexit sysexitl sysret sysretl") \
+	/* xsaves/xrstors (0f c7 /5 /3 + modrm, >= 3 bytes) need CPL 0 */ \
 	AB_CLASS(PRIV,     AB_MATCH_ANY,     3, 2,  5, \
-		"rdpmc xsetbv monitor mwait clac stac rsm") \
+		"rdpmc xsetbv monitor mwait clac stac rsm xsaves xrstors") \
 	/* generic (14); shortest "ljmp *(%eax)" (ff 28: 2); the direct
 	   "ljmp $sel,$off" form is 7 */ \
 	AB_CLASS(FAR_JMP,  AB_MATCH_FAR,    12, 2, 14, \
@@ -203,6 +216,15 @@ struct afterburn_record {
 };
 _Static_assert(sizeof(struct afterburn_record) == 8,
 	       "afterburn record is two 32-bit addresses");
+
+/* One AFTERBURN_CODE16 entry: [start, end) was assembled as 16-bit code.
+ * Empty ranges (a section switch with no code) may occur. */
+struct afterburn_range {
+	uint32_t start;
+	uint32_t end;
+};
+_Static_assert(sizeof(struct afterburn_range) == sizeof(struct afterburn_record),
+	       "afterburn code-size range has the record's layout");
 
 #endif /* !__ASSEMBLER__ */
 #endif /* AFTERBURN_CLASSES_H */

@@ -224,6 +224,7 @@ static int decode_0f(struct cursor *c, struct dec_insn *d)
 	case 0x33: d->op = DEC_RDPMC; return 0;
 	case 0x34: d->op = DEC_SYSENTER; return 0;
 	case 0x35: d->op = DEC_SYSEXIT; return 0;
+	case 0x07: d->op = DEC_SYSRET; return 0;
 	case 0xa2: d->op = DEC_CPUID; return 0;
 	case 0xaa: d->op = DEC_RSM; return 0;
 	case 0xa0: case 0xa8:
@@ -250,6 +251,16 @@ static int decode_0f(struct cursor *c, struct dec_insn *d)
 			return -1;
 		reg_op(&d->ops[1], DEC_K_GPR, (int)reg, 4);
 		d->nops = 2;
+		return 0;
+	case 0xc7:
+		/* 0f c7 /3 xrstors, /5 xsaves (CPL 0 only); the other forms
+		   (cmpxchg8b, xsavec, rdrand...) run the same in ring 1. */
+		if (mem_only(c, d, 1, &reg))
+			return -1;
+		if (reg != 3 && reg != 5)
+			return reject(c, "0f c7: not in the sensitive set");
+		d->op = reg == 3 ? DEC_XRSTORS : DEC_XSAVES;
+		d->nops = 1;
 		return 0;
 	default:
 		return reject(c, "0f opcode not in the sensitive set");

@@ -566,7 +566,8 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
 		return EMU_OK;
 	}
 	case DEC_INVPCID: case DEC_RDPMC: case DEC_XSETBV: case DEC_MONITOR: case DEC_MWAIT:
-	case DEC_CLAC: case DEC_STAC: case DEC_RSM:
+	case DEC_CLAC: case DEC_STAC: case DEC_RSM: case DEC_SYSRET:
+	case DEC_XSAVES: case DEC_XRSTORS:
 		return UD();		/* not advertised by the filtered cpuid */
 	}
 	(void)lo;

@@ -34,6 +34,7 @@ enum rw_form rw_form_of(const struct dec_insn *in)
 	case DEC_RDMSR: case DEC_WRMSR: case DEC_CPUID: case DEC_SYSENTER:
 	case DEC_SYSEXIT: case DEC_RDPMC: case DEC_XSETBV: case DEC_MONITOR:
 	case DEC_MWAIT: case DEC_CLAC: case DEC_STAC: case DEC_RSM:
+	case DEC_SYSRET: case DEC_XSAVES: case DEC_XRSTORS:
 	case DEC_PUSH_SEG: case DEC_POP_SEG:
 		return RW_F_GEN_CALL;
 	case DEC_LJMP_PTR: case DEC_LCALL_PTR:

@@ -104,13 +104,16 @@ static int overlaps(const struct guest_seg *a, const struct guest_seg *b)
 	return a->paddr < b->paddr + b->memsz && b->paddr < a->paddr + a->memsz;
 }
 
+/* .afterburn (the sites the IPVMM rewrites) and .afterburn16 (16-bit
+ * sites: 16-bit code never runs under the IPVMM, so they are only
+ * counted; record format 2, docs/afterburn.md). */
 static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 			  struct guest_image *gi, const char **why)
 {
 	struct shdr sh, strtab;
 	uint32_t i;
 
-	gi->ab_off = gi->ab_count = 0;
+	gi->ab_off = gi->ab_count = gi->ab16_count = 0;
 	if (eh->shoff == 0 || eh->shnum == 0)
 		return 0;                   /* stripped: no sites to rewrite */
 	if (eh->shentsize != sizeof(struct shdr) ||
@@ -123,16 +126,23 @@ static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 		return *why = "truncated: section name table", -1;
 	for (i = 0; i < eh->shnum; i++) {
 		copy(&sh, p + eh->shoff + i * sizeof(struct shdr), sizeof(sh));
-		if (sh.name >= strtab.size ||
-		    !streq(p + strtab.offset + sh.name, strtab.size - sh.name, ".afterburn"))
+		if (sh.name >= strtab.size)
+			continue;
+		const uint8_t *name = p + strtab.offset + sh.name;
+		uint32_t room = strtab.size - sh.name;
+		int is16 = streq(name, room, ".afterburn16");
+		if (!is16 && !streq(name, room, ".afterburn"))
 			continue;
 		if (sh.type == SHT_NOBITS || !in_range(sh.offset, sh.size, len))
 			return *why = "truncated: .afterburn section", -1;
 		if (sh.size % 8 != 0)
 			return *why = ".afterburn size is not a multiple of 8", -1;
+		if (is16) {
+			gi->ab16_count = sh.size / 8;
+			continue;
+		}
 		gi->ab_off = sh.offset;
 		gi->ab_count = sh.size / 8;
-		return 0;
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@ struct guest_image {
 	uint32_t lowest, highest;  /* guest-physical span [lowest, highest) */
 	uint32_t ab_off;           /* .afterburn records in the module, or 0 */
 	uint32_t ab_count;         /* number of (start, end) records */
+	uint32_t ab16_count;       /* .afterburn16 records: 16-bit sites, counted, never rewritten */
 	uint32_t link_offset;      /* vaddr - paddr of the segments holding sites */
 	int linux_kernel;          /* a PT_NOTE holds an owner "Linux" note (vmlinux) */
 };

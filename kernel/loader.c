@@ -264,6 +264,9 @@ unsigned loader_load_all(const struct boot_info *bi)
 			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->base,
 			g->base + g->size - 1, g->size / 1024, g->entry, image.nseg, g->ab_sites,
 			g->cmdline);
+		if (image.ab16_count)
+			pr_info("loader: guest %u '%s': %u 16-bit afterburn sites left as they are\n",
+				i, g->name, image.ab16_count);
 	}
 	unsigned used = unclaimed_initrds();   /* initramfs modules a loaded guest took */
 	pr_info("loader: %u of %u modules loaded, shadow pool %u/%u pages\n", loaded + used,

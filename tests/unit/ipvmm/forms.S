@@ -97,6 +97,7 @@
 	T CPUID, cpuid
 	T SYSENTER, sysenter
 	T SYSENTER, sysexit
+	T SYSENTER, sysret
 	T PRIV, rdpmc
 	T PRIV, xsetbv
 	T PRIV, monitor
@@ -104,6 +105,8 @@
 	T PRIV, clac
 	T PRIV, stac
 	T PRIV, rsm
+	T PRIV, xsaves (%eax)
+	T PRIV, xrstors 0x10(%ebx,%esi,4)
 	T FAR_JMP, ljmp $0x10, $0x1234
 	T FAR_JMP, jmp $0x10, $0x12345678
 	T FAR_JMP, ljmpw $0x10, $0x1234
