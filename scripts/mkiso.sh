@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Build a GRUB 2 rescue ISO with a generated grub.cfg.
 #
-#   mkiso.sh -o OUT.iso [-d DEFAULT] [-t TIMEOUT] -f FILE... -e ENTRY...
+#   mkiso.sh -o OUT.iso [-d DEFAULT] [-t TIMEOUT] -f FILE... -e ENTRY... [-l ENTRY...]
 #
 # -f FILE   copied to /boot/FILE's basename in the image.
-# -e ENTRY  one menu entry: "TITLE|KERNEL ARGS|MODULE ARGS|MODULE ARGS..."
+# -e ENTRY  one Multiboot menu entry: "TITLE|KERNEL ARGS|MODULE ARGS|MODULE ARGS..."
 #           where KERNEL and MODULE are basenames of files given with -f.
+# -l ENTRY  one Linux entry (GRUB's linux/initrd: the 16-bit boot protocol),
+#           "TITLE|BZIMAGE ARGS|INITRD", after the -e entries.
 # -d N      default entry index (0-based), -t seconds before it boots.
 # The serial terminal (COM1, 115200) and the VGA console both carry the menu.
 set -euo pipefail
-out= default=0 tmo=1 files=() entries=()
-while getopts "o:d:t:f:e:" opt; do
+out= default=0 tmo=1 files=() entries=() linux=()
+while getopts "o:d:t:f:e:l:" opt; do
   case $opt in
     o) out=$OPTARG ;; d) default=$OPTARG ;; t) tmo=$OPTARG ;;
-    f) files+=("$OPTARG") ;; e) entries+=("$OPTARG") ;;
+    f) files+=("$OPTARG") ;; e) entries+=("$OPTARG") ;; l) linux+=("$OPTARG") ;;
     *) exit 2 ;;
   esac
 done
@@ -37,6 +39,14 @@ cfg=$root/boot/grub/grub.cfg
     echo "menuentry \"${parts[0]}\" {"
     echo "  multiboot /boot/${parts[1]}"
     for m in "${parts[@]:2}"; do echo "  module /boot/$m"; done
+    echo "  boot"
+    echo "}"
+  done
+  for e in "${linux[@]}"; do
+    IFS='|' read -r -a parts <<< "$e"
+    echo "menuentry \"${parts[0]}\" {"
+    echo "  linux /boot/${parts[1]}"
+    echo "  initrd /boot/${parts[2]}"
     echo "  boot"
     echo "}"
   done
