@@ -16,7 +16,7 @@ IPVMM_INC  := -Iinclude -I$(BUILD)/include -Iipvmm -Ikernel
 # Sanitizers catch over-reads and undefined shifts the assertions would miss.
 IPVMM_HOST_CFLAGS := $(HOST_CFLAGS) $(IPVMM_INC) -Itests/unit/ipvmm \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h kernel/vtlb_walk.h \
+IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h include/x86/*.h kernel/vtlb_walk.h \
 	kernel/desc_check.h include/afterburn_classes.h tests/unit/ipvmm/*.h)
 
 IPVMM_DEV_TESTS := test_vpic test_vpit test_vrtc test_vuart test_vkbc_pci test_devfuzz
