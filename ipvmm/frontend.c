@@ -475,6 +475,28 @@ static bool sti_shadow(struct vcpu *v, const struct gstate *g, uint32_t insn, bo
 	return true;
 }
 
+static inline void upcall_to_state(struct vcpu *v, const struct ipvmm_upcall_state *s, struct gstate *g)
+{
+	g->gpr[0] = s->eax;
+	g->gpr[1] = s->ecx;
+	g->gpr[2] = s->edx;
+	g->gpr[3] = s->ebx;
+	g->gpr[4] = s->esp;
+	g->gpr[5] = s->ebp;
+	g->gpr[6] = s->esi;
+	g->gpr[7] = s->edi;
+	g->sreg[SR_ES] = sel_virt(s->es);
+	g->sreg[SR_CS] = sel_virt(s->cs);
+	g->sreg[SR_SS] = sel_virt(s->ss);
+	g->sreg[SR_DS] = sel_virt(s->ds);
+	g->sreg[SR_FS] = sel_virt(s->fs);
+	g->sreg[SR_GS] = sel_virt(s->gs);
+	g->eip = s->eip;
+	g->eflags = vcpu_eflags(v, s->eflags);
+	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
+	g->sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
+}
+
 void burn_upcall_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
@@ -485,24 +507,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 
 	v->step_shadow = false;
 	v->sh->n_upcalls++;
-	g.gpr[0] = s->eax;
-	g.gpr[1] = s->ecx;
-	g.gpr[2] = s->edx;
-	g.gpr[3] = s->ebx;
-	g.gpr[4] = s->esp;
-	g.gpr[5] = s->ebp;
-	g.gpr[6] = s->esi;
-	g.gpr[7] = s->edi;
-	g.sreg[SR_ES] = sel_virt(s->es);
-	g.sreg[SR_CS] = sel_virt(s->cs);
-	g.sreg[SR_SS] = sel_virt(s->ss);
-	g.sreg[SR_DS] = sel_virt(s->ds);
-	g.sreg[SR_FS] = sel_virt(s->fs);
-	g.sreg[SR_GS] = sel_virt(s->gs);
-	g.eip = s->eip;
-	g.eflags = vcpu_eflags(v, s->eflags);
-	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
-	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
+	upcall_to_state(v, s, &g);
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
 	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
