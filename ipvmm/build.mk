@@ -17,7 +17,7 @@ IPVMM_DEV_SRC := ipvmm/util.c ipvmm/devices.c ipvmm/devswitch.c \
 	ipvmm/dev/vkbc.c ipvmm/dev/vpci.c ipvmm/dev/vexit.c
 IPVMM_FE_SRC := ipvmm/rewrite.c ipvmm/vcpu.c ipvmm/deliver.c ipvmm/emulate.c ipvmm/frontend.c
 IPVMM_INC  := -Iinclude -I$(BUILD)/include -Iipvmm -Ikernel
-IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h include/afterburn_classes.h)
+IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h include/x86/*.h include/afterburn_classes.h)
 
 # The image: the device models, the decoder, the frontend, the real backend
 # (hypercalls) and the start code, with the trampolines of burn.asm. It must

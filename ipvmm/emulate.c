@@ -9,6 +9,15 @@
 #include "portio.h"
 #include "util.h"
 
+/*
+ * emulate() is split into one handler per operation, all folded back into
+ * it (EMU), so the split costs the trap path nothing (make
+ * test-bench-short counts its instructions). The fault helpers are folded
+ * too: a tail call out of emulate() reuses its argument slots, and GCC
+ * then copies every argument to a fresh one on entry.
+ */
+#define EMU static inline __attribute__((always_inline))
+
 static enum emu_result fault(struct vcpu *v, struct gstate *g, uint32_t site_eip,
 			     unsigned vec, bool has_err, uint32_t err)
 {
@@ -16,13 +25,10 @@ static enum emu_result fault(struct vcpu *v, struct gstate *g, uint32_t site_eip
 	return deliver(v, g, vec, DLV_EXC, has_err, err) ? EMU_STOP : EMU_FAULT;
 }
 
-#define GP0() fault(v, g, site_eip, VEC_GP, true, 0)
-#define UD()  fault(v, g, site_eip, VEC_UD, false, 0)
-
 /* A failed access of the instruction's own operand (acc: ACC_WRITE,
    ACC_STACK): the CPU's fault for it, U when the instruction runs at
    CPL 3 (vcpu_access_fault). */
-static enum emu_result mem_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip, unsigned acc)
+EMU enum emu_result mem_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip, unsigned acc)
 {
 	uint32_t err;
 	unsigned vec = vcpu_access_fault(v, acc | (vcpu_cpl(g) == 3 ? ACC_USER : 0), &err);
@@ -31,18 +37,13 @@ static enum emu_result mem_fault(struct vcpu *v, struct gstate *g, uint32_t site
 }
 
 /* A descriptor-table read that faulted: a supervisor access. */
-static enum emu_result desc_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip)
+EMU enum emu_result desc_fault(struct vcpu *v, struct gstate *g, uint32_t site_eip)
 {
 	uint32_t err;
 	unsigned vec = vcpu_access_fault(v, 0, &err);
 
 	return fault(v, g, site_eip, vec, true, err);
 }
-
-#define MF_R()  mem_fault(v, g, site_eip, 0)
-#define MF_W()  mem_fault(v, g, site_eip, ACC_WRITE)
-#define MF_SR() mem_fault(v, g, site_eip, ACC_STACK)
-#define MF_SW() mem_fault(v, g, site_eip, ACC_WRITE | ACC_STACK)
 
 static bool rd(struct vcpu *v, uint32_t lin, void *p, unsigned n)
 {
@@ -136,34 +137,23 @@ static enum emu_result load_fault(struct vcpu *v, struct gstate *g, uint32_t sit
 	return fault(v, g, site_eip, vec, vec != VEC_UD, (uint32_t)rc & 0xffff);
 }
 
-static uint32_t desc_base(const uint32_t d[2])
-{
-	return (d[0] >> 16) | ((d[1] & 0xff) << 16) | (d[1] & 0xff000000u);
-}
-
-static uint32_t desc_limit(const uint32_t d[2])
-{
-	uint32_t l = (d[0] & 0xffff) | (d[1] & 0xf0000);
-
-	return (d[1] & 0x800000) ? (l << 12) | 0xfff : l;
-}
-
 /* Far transfer to sel:off at the current privilege level (no gates):
    DESC_OK, DESC_BAD (#GP(sel)) or DESC_FAULT (the descriptor read). */
 static enum desc_read far_target(struct vcpu *v, struct gstate *g, uint16_t sel)
 {
 	uint32_t d[2];
-	unsigned dpl;
-	enum desc_read r = (sel & ~3u) ? vcpu_desc_read(v, sel, d) : DESC_BAD;
+	unsigned dpl, type;
+	enum desc_read r = (sel & ~SEL_RPL) ? vcpu_desc_read(v, sel, d) : DESC_BAD;
 
 	if (r != DESC_OK)
 		return r;
-	if (((d[1] >> 11) & 3) != 3 || !(d[1] & 0x8000))
+	type = DESC_TYPE(d[1]);
+	if ((type & (DT_S | DT_CODE)) != (DT_S | DT_CODE) || !(d[1] & DESC_P))
 		return DESC_BAD;
-	dpl = (d[1] >> 13) & 3;
-	if (d[1] & 0x400)	/* conforming */
+	dpl = DESC_DPL(d[1]);
+	if (type & DT_CONFORM)
 		return dpl <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
-	return dpl == vcpu_cpl(g) && (sel & 3) <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
+	return dpl == vcpu_cpl(g) && (sel & SEL_RPL) <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
 }
 
 static bool push(struct vcpu *v, struct gstate *g, unsigned size, uint32_t val)
@@ -174,405 +164,649 @@ static bool push(struct vcpu *v, struct gstate *g, unsigned size, uint32_t val)
 	return true;
 }
 
-enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
-			const struct eop *ops, unsigned nops, uint32_t site_eip)
+/*
+ * One instruction on its way through emulate(): its arguments and the
+ * operands the handlers look up (gp: a general register, m: the
+ * register-or-memory operand, sr: a segment register; each may be absent
+ * when the operation has none).
+ */
+struct emu {
+	struct vcpu *v;
+	struct gstate *g;
+	const struct eop *ops, *gp, *m, *sr;
+	unsigned op, nops, cpl, osz;
+	bool o16;
+	uint32_t site_eip;
+};
+
+
+EMU enum emu_result e_fault(const struct emu *e, unsigned vec, uint32_t err)
 {
-	unsigned cpl = vcpu_cpl(g), osz = o16 ? 2 : 4;
-	const struct eop *gp = find(ops, nops, DEC_K_GPR), *m = rm(ops, nops);
-	const struct eop *sr = find(ops, nops, DEC_K_SREG);
-	uint32_t val = 0, lo, hi;
-	uint64_t q;
+	return fault(e->v, e->g, e->site_eip, vec, vec != VEC_UD, err);
+}
+
+EMU enum emu_result e_gp0(const struct emu *e) { return e_fault(e, VEC_GP, 0); }
+EMU enum emu_result e_ud(const struct emu *e) { return e_fault(e, VEC_UD, 0); }
+/* #GP or #NP naming a selector (its RPL cleared, as the CPU reports it). */
+EMU enum emu_result e_sel_fault(const struct emu *e, unsigned vec, uint32_t sel)
+{
+	return e_fault(e, vec, sel & ~SEL_RPL);
+}
+
+/* The instruction's own operand access failed (acc: ACC_*). */
+EMU enum emu_result e_mem(const struct emu *e, unsigned acc)
+{
+	return mem_fault(e->v, e->g, e->site_eip, acc);
+}
+
+EMU enum emu_result e_desc(const struct emu *e)
+{
+	return desc_fault(e->v, e->g, e->site_eip);
+}
+
+/* vcpu_load_sreg's result: 0, or the vector in bits 16-23 and the error
+   code in bits 0-15. */
+EMU enum emu_result e_load(const struct emu *e, int rc)
+{
+	return rc ? load_fault(e->v, e->g, e->site_eip, rc) : EMU_OK;
+}
+
+/* ---- EFLAGS: the virtual IF and IOPL ---- */
+
+EMU enum emu_result emu_cli_sti(const struct emu *e)
+{
+	struct gstate *g = e->g;
+
+	if (e->cpl > EF_IOPL_OF(g->eflags))
+		return e_gp0(e);
+	g->eflags = e->op == DEC_STI ? g->eflags | EF_IF : g->eflags & ~EF_IF;
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_pushf(const struct emu *e)
+{
+	if (!push(e->v, e->g, e->osz, e->g->eflags & ~(EF_VM | EF_RF)))
+		return e_mem(e, ACC_WRITE | ACC_STACK);
+	return EMU_OK;
+}
+
+/* What popf may not change: VM, RF; IOPL above CPL 0; IF above IOPL;
+   the upper half with a 16-bit operand. */
+EMU enum emu_result emu_popf(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	/* val needs no zeroing: a 16-bit popf keeps the upper half */
+	uint32_t val, keep = EF_VM | EF_RF, iopl = EF_IOPL_OF(g->eflags);
+
+	if (!rd(e->v, g->gpr[4], &val, e->osz))
+		return e_mem(e, ACC_STACK);
+	if (e->cpl > 0)
+		keep |= EF_IOPL;
+	if (e->cpl > iopl)
+		keep |= EF_IF;
+	if (e->o16)
+		keep |= EF_HIGH16;
+	g->eflags = ((val & ~keep) | (g->eflags & keep) | EF_RSV1) & ~EF_RSV0;
+	g->gpr[4] += e->osz;
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_hlt(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+
+	/* With IF clear nothing this board has (no NMI) ever resumes it:
+	   the guest is finished (testos_exit's cli; hlt after its exit
+	   port). Stop it instead of waking on every timer event. */
+	if (!(e->g->eflags & EF_IF)) {
+		v->fatal = IPVMM_FATAL_HLT_CLI;
+		return EMU_STOP;
+	}
+	/* Block the VM thread until an event; delivery happens on the way
+	   out (iret_restart checks for pending work). */
+	v->stats.waits++;
+	vcpu_console_flush(v);
+	while (!v->sh->pending && !v->devs.pic.intr)
+		if (v->hv->wait(v->hv_ctx) < 0)
+			break;
+	return EMU_OK;
+}
+
+/* ---- control and debug registers ---- */
+
+EMU enum emu_result emu_mov_from_cr(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	unsigned n = (unsigned)find(e->ops, e->nops, DEC_K_CREG)->reg;
+	uint32_t val = n == 0 ? v->cr0 : n == 2 ? v->cr2 : n == 3 ? v->cr3 : n == 4 ? v->cr4 : 0xffffffffu;
+
+	if (n == 1 || n > 4)
+		return e_ud(e);
+	put(v, e->g, e->gp, 4, val);
+	return EMU_OK;
+}
+
+/* CR0 bits the shadow page tables depend on. */
+#define CR0_SHADOW (CR0_PG | CR0_WP | CR0_PE)
+/* CR4 bits mov to cr4 accepts (any other: #GP(0)) ... */
+#define CR4_ACCEPTED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | \
+		      CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+/* ... and those the hypervisor acts on: the shadow (PSE, PGE, PAE) and
+   the real CR4 while the guest runs (TSD, OSFXSR, OSXMMEXCPT). */
+#define CR4_SHADOW (CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT)
+
+EMU enum emu_result emu_mov_to_cr(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	unsigned n = (unsigned)find(e->ops, e->nops, DEC_K_CREG)->reg;
+	uint32_t val = 0;
+
+	get(v, e->g, e->gp, 4, &val);
+	switch (n) {
+	case 0:
+		if ((val & CR0_PG) && !(val & CR0_PE))
+			return e_gp0(e);
+		val |= CR0_ET;
+		if ((val ^ v->cr0) & CR0_SHADOW)
+			v->hv->set_cr0_cr4(v->hv_ctx, val, v->cr4);
+		v->cr0 = val;
+		return EMU_OK;
+	case 2:
+		v->cr2 = val;
+		return EMU_OK;
+	case 3:
+		v->cr3 = val;
+		v->hv->set_cr3(v->hv_ctx, val);
+		return EMU_OK;
+	case 4:
+		if (val & ~CR4_ACCEPTED)
+			return e_gp0(e);
+		if ((val ^ v->cr4) & CR4_SHADOW)
+			v->hv->set_cr0_cr4(v->hv_ctx, v->cr0, val);
+		v->cr4 = val;
+		return EMU_OK;
+	}
+	return e_ud(e);
+}
+
+EMU enum emu_result emu_mov_dr(const struct emu *e)
+{
+	uint32_t *dr = &e->v->dr[find(e->ops, e->nops, DEC_K_DREG)->reg & 7];
+	uint32_t val = 0;
+
+	if (e->op == DEC_MOV_FROM_DR) {
+		put(e->v, e->g, e->gp, 4, *dr);
+	} else {
+		get(e->v, e->g, e->gp, 4, &val);
+		*dr = val;
+	}
+	return EMU_OK;
+}
+
+/* lmsw loads PE, MP, EM, TS but never clears PE; clts clears TS. */
+EMU enum emu_result emu_lmsw(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	uint32_t val = 0;
+
+	if (!get(v, e->g, e->m, 2, &val))
+		return e_mem(e, 0);
+	v->cr0 = (v->cr0 & ~(CR0_MSW & ~CR0_PE)) | (val & CR0_MSW) | (v->cr0 & CR0_PE);
+	return EMU_OK;
+}
+
+/* ---- segment registers: moves, push/pop, far pointer loads ---- */
+
+EMU enum emu_result emu_mov_from_seg(const struct emu *e)
+{
+	const struct eop *m = e->m;
+
+	if (!put(e->v, e->g, m, m->kind == DEC_K_MEM ? 2 : e->osz, e->g->sreg[e->sr->reg % 6]))
+		return e_mem(e, ACC_WRITE);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_mov_to_seg(const struct emu *e)
+{
+	uint32_t val = 0;
+
+	if (!get(e->v, e->g, e->m, 2, &val))
+		return e_mem(e, 0);
+	return e_load(e, vcpu_load_sreg(e->v, e->g, (unsigned)e->sr->reg, (uint16_t)val));
+}
+
+EMU enum emu_result emu_push_seg(const struct emu *e)
+{
+	if (!push(e->v, e->g, e->osz, e->g->sreg[e->sr->reg % 6]))
+		return e_mem(e, ACC_WRITE | ACC_STACK);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_pop_seg(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	uint32_t val = 0;
 	int rc;
 
-	if (op < DEC_OP_COUNT)
-		v->stats.exits[op]++;
-	/* Privileged at CPL 0 only (SDM: #GP(0) otherwise). */
+	if (!rd(e->v, g->gpr[4], &val, 2))
+		return e_mem(e, ACC_STACK);
+	rc = vcpu_load_sreg(e->v, g, (unsigned)e->sr->reg, (uint16_t)val);
+	if (rc)
+		return e_load(e, rc);
+	g->gpr[4] += e->osz;
+	return EMU_OK;
+}
+
+/* lds, les, lfs, lgs, lss: offset then selector from memory. */
+EMU enum emu_result emu_load_far(const struct emu *e)
+{
+	const struct eop *mm = find(e->ops, e->nops, DEC_K_MEM);
+	uint32_t val = 0, sel = 0;
+	int rc;
+
+	if (!rd(e->v, mm->ea, &val, e->osz) || !rd(e->v, mm->ea + e->osz, &sel, 2))
+		return e_mem(e, 0);
+	rc = vcpu_load_sreg(e->v, e->g, (unsigned)sr_of_load(e->op), (uint16_t)sel);
+	if (rc)
+		return e_load(e, rc);
+	put(e->v, e->g, e->gp, e->osz, val);
+	return EMU_OK;
+}
+
+/* ---- descriptor tables and system segments ---- */
+
+EMU enum emu_result emu_store_dtr(const struct emu *e)
+{
+	const struct dtr *t = e->op == DEC_SGDT ? &e->v->gdtr : &e->v->idtr;
+
+	if (!wr(e->v, e->m->ea, &t->limit, 2) || !wr(e->v, e->m->ea + 2, &t->base, 4))
+		return e_mem(e, ACC_WRITE);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_load_dtr(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	uint32_t limit = 0, base;
+
+	if (!rd(v, e->m->ea, &limit, 2) || !rd(v, e->m->ea + 2, &base, 4))
+		return e_mem(e, 0);
+	if (e->o16)
+		base &= 0x00ffffffu;	/* a 16-bit operand loads a 24-bit base */
+	if (e->op == DEC_LGDT)
+		vcpu_lgdt(v, base, (uint16_t)limit);
+	else {
+		v->idtr.base = base;
+		v->idtr.limit = (uint16_t)limit;
+	}
+	return EMU_OK;
+}
+
+/* sldt, str, smsw: 16 bits to memory, the operand size to a register. */
+EMU enum emu_result emu_store_sys(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	uint32_t val = e->op == DEC_SLDT ? v->ldtr : e->op == DEC_STR ? v->tr : v->cr0;
+
+	if (!put(v, e->g, e->m, e->m->kind == DEC_K_MEM ? 2 : e->osz, val))
+		return e_mem(e, ACC_WRITE);
+	return EMU_OK;
+}
+
+/* The system descriptor lldt or ltr names (SDM Vol. 2, LLDT, LTR):
+   EMU_OK with d filled, or the fault already delivered. */
+EMU enum emu_result sys_desc(const struct emu *e, uint32_t sel, unsigned type, uint32_t d[2])
+{
+	enum desc_read r = vcpu_desc_read(e->v, (uint16_t)sel, d);
+
+	if (r == DESC_FAULT)
+		return e_desc(e);
+	if (r != DESC_OK || DESC_TYPE(d[1]) != type)
+		return e_sel_fault(e, VEC_GP, sel);
+	if (!(d[1] & DESC_P))
+		return e_sel_fault(e, VEC_NP, sel);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_lldt(const struct emu *e)
+{
+	uint32_t val = 0, d[2];
+	enum emu_result r;
+
+	if (!get(e->v, e->g, e->m, 2, &val))
+		return e_mem(e, 0);
+	if (!(val & ~SEL_RPL)) {
+		vcpu_lldt(e->v, 0, 0);
+		return EMU_OK;
+	}
+	if (val & SEL_TI)
+		return e_sel_fault(e, VEC_GP, val);	/* an LDT lives in the GDT */
+	/* Its entries reach the hypervisor's LDT on first use. */
+	r = sys_desc(e, val, DT_LDT, d);
+	if (r == EMU_OK)
+		vcpu_lldt(e->v, (uint16_t)val, d);
+	return r;
+}
+
+EMU enum emu_result emu_ltr(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	uint32_t val = 0, d[2];
+	enum emu_result r;
+
+	if (!get(v, e->g, e->m, 2, &val))
+		return e_mem(e, 0);
+	if (!(val & ~SEL_RPL))
+		return e_sel_fault(e, VEC_GP, val);
+	r = sys_desc(e, val, DT_TSS32, d);
+	if (r != EMU_OK)
+		return r;
+	d[1] |= DT_TSS_BUSY << DESC_TYPE_SHIFT;
+	if (!wr(v, v->gdtr.base + SEL_INDEX(val) * 8 + 4, &d[1], 4))
+		return e_desc(e);
+	v->tr = (uint16_t)val;
+	v->tss_base = desc_base(d);
+	v->tss_limit = desc_limit(d);
+	return EMU_OK;
+}
+
+/* ---- selector checks: lar, lsl, verr, verw, arpl ---- */
+
+/* Does the descriptor pass the check `op` makes (SDM Vol. 2, LAR, LSL,
+   VERR/VERW)? The privilege rule first, then the types each accepts. */
+EMU bool segchk_ok(const struct emu *e, uint32_t sel, const uint32_t d[2])
+{
+	unsigned type = DESC_TYPE(d[1]), rpl = sel & SEL_RPL;
+	bool conforming = (type & (DT_S | DT_CODE | DT_CONFORM)) == (DT_S | DT_CODE | DT_CONFORM);
+	bool ok = conforming || DESC_DPL(d[1]) >= (e->cpl > rpl ? e->cpl : rpl);
+
+	switch (e->op) {
+	case DEC_VERR:	/* data, or readable code */
+		return ok && (type & DT_S) && ((type & (DT_S | DT_CODE)) != (DT_S | DT_CODE) || (type & DT_READ));
+	case DEC_VERW:	/* writable data */
+		return ok && (type & (DT_S | DT_CODE | DT_WRITE)) == (DT_S | DT_WRITE);
+	}
+	if (type & DT_S)
+		return ok;
+	/* lar and lsl: the TSS and LDT system types; lar also the gates */
+	return ok && (type == DT_TSS16 || type == DT_LDT || type == DT_TSS16_BUSY || type == DT_TSS32 ||
+		      type == DT_TSS32_BUSY ||
+		      (e->op == DEC_LAR && (type == DT_CALL16 || type == DT_TASK || type == DT_CALL32)));
+}
+
+/* ZF says whether the check passed; lar and lsl then load the access
+   rights or the limit into their register. */
+EMU enum emu_result emu_segchk(const struct emu *e)
+{
+	uint32_t val = 0, d[2];
+	bool ok = false;
+
+	if (!get(e->v, e->g, e->m, 2, &val))
+		return e_mem(e, 0);
+	if (val & ~SEL_RPL) {
+		enum desc_read r = vcpu_desc_read(e->v, (uint16_t)val, d);
+
+		if (r == DESC_FAULT)
+			return e_desc(e);
+		ok = r == DESC_OK && segchk_ok(e, val, d);
+	}
+	set_zf(e->g, ok);
+	if (ok && (e->op == DEC_LAR || e->op == DEC_LSL)) {
+		const struct eop *dst = e->gp == e->m ? &e->ops[e->nops - 1] : e->gp;
+
+		put(e->v, e->g, dst, e->osz, e->op == DEC_LAR ? d[1] & DESC_ACCESS : desc_limit(d));
+	}
+	return EMU_OK;
+}
+
+/* arpl src16, dst r/m16 (AT&T order): raise dst's RPL to src's. */
+EMU enum emu_result emu_arpl(const struct emu *e)
+{
+	uint32_t s, d;
+	const struct eop *dst = &e->ops[1], *src = &e->ops[0];
+
+	if (!get(e->v, e->g, src, 2, &s) || !get(e->v, e->g, dst, 2, &d))
+		return e_mem(e, 0);
+	if ((d & SEL_RPL) < (s & SEL_RPL)) {
+		if (!put(e->v, e->g, dst, 2, (d & ~SEL_RPL) | (s & SEL_RPL)))
+			return e_mem(e, ACC_WRITE);
+		set_zf(e->g, true);
+	} else
+		set_zf(e->g, false);
+	return EMU_OK;
+}
+
+/* ---- MSRs, cpuid, sysenter/sysexit ---- */
+
+EMU enum emu_result emu_rdmsr(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	uint64_t q;
+
+	if (vcpu_rdmsr(e->v, g->gpr[1], &q))
+		return e_gp0(e);
+	g->gpr[0] = (uint32_t)q;
+	g->gpr[2] = (uint32_t)(q >> 32);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_wrmsr(const struct emu *e)
+{
+	struct gstate *g = e->g;
+
+	if (vcpu_wrmsr(e->v, g->gpr[1], ((uint64_t)g->gpr[2] << 32) | g->gpr[0]))
+		return e_gp0(e);
+	return EMU_OK;
+}
+
+EMU enum emu_result emu_cpuid(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	uint32_t r[4];
+
+	vcpu_cpuid(e->v, g->gpr[0], g->gpr[1], r);
+	g->gpr[0] = r[0];
+	g->gpr[3] = r[1];
+	g->gpr[1] = r[2];
+	g->gpr[2] = r[3];
+	return EMU_OK;
+}
+
+/* The flat segments sysenter and sysexit load sit after IA32_SYSENTER_CS
+   (SDM Vol. 2, SYSENTER): kernel CS, SS at +8, user CS at +16, SS at +24. */
+EMU enum emu_result emu_sysenter(const struct emu *e)
+{
+	struct vcpu *v = e->v;
+	struct gstate *g = e->g;
+	uint16_t cs = (uint16_t)(v->sysenter_cs & ~SEL_RPL);
+
+	if (!cs)
+		return e_gp0(e);
+	if (e->op == DEC_SYSENTER) {
+		g->sreg[SR_CS] = cs;
+		g->sreg[SR_SS] = (uint16_t)(cs + 8);
+		g->gpr[4] = (uint32_t)v->sysenter_esp;
+		g->eip = (uint32_t)v->sysenter_eip;
+		g->eflags &= ~(EF_IF | EF_VM | EF_RF);
+	} else {
+		g->sreg[SR_CS] = (uint16_t)((cs + 16) | 3);
+		g->sreg[SR_SS] = (uint16_t)((cs + 24) | 3);
+		g->gpr[4] = g->gpr[1];
+		g->eip = g->gpr[2];
+	}
+	g->sreg_dirty |= (1u << SR_CS) | (1u << SR_SS);
+	return EMU_OK;
+}
+
+/* ---- far control transfers (same privilege; lret also outward) ---- */
+
+/* Load CS with sel (its RPL already the new CPL) and EIP with off. */
+EMU enum emu_result far_load_cs(const struct emu *e, uint32_t sel, uint32_t cs, uint32_t off)
+{
+	struct gstate *g = e->g;
+
+	if (vcpu_sync_sel(e->v, (uint16_t)sel))
+		return e_sel_fault(e, VEC_GP, sel);
+	g->sreg[SR_CS] = (uint16_t)cs;
+	g->sreg_dirty |= 1u << SR_CS;
+	g->eip = off & mask_of(e->osz);
+	return EMU_OK;
+}
+
+/* far_target's verdict as the instruction's fault. */
+EMU enum emu_result far_check(const struct emu *e, struct gstate *as, uint32_t sel)
+{
+	switch (far_target(e->v, as, (uint16_t)sel)) {
+	case DESC_OK:
+		return EMU_OK;
+	case DESC_BAD:
+		return e_sel_fault(e, VEC_GP, sel);
+	case DESC_FAULT:
+		break;
+	}
+	return e_desc(e);
+}
+
+/* ljmp, lcall: to an immediate pointer or one in memory. */
+EMU enum emu_result emu_far_jmp_call(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	uint32_t off = 0, sel = 0;
+	enum emu_result r;
+
+	if (e->op == DEC_LJMP_PTR || e->op == DEC_LCALL_PTR) {
+		sel = e->ops[0].ea;
+		off = e->ops[1].ea;
+	} else if (!rd(e->v, e->m->ea, &off, e->osz) || !rd(e->v, e->m->ea + e->osz, &sel, 2))
+		return e_mem(e, 0);
+	sel &= 0xffff;
+	r = far_check(e, g, sel);
+	if (r != EMU_OK)
+		return r;
+	if (e->op == DEC_LCALL_PTR || e->op == DEC_LCALL_MEM) {
+		uint32_t esp = g->gpr[4];
+
+		if (!push(e->v, g, e->osz, g->sreg[SR_CS]) || !push(e->v, g, e->osz, g->eip)) {
+			g->gpr[4] = esp;	/* a fault leaves ESP as it was */
+			return e_mem(e, ACC_WRITE | ACC_STACK);
+		}
+	}
+	return far_load_cs(e, sel, (sel & ~SEL_RPL) | e->cpl, off);
+}
+
+/* lret, lret $n: to the same level (checked as a far jump at the
+   selector's RPL) or outward (SS:ESP from the stack too). */
+EMU enum emu_result emu_lret(const struct emu *e)
+{
+	struct gstate *g = e->g;
+	unsigned osz = e->osz;
+	uint32_t eip = 0, cs = 0, esp = g->gpr[4], imm = e->op == DEC_LRET_IMM ? e->ops[0].ea : 0;
+	uint32_t nesp = 0, nss = 0;
+
+	if (!rd(e->v, esp, &eip, osz) || !rd(e->v, esp + osz, &cs, 2))
+		return e_mem(e, ACC_STACK);
+	cs &= 0xffff;
+	if ((cs & SEL_RPL) < e->cpl || !(cs & ~SEL_RPL))
+		return e_sel_fault(e, VEC_GP, cs);
+	if ((cs & SEL_RPL) > e->cpl) {
+		if (!rd(e->v, esp + 2 * osz + imm, &nesp, osz) || !rd(e->v, esp + 3 * osz + imm, &nss, 2))
+			return e_mem(e, ACC_STACK);
+		g->gpr[4] = nesp + imm;
+		g->sreg[SR_SS] = (uint16_t)nss;
+		g->sreg_dirty |= 1u << SR_SS;
+	} else {
+		struct gstate probe = *g;
+		enum emu_result r;
+
+		probe.sreg[SR_CS] = (uint16_t)((probe.sreg[SR_CS] & ~SEL_RPL) | (cs & SEL_RPL));
+		r = far_check(e, &probe, cs);
+		if (r != EMU_OK)
+			return r;
+		g->gpr[4] = esp + 2 * osz + imm;
+	}
+	return far_load_cs(e, cs, cs, eip);
+}
+
+/* ---- dispatch ---- */
+
+/* Privileged at CPL 0 only (SDM: #GP(0) otherwise). */
+static bool cpl0_only(unsigned op)
+{
 	switch (op) {
 	case DEC_MOV_FROM_CR: case DEC_MOV_TO_CR: case DEC_MOV_FROM_DR: case DEC_MOV_TO_DR:
 	case DEC_LGDT: case DEC_LIDT: case DEC_LLDT: case DEC_LTR: case DEC_LMSW:
 	case DEC_INVLPG: case DEC_INVD: case DEC_WBINVD: case DEC_WBNOINVD: case DEC_CLTS:
 	case DEC_RDMSR: case DEC_WRMSR: case DEC_HLT: case DEC_SYSEXIT:
-		if (cpl)
-			return GP0();
+		return true;
 	}
-	switch (op) {
-	case DEC_CLI: case DEC_STI:
-		if (cpl > ((g->eflags & EF_IOPL) >> 12))
-			return GP0();
-		g->eflags = op == DEC_STI ? g->eflags | EF_IF : g->eflags & ~EF_IF;
-		return EMU_OK;
-	case DEC_PUSHF:
-		if (!push(v, g, osz, g->eflags & ~(EF_VM | EF_RF)))
-			return MF_SW();
-		return EMU_OK;
-	case DEC_POPF: {
-		uint32_t keep = EF_VM | EF_RF, iopl = (g->eflags & EF_IOPL) >> 12;
+	return false;
+}
 
-		if (!rd(v, g->gpr[4], &val, osz))
-			return MF_SR();
-		if (cpl > 0)
-			keep |= EF_IOPL;
-		if (cpl > iopl)
-			keep |= EF_IF;
-		if (o16)
-			keep |= 0xffff0000u;
-		g->eflags = ((val & ~keep) | (g->eflags & keep) | EF_RSV1) & ~0xffc08028u;
-		g->gpr[4] += osz;
-		return EMU_OK;
-	}
+/* Each operation to its handler; what is not here (not advertised by
+   the filtered cpuid: invpcid, rdpmc, xsetbv, monitor, mwait, clac,
+   stac, rsm, sysret, xsaves, xrstors; in and out go through
+   emulate_io) raises #UD. */
+EMU enum emu_result dispatch(const struct emu *e)
+{
+	switch (e->op) {
+	case DEC_CLI: case DEC_STI:		return emu_cli_sti(e);
+	case DEC_PUSHF:				return emu_pushf(e);
+	case DEC_POPF:				return emu_popf(e);
 	case DEC_IRET:
-		g->eip = site_eip;
-		return emulate_iret(v, g) ? EMU_STOP : EMU_OK;
-	case DEC_HLT:
-		/* With IF clear nothing this board has (no NMI) ever resumes
-		   it: the guest is finished (testos_exit's cli; hlt after its
-		   exit port). Stop it instead of waking on every timer event. */
-		if (!(g->eflags & EF_IF)) {
-			v->fatal = IPVMM_FATAL_HLT_CLI;
-			return EMU_STOP;
-		}
-		/* Block the VM thread until an event; delivery happens on the
-		   way out (iret_restart checks for pending work). */
-		v->stats.waits++;
-		vcpu_console_flush(v);
-		while (!v->sh->pending && !v->devs.pic.intr)
-			if (v->hv->wait(v->hv_ctx) < 0)
-				break;
+		e->g->eip = e->site_eip;
+		return emulate_iret(e->v, e->g) ? EMU_STOP : EMU_OK;
+	case DEC_HLT:				return emu_hlt(e);
+	case DEC_MOV_FROM_CR:			return emu_mov_from_cr(e);
+	case DEC_MOV_TO_CR:			return emu_mov_to_cr(e);
+	case DEC_MOV_FROM_DR: case DEC_MOV_TO_DR: return emu_mov_dr(e);
+	case DEC_CLTS:
+		e->v->cr0 &= ~CR0_TS;
 		return EMU_OK;
-	case DEC_MOV_FROM_CR: {
-		unsigned n = (unsigned)find(ops, nops, DEC_K_CREG)->reg;
-
-		val = n == 0 ? v->cr0 : n == 2 ? v->cr2 : n == 3 ? v->cr3 : n == 4 ? v->cr4 : 0xffffffffu;
-		if (n == 1 || n > 4)
-			return UD();
-		put(v, g, gp, 4, val);
-		return EMU_OK;
-	}
-	case DEC_MOV_TO_CR: {
-		unsigned n = (unsigned)find(ops, nops, DEC_K_CREG)->reg;
-
-		get(v, g, gp, 4, &val);
-		switch (n) {
-		case 0:
-			if ((val & 0x80000000u) && !(val & 1))
-				return GP0();
-			val |= 0x10;
-			if ((val ^ v->cr0) & 0x80010001u)	/* PG, WP, PE: the shadow's business */
-				v->hv->set_cr0_cr4(v->hv_ctx, val, v->cr4);
-			v->cr0 = val;
-			return EMU_OK;
-		case 2:
-			v->cr2 = val;
-			return EMU_OK;
-		case 3:
-			v->cr3 = val;
-			v->hv->set_cr3(v->hv_ctx, val);
-			return EMU_OK;
-		case 4:
-			if (val & ~0x000006ffu)
-				return GP0();
-			/* TSD, PSE, PGE, PAE (the shadow), OSFXSR, OSXMMEXCPT
-			   (the real CR4 follows them while the guest runs) */
-			if ((val ^ v->cr4) & 0x6b4u)
-				v->hv->set_cr0_cr4(v->hv_ctx, v->cr0, val);
-			v->cr4 = val;
-			return EMU_OK;
-		}
-		return UD();
-	}
-	case DEC_MOV_FROM_DR:
-		put(v, g, gp, 4, v->dr[find(ops, nops, DEC_K_DREG)->reg & 7]);
-		return EMU_OK;
-	case DEC_MOV_TO_DR:
-		get(v, g, gp, 4, &val);
-		v->dr[find(ops, nops, DEC_K_DREG)->reg & 7] = val;
-		return EMU_OK;
-	case DEC_MOV_FROM_SEG:
-		val = g->sreg[sr->reg % 6];
-		if (!put(v, g, m, m->kind == DEC_K_MEM ? 2 : osz, val))
-			return MF_W();
-		return EMU_OK;
-	case DEC_MOV_TO_SEG:
-		if (!get(v, g, m, 2, &val))
-			return MF_R();
-		rc = vcpu_load_sreg(v, g, (unsigned)sr->reg, (uint16_t)val);
-		return rc ? load_fault(v, g, site_eip, rc) : EMU_OK;
-	case DEC_PUSH_SEG:
-		if (!push(v, g, osz, g->sreg[sr->reg % 6]))
-			return MF_SW();
-		return EMU_OK;
-	case DEC_POP_SEG:
-		if (!rd(v, g->gpr[4], &val, 2))
-			return MF_SR();
-		rc = vcpu_load_sreg(v, g, (unsigned)sr->reg, (uint16_t)val);
-		if (rc)
-			return load_fault(v, g, site_eip, rc);
-		g->gpr[4] += osz;
-		return EMU_OK;
-	case DEC_LDS: case DEC_LES: case DEC_LFS: case DEC_LGS: case DEC_LSS: {
-		const struct eop *mm = find(ops, nops, DEC_K_MEM);
-		uint32_t sel = 0;
-
-		if (!rd(v, mm->ea, &val, osz) || !rd(v, mm->ea + osz, &sel, 2))
-			return MF_R();
-		rc = vcpu_load_sreg(v, g, (unsigned)sr_of_load(op), (uint16_t)sel);
-		if (rc)
-			return load_fault(v, g, site_eip, rc);
-		put(v, g, gp, osz, val);
-		return EMU_OK;
-	}
-	case DEC_SGDT: case DEC_SIDT: {
-		const struct dtr *t = op == DEC_SGDT ? &v->gdtr : &v->idtr;
-
-		if (!wr(v, m->ea, &t->limit, 2) || !wr(v, m->ea + 2, &t->base, 4))
-			return MF_W();
-		return EMU_OK;
-	}
-	case DEC_LGDT: case DEC_LIDT: {
-		uint32_t limit = 0, base;
-
-		if (!rd(v, m->ea, &limit, 2) || !rd(v, m->ea + 2, &base, 4))
-			return MF_R();
-		if (o16)
-			base &= 0x00ffffffu;
-		if (op == DEC_LGDT)
-			vcpu_lgdt(v, base, (uint16_t)limit);
-		else {
-			v->idtr.base = base;
-			v->idtr.limit = (uint16_t)limit;
-		}
-		return EMU_OK;
-	}
-	case DEC_SLDT: case DEC_STR: case DEC_SMSW:
-		val = op == DEC_SLDT ? v->ldtr : op == DEC_STR ? v->tr : v->cr0;
-		if (!put(v, g, m, m->kind == DEC_K_MEM ? 2 : osz, val))
-			return MF_W();
-		return EMU_OK;
-	case DEC_LLDT:
-		if (!get(v, g, m, 2, &val))
-			return MF_R();
-		if (val & ~3u) {
-			/* Checked as the CPU does (SDM Vol. 2, LLDT); its
-			   entries reach the hypervisor's LDT on first use. */
-			uint32_t d[2];
-			enum desc_read r = (val & 4) ? DESC_BAD : vcpu_desc_read(v, (uint16_t)val, d);
-
-			if (r == DESC_FAULT)
-				return desc_fault(v, g, site_eip);
-			if (r != DESC_OK || ((d[1] >> 8) & 0x1f) != 0x02)
-				return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
-			if (!(d[1] & 0x8000))
-				return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
-			vcpu_lldt(v, (uint16_t)val, d);
-		} else {
-			vcpu_lldt(v, 0, 0);
-		}
-		return EMU_OK;
-	case DEC_LTR: {
-		uint32_t d[2];
-		enum desc_read r = DESC_BAD;
-
-		if (!get(v, g, m, 2, &val))
-			return MF_R();
-		if (val & ~3u)
-			r = vcpu_desc_read(v, (uint16_t)val, d);
-		if (r == DESC_FAULT)
-			return desc_fault(v, g, site_eip);
-		if (r != DESC_OK || ((d[1] >> 8) & 0x1f) != 0x09)
-			return fault(v, g, site_eip, VEC_GP, true, val & ~3u);
-		if (!(d[1] & 0x8000))
-			return fault(v, g, site_eip, VEC_NP, true, val & ~3u);
-		d[1] |= 0x200;		/* busy */
-		if (!wr(v, v->gdtr.base + (val >> 3) * 8 + 4, &d[1], 4))
-			return desc_fault(v, g, site_eip);
-		v->tr = (uint16_t)val;
-		v->tss_base = desc_base(d);
-		v->tss_limit = desc_limit(d);
-		return EMU_OK;
-	}
-	case DEC_LMSW:
-		if (!get(v, g, m, 2, &val))
-			return MF_R();
-		v->cr0 = (v->cr0 & ~0xeu) | (val & 0xf) | (v->cr0 & 1);
-		return EMU_OK;
-	case DEC_LAR: case DEC_LSL: case DEC_VERR: case DEC_VERW: {
-		uint32_t d[2];
-		unsigned dpl, type;
-		bool ok = false;
-
-		if (!get(v, g, m, 2, &val))
-			return MF_R();
-		if (val & ~3u) {
-			enum desc_read r = vcpu_desc_read(v, (uint16_t)val, d);
-
-			if (r == DESC_FAULT)
-				return desc_fault(v, g, site_eip);
-			ok = r == DESC_OK;
-		}
-		if (ok) {
-			dpl = (d[1] >> 13) & 3;
-			type = (d[1] >> 8) & 0x1f;
-			bool conforming = (type & 0x1c) == 0x1c;
-			ok = conforming || dpl >= (cpl > (val & 3) ? cpl : (val & 3));
-			if (op == DEC_VERR)
-				ok = ok && (type & 0x10) && ((type & 0x18) != 0x18 || (type & 2));
-			if (op == DEC_VERW)
-				ok = ok && (type & 0x1a) == 0x12;
-			if ((op == DEC_LAR || op == DEC_LSL) && !(type & 0x10))
-				ok = ok && (type == 1 || type == 2 || type == 3 || type == 9 || type == 11 ||
-					    (op == DEC_LAR && (type == 4 || type == 5 || type == 12)));
-		}
-		set_zf(g, ok);
-		if (ok && op == DEC_LAR)
-			put(v, g, gp == m ? &ops[nops - 1] : gp, osz, d[1] & 0x00f0ff00u);
-		if (ok && op == DEC_LSL)
-			put(v, g, gp == m ? &ops[nops - 1] : gp, osz, desc_limit(d));
-		return EMU_OK;
-	}
-	case DEC_ARPL: {
-		/* arpl src16, dst r/m16 (AT&T order) */
-		uint32_t s, d;
-		const struct eop *dst = &ops[1], *src = &ops[0];
-
-		if (!get(v, g, src, 2, &s) || !get(v, g, dst, 2, &d))
-			return MF_R();
-		if ((d & 3) < (s & 3)) {
-			if (!put(v, g, dst, 2, (d & ~3u) | (s & 3)))
-				return MF_W();
-			set_zf(g, true);
-		} else
-			set_zf(g, false);
-		return EMU_OK;
-	}
+	case DEC_LMSW:				return emu_lmsw(e);
+	case DEC_MOV_FROM_SEG:			return emu_mov_from_seg(e);
+	case DEC_MOV_TO_SEG:			return emu_mov_to_seg(e);
+	case DEC_PUSH_SEG:			return emu_push_seg(e);
+	case DEC_POP_SEG:			return emu_pop_seg(e);
+	case DEC_LDS: case DEC_LES: case DEC_LFS: case DEC_LGS: case DEC_LSS:
+						return emu_load_far(e);
+	case DEC_SGDT: case DEC_SIDT:		return emu_store_dtr(e);
+	case DEC_LGDT: case DEC_LIDT:		return emu_load_dtr(e);
+	case DEC_SLDT: case DEC_STR: case DEC_SMSW: return emu_store_sys(e);
+	case DEC_LLDT:				return emu_lldt(e);
+	case DEC_LTR:				return emu_ltr(e);
+	case DEC_LAR: case DEC_LSL: case DEC_VERR: case DEC_VERW:
+						return emu_segchk(e);
+	case DEC_ARPL:				return emu_arpl(e);
 	case DEC_INVLPG:
-		v->hv->invlpg(v->hv_ctx, m->ea);
+		e->v->hv->invlpg(e->v->hv_ctx, e->m->ea);
 		return EMU_OK;
 	case DEC_INVD: case DEC_WBINVD: case DEC_WBNOINVD:
 		return EMU_OK;		/* caches are the hypervisor's */
-	case DEC_CLTS:
-		v->cr0 &= ~0x8u;
-		return EMU_OK;
-	case DEC_RDMSR:
-		if (vcpu_rdmsr(v, g->gpr[1], &q))
-			return GP0();
-		g->gpr[0] = (uint32_t)q;
-		g->gpr[2] = (uint32_t)(q >> 32);
-		return EMU_OK;
-	case DEC_WRMSR:
-		if (vcpu_wrmsr(v, g->gpr[1], ((uint64_t)g->gpr[2] << 32) | g->gpr[0]))
-			return GP0();
-		return EMU_OK;
-	case DEC_CPUID: {
-		uint32_t r[4];
-
-		vcpu_cpuid(v, g->gpr[0], g->gpr[1], r);
-		g->gpr[0] = r[0];
-		g->gpr[3] = r[1];
-		g->gpr[1] = r[2];
-		g->gpr[2] = r[3];
-		return EMU_OK;
+	case DEC_RDMSR:				return emu_rdmsr(e);
+	case DEC_WRMSR:				return emu_wrmsr(e);
+	case DEC_CPUID:				return emu_cpuid(e);
+	case DEC_SYSENTER: case DEC_SYSEXIT:	return emu_sysenter(e);
+	case DEC_LJMP_PTR: case DEC_LCALL_PTR: case DEC_LJMP_MEM: case DEC_LCALL_MEM:
+						return emu_far_jmp_call(e);
+	case DEC_LRET: case DEC_LRET_IMM:	return emu_lret(e);
 	}
-	case DEC_SYSENTER: {
-		uint16_t cs = (uint16_t)(v->sysenter_cs & 0xfffc);
+	return e_ud(e);
+}
 
-		if (!cs)
-			return GP0();
-		g->sreg[SR_CS] = cs;
-		g->sreg[SR_SS] = (uint16_t)(cs + 8);
-		g->sreg_dirty |= (1u << SR_CS) | (1u << SR_SS);
-		g->gpr[4] = (uint32_t)v->sysenter_esp;
-		g->eip = (uint32_t)v->sysenter_eip;
-		g->eflags &= ~(EF_IF | EF_VM | EF_RF);
-		return EMU_OK;
-	}
-	case DEC_SYSEXIT: {
-		uint16_t cs = (uint16_t)(v->sysenter_cs & 0xfffc);
+enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
+			const struct eop *ops, unsigned nops, uint32_t site_eip)
+{
+	const struct emu e = {
+		.v = v, .g = g, .ops = ops, .gp = find(ops, nops, DEC_K_GPR), .m = rm(ops, nops),
+		.sr = find(ops, nops, DEC_K_SREG), .op = op, .nops = nops, .cpl = vcpu_cpl(g),
+		.osz = o16 ? 2 : 4, .o16 = o16, .site_eip = site_eip,
+	};
 
-		if (!cs)
-			return GP0();
-		g->sreg[SR_CS] = (uint16_t)((cs + 16) | 3);
-		g->sreg[SR_SS] = (uint16_t)((cs + 24) | 3);
-		g->sreg_dirty |= (1u << SR_CS) | (1u << SR_SS);
-		g->gpr[4] = g->gpr[1];
-		g->eip = g->gpr[2];
-		return EMU_OK;
-	}
-	case DEC_LJMP_PTR: case DEC_LCALL_PTR: case DEC_LJMP_MEM: case DEC_LCALL_MEM: {
-		uint32_t off = 0, sel = 0;
-
-		if (op == DEC_LJMP_PTR || op == DEC_LCALL_PTR) {
-			sel = ops[0].ea;
-			off = ops[1].ea;
-		} else if (!rd(v, m->ea, &off, osz) || !rd(v, m->ea + osz, &sel, 2))
-			return MF_R();
-		sel &= 0xffff;
-		switch (far_target(v, g, (uint16_t)sel)) {
-		case DESC_OK:
-			break;
-		case DESC_BAD:
-			return fault(v, g, site_eip, VEC_GP, true, sel & ~3u);
-		case DESC_FAULT:
-			return desc_fault(v, g, site_eip);
-		}
-		if (op == DEC_LCALL_PTR || op == DEC_LCALL_MEM) {
-			uint32_t esp = g->gpr[4];
-
-			if (!push(v, g, osz, g->sreg[SR_CS]) || !push(v, g, osz, g->eip)) {
-				g->gpr[4] = esp;	/* a fault leaves ESP as it was */
-				return MF_SW();
-			}
-		}
-		if (vcpu_sync_sel(v, (uint16_t)sel))
-			return fault(v, g, site_eip, VEC_GP, true, sel & ~3u);
-		g->sreg[SR_CS] = (uint16_t)((sel & ~3u) | cpl);
-		g->sreg_dirty |= 1u << SR_CS;
-		g->eip = off & mask_of(osz);
-		return EMU_OK;
-	}
-	case DEC_LRET: case DEC_LRET_IMM: {
-		uint32_t eip = 0, cs = 0, esp = g->gpr[4], imm = op == DEC_LRET_IMM ? ops[0].ea : 0;
-		uint32_t nesp = 0, nss = 0;
-
-		if (!rd(v, esp, &eip, osz) || !rd(v, esp + osz, &cs, 2))
-			return MF_SR();
-		cs &= 0xffff;
-		if ((cs & 3) < cpl || !(cs & ~3u))
-			return fault(v, g, site_eip, VEC_GP, true, cs & ~3u);
-		if ((cs & 3) > cpl) {
-			if (!rd(v, esp + 2 * osz + imm, &nesp, osz) || !rd(v, esp + 3 * osz + imm, &nss, 2))
-				return MF_SR();
-			g->gpr[4] = nesp + imm;
-			g->sreg[SR_SS] = (uint16_t)nss;
-			g->sreg_dirty |= 1u << SR_SS;
-		} else {
-			struct gstate probe = *g;
-
-			probe.sreg[SR_CS] = (uint16_t)((probe.sreg[SR_CS] & ~3u) | (cs & 3));
-			switch (far_target(v, &probe, (uint16_t)cs)) {
-			case DESC_OK:
-				break;
-			case DESC_BAD:
-				return fault(v, g, site_eip, VEC_GP, true, cs & ~3u);
-			case DESC_FAULT:
-				return desc_fault(v, g, site_eip);
-			}
-			g->gpr[4] = esp + 2 * osz + imm;
-		}
-		if (vcpu_sync_sel(v, (uint16_t)cs))
-			return fault(v, g, site_eip, VEC_GP, true, cs & ~3u);
-		g->sreg[SR_CS] = (uint16_t)cs;
-		g->sreg_dirty |= 1u << SR_CS;
-		g->eip = eip & mask_of(osz);
-		return EMU_OK;
-	}
-	case DEC_INVPCID: case DEC_RDPMC: case DEC_XSETBV: case DEC_MONITOR: case DEC_MWAIT:
-	case DEC_CLAC: case DEC_STAC: case DEC_RSM: case DEC_SYSRET:
-	case DEC_XSAVES: case DEC_XRSTORS:
-		return UD();		/* not advertised by the filtered cpuid */
-	}
-	(void)lo;
-	(void)hi;
-	return UD();
+	if (op < DEC_OP_COUNT)
+		v->stats.exits[op]++;
+	if (cpl0_only(op) && e.cpl)
+		return e_gp0(&e);
+	return dispatch(&e);
 }
 
 /* Effective address of a decoded memory operand on the guest registers
@@ -586,6 +820,14 @@ static uint32_t ea_of(const struct gstate *g, const struct dec_mem *mm)
 	if (mm->index != DEC_NOREG)
 		a += g->gpr[mm->index] * mm->scale;
 	return a;
+}
+
+/* mem_fault out of line, for the I/O and decode paths (whose code it
+   would otherwise grow). */
+static __attribute__((noinline)) enum emu_result access_fault(struct vcpu *v, struct gstate *g,
+							       uint32_t site_eip, unsigned acc)
+{
+	return mem_fault(v, g, site_eip, acc);
 }
 
 struct gmem_ctx {
@@ -614,13 +856,16 @@ static bool pio_write8(void *ctx, int seg, uint32_t off, uint8_t b)
  * the access clear and inside the TSS limit. Linux's iopl(3) and ioperm()
  * work this way since 5.5 (a full or partial bitmap, IOPL stays 0).
  */
+#define TSS_IOMAP 0x66	/* the I/O map base's offset in a 32-bit TSS */
+
 static bool io_bitmap_allows(struct vcpu *v, uint16_t port, unsigned width)
 {
 	uint16_t base;
 	uint8_t bits[2];
 	uint32_t at;
 
-	if (!v->tss_base || v->tss_limit < 0x67 || !v->hv->read(v->hv_ctx, v->tss_base + 0x66, &base, 2))
+	if (!v->tss_base || v->tss_limit < TSS_IOMAP + 1 ||
+	    !v->hv->read(v->hv_ctx, v->tss_base + TSS_IOMAP, &base, 2))
 		return false;
 	at = (uint32_t)base + port / 8;
 	if (at + 1 > v->tss_limit || !v->hv->read(v->hv_ctx, v->tss_base + at, bits, 2))
@@ -634,7 +879,7 @@ enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_in
 	struct portio_mem pm = { pio_read8, pio_write8, v };
 	enum portio_status st;
 
-	if (vcpu_cpl(g) > ((g->eflags & EF_IOPL) >> 12) &&
+	if (vcpu_cpl(g) > EF_IOPL_OF(g->eflags) &&
 	    !io_bitmap_allows(v, portio_port(di, &r), portio_width(di)))
 		return fault(v, g, site_eip, VEC_GP, true, 0);
 	v->stats.exits[di->op]++;
@@ -645,7 +890,7 @@ enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_in
 	g->gpr[6] = r.esi;
 	g->gpr[7] = r.edi;
 	if (st == PORTIO_FAULT)	/* ins stores through ES:EDI, outs loads */
-		return mem_fault(v, g, site_eip, di->op == DEC_INS ? ACC_WRITE : 0);
+		return access_fault(v, g, site_eip, di->op == DEC_INS ? ACC_WRITE : 0);
 	return st == PORTIO_OK ? EMU_OK : fault(v, g, site_eip, VEC_UD, false, 0);
 }
 
@@ -660,7 +905,7 @@ enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint3
 	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, bytes + n, 1))
 		n++;
 	if (!n)		/* the fetch (no I/D bit without NX) */
-		return mem_fault(v, g, site_eip, 0);
+		return access_fault(v, g, site_eip, 0);
 	if (dec_decode(bytes, n, &di, &why))
 		return fault(v, g, site_eip, VEC_UD, false, 0);
 	g->eip = eip + di.len;

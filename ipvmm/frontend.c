@@ -145,158 +145,234 @@ static unsigned lea_len(const uint8_t *p)
  * The first byte of a generic site, from its call's return address: the
  * guest state in the frame is the one at the site's start (esp and eax
  * as before the pushl %eax), so a fault must report that address, not
- * the return address (where popl %eax would run).
+ * the return address (where popl %eax would run). The window holds the
+ * longest form, pushl %eax; lea (RW_LEA_MAX); call.
  */
+#define GEN_WINDOW RW_BACK_GEN_MEM(RW_LEA_MAX)
+_Static_assert(GEN_WINDOW >= RW_BACK_GEN_REG, "gen_site_start window");
+
 static uint32_t gen_site_start(struct vcpu *v, uint32_t ret, bool mem)
 {
-	uint8_t b[13];
+	uint8_t b[GEN_WINDOW];
+	const uint8_t *call = b + GEN_WINDOW - RW_LEN_CALL;	/* b[i] is at ret - GEN_WINDOW + i */
 
-	if (!v->hv->read(v->hv_ctx, ret - 13, b, 13))
+	if (!v->hv->read(v->hv_ctx, ret - GEN_WINDOW, b, GEN_WINDOW))
 		return ret;
-	if (!mem)
-		return b[3] == 0xb8 && b[2] == 0x50 ? ret - 11 : ret;	/* pushl; movl $imm */
-	for (unsigned l = 2; l <= 7; l++) {
-		const uint8_t *p = b + 8 - l;	/* the lea ends at ret - 5 */
+	if (!mem)	/* pushl %eax; movl $imm, %eax */
+		return call[-RW_LEN_MOV_EAX] == OP_MOV_EAX && call[-RW_LEN_MOV_EAX - 1] == OP_PUSH_EAX ?
+			ret - RW_BACK_GEN_REG : ret;
+	for (unsigned l = RW_LEA_MIN; l <= RW_LEA_MAX; l++) {
+		const uint8_t *p = call - l;	/* the lea ends at the call */
 
-		if (p[0] == 0x8d && p[-1] == 0x50 && lea_len(p) == l)
-			return ret - 6 - l;
+		if (p[0] == OP_LEA && p[-1] == OP_PUSH_EAX && lea_len(p) == l)
+			return ret - RW_BACK_GEN_MEM(l);
 	}
 	return ret;
+}
+
+/*
+ * How a trampoline entry ends when the instruction completed normally:
+ * the guest's ESP and EIP then (the frontend returns through the site
+ * only if the instruction left both so), and whether the site's
+ * pushl %eax holds the guest's EAX (a generic site).
+ */
+struct site_exit {
+	uint32_t esp0, cont;
+	bool gen_eax;
+};
+
+/* The operands a generic site marshalled (rewrite.h: RW_ID, RW_REGS). */
+static unsigned gen_operands(const struct burn_frame *f, unsigned op, uint32_t id, struct eop ops[2])
+{
+	unsigned n = 0;
+
+	if (!RW_ID_MEM(id)) {
+		ops[0].kind = (uint8_t)(f->eax >> 16);
+		ops[0].reg = (int8_t)f->eax;
+		ops[1].kind = (uint8_t)(f->eax >> 24);
+		ops[1].reg = (int8_t)(f->eax >> 8);
+		return ops[1].kind ? 2 : 1;
+	}
+	int k = mem_form_reg_kind(op);
+	struct eop mem = { DEC_K_MEM, DEC_NOREG, 0, f->eax };
+	struct eop reg = { (uint8_t)k, (int8_t)RW_ID_REG(id), 0, 0 };
+
+	if (op == DEC_ARPL) {
+		ops[n++] = reg;
+		ops[n++] = mem;
+	} else {
+		ops[n++] = mem;
+		if (k != DEC_K_NONE)
+			ops[n++] = reg;
+	}
+	return n;
+}
+
+/* A generic stub (id < RW_STUB_COUNT): the operation from the id. */
+static inline enum emu_result burn_generic(struct vcpu *v, struct burn_frame *f, struct gstate *g,
+					   uint32_t id, struct site_exit *x)
+{
+	unsigned op = RW_ID_OP(id), n = 0;
+	struct dec_insn probe = { .op = (uint8_t)op };
+	struct eop ops[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
+	uint32_t site = f->ret - RW_BACK_CALL;
+
+	if (rw_form_of(&probe) == RW_F_GEN) {
+		/* pushl %eax; lea|mov ...,%eax; call; popl %eax */
+		x->gen_eax = true;
+		g->gpr[0] = f->params[0];
+		x->esp0 = stack_addr(f, 1);
+		x->cont = f->ret + RW_AFTER_GEN;
+		site = gen_site_start(v, f->ret, RW_ID_MEM(id));
+		n = gen_operands(f, op, id, ops);
+	} else if (op == DEC_LJMP_PTR || op == DEC_LCALL_PTR) {
+		ops[0] = (struct eop){ DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
+		ops[1] = (struct eop){ DEC_K_IMM, DEC_NOREG, 4, f->params[1] };
+		n = 2;
+		x->esp0 = stack_addr(f, 2);
+		x->cont = f->ret;
+		site = f->ret - RW_BACK_FARPTR;
+	} else {
+		if (op == DEC_PUSH_SEG || op == DEC_POP_SEG) {
+			ops[0] = (struct eop){ DEC_K_SREG, (int8_t)RW_ID_REG(id), 2, 0 };
+			n = 1;
+		}
+		x->esp0 = stack_addr(f, 0);
+		x->cont = f->ret;
+	}
+	g->gpr[4] = x->esp0;
+	g->eip = x->cont;
+	return emulate(v, g, op, RW_ID_O16(id), ops, n, site);
+}
+
+/* call burn_iret / burn_lret / pushl $n; call burn_lret_imm: the
+   frontend never returns to the site. */
+static inline enum emu_result burn_far_ret(struct vcpu *v, struct burn_frame *f, struct gstate *g,
+					   uint32_t id, struct site_exit *x)
+{
+	struct eop imm = { DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
+	uint32_t site = f->ret - (id == BURN_ID_LRET_IMM ? RW_BACK_PUSH8 : RW_BACK_CALL);
+	enum emu_result res;
+
+	g->gpr[4] = x->esp0 = stack_addr(f, id == BURN_ID_LRET_IMM ? 1 : 0);
+	g->eip = x->cont = site;	/* emulate_iret faults report g->eip */
+	if (id == BURN_ID_IRET) {
+		v->stats.exits[DEC_IRET]++;
+		res = emulate_iret(v, g) ? EMU_STOP : EMU_OK;
+	} else
+		res = emulate(v, g, id == BURN_ID_LRET ? DEC_LRET : DEC_LRET_IMM, false, &imm,
+			      id == BURN_ID_LRET_IMM, site);
+	if (res == EMU_OK)
+		deliver_pending(v, g);
+	x->cont = ~g->eip;		/* never a plain return */
+	return res;
+}
+
+/* pushl $b; call burn_io_*; lea 4(%esp),%esp: b is the port (IO_IMM,
+   in/out and size from the id) or the info byte (rewrite.h, RW_IO_*). */
+static inline enum emu_result burn_io(struct vcpu *v, struct burn_frame *f, struct gstate *g,
+				      uint32_t id, struct site_exit *x)
+{
+	struct dec_insn di;
+	uint8_t b = (uint8_t)f->params[0];
+	unsigned sz, out;
+
+	ipvmm_memset(&di, 0, sizeof(di));
+	if (id >= BURN_ID_IO_IMM) {
+		out = (id - BURN_ID_IO_IMM) >> 2;
+		sz = 1u << ((id - BURN_ID_IO_IMM) & 3);
+	} else {
+		out = b & RW_IO_OUT;
+		sz = (b & 6) ? (b & 6) : 1;
+	}
+	di.opsize = 4;
+	if (id == BURN_ID_IO_STR) {
+		di.op = out ? DEC_OUTS : DEC_INS;
+		di.ops[0] = (struct dec_operand){ .kind = DEC_K_MEM, .size = (uint8_t)sz };
+		di.nops = 1;
+		di.prefixes = (b & RW_IO_REP) ? DEC_PFX_REP : 0;
+	} else {
+		di.op = out ? DEC_OUT : DEC_IN;
+		di.ops[0] = (struct dec_operand){ .kind = DEC_K_GPR, .size = (uint8_t)sz, .reg = 0 };
+		if (id >= BURN_ID_IO_IMM)
+			di.ops[1] = (struct dec_operand){ .kind = DEC_K_IMM, .size = 1, .imm = b };
+		else
+			di.ops[1] = (struct dec_operand){ .kind = DEC_K_GPR, .size = 2, .reg = DEC_REG_EDX };
+		di.nops = 2;
+	}
+	g->gpr[4] = x->esp0 = stack_addr(f, 1);
+	g->eip = x->cont = f->ret + RW_AFTER_IO;
+	return emulate_io(v, g, &di, f->ret - RW_BACK_PUSH8);
+}
+
+/* Plain return through the site: only registers and arithmetic flags
+   changed, written back into the frame the trampoline pops. */
+static inline void return_through_site(struct vcpu *v, struct burn_frame *f, const struct gstate *g,
+				       bool gen_eax)
+{
+	f->ecx = g->gpr[1];
+	f->edx = g->gpr[2];
+	f->ebx = g->gpr[3];
+	f->ebp = g->gpr[5];
+	f->esi = g->gpr[6];
+	f->edi = g->gpr[7];
+	if (gen_eax)
+		f->params[0] = g->gpr[0];
+	else
+		f->eax = g->gpr[0];
+	f->eflags = (f->eflags & ~EF_REAL) | (g->eflags & EF_REAL);
+	vcpu_set_eflags(v, g->eflags);
+	vcpu_update_hook(v);
+}
+
+/* Execute what the trampoline entry `id` stands for; false: the id is
+   corrupt (the guest wrote its own trampoline) and the guest is stopped. */
+static inline bool burn_execute(struct vcpu *v, struct burn_frame *f, struct gstate *g, uint32_t id,
+				struct site_exit *x, enum emu_result *res)
+{
+	if (id < RW_STUB_COUNT) {
+		*res = burn_generic(v, f, g, id, x);
+	} else if (id == BURN_ID_CHECK || id == BURN_ID_HLT) {
+		g->gpr[4] = x->esp0 = stack_addr(f, 0);
+		g->eip = x->cont = f->ret;
+		if (id == BURN_ID_HLT)
+			*res = emulate(v, g, DEC_HLT, false, 0, 0, f->ret - RW_BACK_CALL);
+		if (*res == EMU_OK)
+			deliver_pending(v, g);
+	} else if (id == BURN_ID_IRET || id == BURN_ID_LRET || id == BURN_ID_LRET_IMM) {
+		*res = burn_far_ret(v, f, g, id, x);
+	} else if (id >= BURN_ID_IO_DX && id < BURN_ID_END && id != BURN_ID_STI) {
+		*res = burn_io(v, f, g, id, x);
+	} else {
+		v->fatal = 0x100 | id;		/* corrupted trampoline id: stop */
+		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | id);
+		return false;
+	}
+	return true;
 }
 
 int burn_common_c(struct burn_frame *f)
 {
 	struct vcpu *v = &ipvmm_vcpu;
 	struct gstate g;
-	uint32_t id = f->id, esp0, cont;	/* esp and eip if the site completes normally */
+	struct site_exit x = { 0, 0, false };
 	enum emu_result res = EMU_OK;
-	bool gen_eax = false;
-	uint32_t site = f->ret - 5;	/* where a fault is reported: the site's start */
+	uint32_t id = f->id;	/* read once: the frame is guest memory */
 
 	v->step_shadow = false;	/* a step that ended in the IPVMM: this entry delivers */
 	frame_to_state(v, f, &g);
-	if (id < RW_STUB_COUNT) {
-		unsigned op = RW_ID_OP(id), n = 0;
-		struct dec_insn probe = { .op = (uint8_t)op };
-		struct eop ops[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
-		enum rw_form form = rw_form_of(&probe);
-
-		if (form == RW_F_GEN) {
-			/* pushl %eax; lea|mov ...,%eax; call; popl %eax */
-			gen_eax = true;
-			g.gpr[0] = f->params[0];
-			esp0 = stack_addr(f, 1);
-			cont = f->ret + 1;
-			site = gen_site_start(v, f->ret, RW_ID_MEM(id));
-			if (RW_ID_MEM(id)) {
-				int k = mem_form_reg_kind(op);
-				struct eop mem = { DEC_K_MEM, DEC_NOREG, 0, f->eax };
-				struct eop reg = { (uint8_t)k, (int8_t)RW_ID_REG(id), 0, 0 };
-
-				if (op == DEC_ARPL) {
-					ops[n++] = reg;
-					ops[n++] = mem;
-				} else {
-					ops[n++] = mem;
-					if (k != DEC_K_NONE)
-						ops[n++] = reg;
-				}
-			} else {
-				ops[0].kind = (uint8_t)(f->eax >> 16);
-				ops[0].reg = (int8_t)f->eax;
-				ops[1].kind = (uint8_t)(f->eax >> 24);
-				ops[1].reg = (int8_t)(f->eax >> 8);
-				n = ops[1].kind ? 2 : 1;
-			}
-		} else if (op == DEC_LJMP_PTR || op == DEC_LCALL_PTR) {
-			ops[0] = (struct eop){ DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
-			ops[1] = (struct eop){ DEC_K_IMM, DEC_NOREG, 4, f->params[1] };
-			n = 2;
-			esp0 = stack_addr(f, 2);
-			cont = f->ret;
-			site = f->ret - 15;	/* pushl $off; pushl $sel; call */
-		} else {
-			if (op == DEC_PUSH_SEG || op == DEC_POP_SEG) {
-				ops[0] = (struct eop){ DEC_K_SREG, (int8_t)RW_ID_REG(id), 2, 0 };
-				n = 1;
-			}
-			esp0 = stack_addr(f, 0);
-			cont = f->ret;
-		}
-		g.gpr[4] = esp0;
-		g.eip = cont;
-		res = emulate(v, &g, op, RW_ID_O16(id), ops, n, site);
-	} else if (id == BURN_ID_STI) {
+	if (id == BURN_ID_STI) {
 		/* The sti shadow: the next instruction runs first; its #DB
 		   (or the next frontend entry) delivers. */
-		g.gpr[4] = esp0 = stack_addr(f, 0);
-		g.eip = cont = f->ret;
+		g.gpr[4] = stack_addr(f, 0);
+		g.eip = f->ret;
 		v->step_shadow = true;
 		v->stats.shadow_steps++;
 		resume_commit(v, &g);
 		return 1;
-	} else if (id == BURN_ID_CHECK || id == BURN_ID_HLT) {
-		g.gpr[4] = esp0 = stack_addr(f, 0);
-		g.eip = cont = f->ret;
-		if (id == BURN_ID_HLT)
-			res = emulate(v, &g, DEC_HLT, false, 0, 0, site);
-		if (res == EMU_OK)
-			deliver_pending(v, &g);
-	} else if (id == BURN_ID_IRET || id == BURN_ID_LRET || id == BURN_ID_LRET_IMM) {
-		/* call burn_iret / burn_lret / pushl $n; call burn_lret_imm:
-		   the frontend never returns to the site. */
-		struct eop imm = { DEC_K_IMM, DEC_NOREG, 2, f->params[0] };
-
-		if (id == BURN_ID_LRET_IMM)
-			site = f->ret - 7;
-		g.gpr[4] = esp0 = stack_addr(f, id == BURN_ID_LRET_IMM ? 1 : 0);
-		g.eip = cont = site;	/* emulate_iret faults report g.eip */
-		if (id == BURN_ID_IRET) {
-			v->stats.exits[DEC_IRET]++;
-			res = emulate_iret(v, &g) ? EMU_STOP : EMU_OK;
-		} else
-			res = emulate(v, &g, id == BURN_ID_LRET ? DEC_LRET : DEC_LRET_IMM, false, &imm,
-				      id == BURN_ID_LRET_IMM, site);
-		if (res == EMU_OK)
-			deliver_pending(v, &g);
-		cont = ~g.eip;		/* never a plain return */
-	} else if (id >= BURN_ID_IO_DX && id < BURN_ID_END) {
-		/* pushl $b; call burn_io_*; lea 4(%esp),%esp */
-		struct dec_insn di;
-		uint8_t b = (uint8_t)f->params[0];
-		unsigned sz, out;
-
-		ipvmm_memset(&di, 0, sizeof(di));
-		if (id >= BURN_ID_IO_IMM) {
-			out = (id - BURN_ID_IO_IMM) >> 2;
-			sz = 1u << ((id - BURN_ID_IO_IMM) & 3);
-		} else {
-			out = b & RW_IO_OUT;
-			sz = (b & 6) ? (b & 6) : 1;
-		}
-		di.opsize = 4;
-		if (id == BURN_ID_IO_STR) {
-			di.op = out ? DEC_OUTS : DEC_INS;
-			di.ops[0] = (struct dec_operand){ .kind = DEC_K_MEM, .size = (uint8_t)sz };
-			di.nops = 1;
-			di.prefixes = (b & RW_IO_REP) ? DEC_PFX_REP : 0;
-		} else {
-			di.op = out ? DEC_OUT : DEC_IN;
-			di.ops[0] = (struct dec_operand){ .kind = DEC_K_GPR, .size = (uint8_t)sz, .reg = 0 };
-			if (id >= BURN_ID_IO_IMM)
-				di.ops[1] = (struct dec_operand){ .kind = DEC_K_IMM, .size = 1, .imm = b };
-			else
-				di.ops[1] = (struct dec_operand){ .kind = DEC_K_GPR, .size = 2, .reg = DEC_REG_EDX };
-			di.nops = 2;
-		}
-		g.gpr[4] = esp0 = stack_addr(f, 1);
-		g.eip = cont = f->ret + 4;
-		res = emulate_io(v, &g, &di, f->ret - 7);	/* pushl $b; call */
-	} else {
-		v->fatal = 0x100 | id;		/* corrupted trampoline id: stop */
-		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | id);
-		return 0;
 	}
+	if (!burn_execute(v, f, &g, id, &x, &res))
+		return 0;
 	if (res == EMU_STOP) {
 		vcpu_console_flush(v);
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | v->fatal);
@@ -306,26 +382,12 @@ int burn_common_c(struct burn_frame *f)
 	   an sti shadow that ended in a site is taken before the guest goes on. */
 	if (res == EMU_OK && (g.eflags & EF_IF) && vcpu_has_pending(v))
 		deliver_pending(v, &g);
-	/* Plain return through the site: only registers and arithmetic flags
-	   changed. Anything else leaves through iret_restart. */
-	if (res == EMU_OK && g.eip == cont && g.gpr[4] == esp0 && !g.sreg_dirty) {
-		f->ecx = g.gpr[1];
-		f->edx = g.gpr[2];
-		f->ebx = g.gpr[3];
-		f->ebp = g.gpr[5];
-		f->esi = g.gpr[6];
-		f->edi = g.gpr[7];
-		if (gen_eax)
-			f->params[0] = g.gpr[0];
-		else
-			f->eax = g.gpr[0];
-		f->eflags = (f->eflags & ~EF_REAL) | (g.eflags & EF_REAL);
-		vcpu_set_eflags(v, g.eflags);
-		vcpu_update_hook(v);
+	if (res == EMU_OK && g.eip == x.cont && g.gpr[4] == x.esp0 && !g.sreg_dirty) {
+		return_through_site(v, f, &g, x.gen_eax);
 		return 0;
 	}
-	/* (A generic site's popl %eax is skipped: cont is past it and the
-	   guest's eax is in g.) */
+	/* Anything else leaves through iret_restart. (A generic site's
+	   popl %eax is skipped: cont is past it and the guest's eax is in g.) */
 	resume_commit(v, &g);
 	return 1;
 }
@@ -425,6 +487,28 @@ static bool sti_shadow(struct vcpu *v, const struct gstate *g, uint32_t insn, bo
 	return true;
 }
 
+static inline void upcall_to_state(struct vcpu *v, const struct ipvmm_upcall_state *s, struct gstate *g)
+{
+	g->gpr[0] = s->eax;
+	g->gpr[1] = s->ecx;
+	g->gpr[2] = s->edx;
+	g->gpr[3] = s->ebx;
+	g->gpr[4] = s->esp;
+	g->gpr[5] = s->ebp;
+	g->gpr[6] = s->esi;
+	g->gpr[7] = s->edi;
+	g->sreg[SR_ES] = sel_virt(s->es);
+	g->sreg[SR_CS] = sel_virt(s->cs);
+	g->sreg[SR_SS] = sel_virt(s->ss);
+	g->sreg[SR_DS] = sel_virt(s->ds);
+	g->sreg[SR_FS] = sel_virt(s->fs);
+	g->sreg[SR_GS] = sel_virt(s->gs);
+	g->eip = s->eip;
+	g->eflags = vcpu_eflags(v, s->eflags);
+	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
+	g->sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
+}
+
 void burn_upcall_c(struct ipvmm_upcall_state *s)
 {
 	struct vcpu *v = &ipvmm_vcpu;
@@ -435,24 +519,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 
 	v->step_shadow = false;
 	v->sh->n_upcalls++;
-	g.gpr[0] = s->eax;
-	g.gpr[1] = s->ecx;
-	g.gpr[2] = s->edx;
-	g.gpr[3] = s->ebx;
-	g.gpr[4] = s->esp;
-	g.gpr[5] = s->ebp;
-	g.gpr[6] = s->esi;
-	g.gpr[7] = s->edi;
-	g.sreg[SR_ES] = sel_virt(s->es);
-	g.sreg[SR_CS] = sel_virt(s->cs);
-	g.sreg[SR_SS] = sel_virt(s->ss);
-	g.sreg[SR_DS] = sel_virt(s->ds);
-	g.sreg[SR_FS] = sel_virt(s->fs);
-	g.sreg[SR_GS] = sel_virt(s->gs);
-	g.eip = s->eip;
-	g.eflags = vcpu_eflags(v, s->eflags);
-	/* Every selector is reloaded: the upcall ran with the IPVMM's. */
-	g.sreg_dirty = (1u << SR_ES) | (1u << SR_DS) | (1u << SR_FS) | (1u << SR_GS) | (1u << SR_SS);
+	upcall_to_state(v, s, &g);
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
 	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */

@@ -7,13 +7,10 @@
 #include "rewrite.h"
 #include "util.h"
 
-#define OP_PUSH_EAX 0x50
-#define OP_POP_EAX  0x58
-#define OP_PUSH_I8  0x6a
-#define OP_PUSH_I32 0x68
-#define OP_CALL     0xe8
-#define OP_MOV_EAX  0xb8
-#define OP_LEA      0x8d
+/* The longest replacement (the generic memory form) fits a site. */
+_Static_assert(RW_BACK_GEN_MEM(RW_LEA_MAX) + RW_AFTER_GEN <= RW_MAX_SITE, "rewrite.h geometry");
+_Static_assert(RW_BACK_FARPTR <= RW_MAX_SITE && RW_BACK_PUSH8 + RW_AFTER_IO <= RW_MAX_SITE,
+	       "rewrite.h geometry");
 
 enum rw_form rw_form_of(const struct dec_insn *in)
 {

@@ -64,6 +64,45 @@ enum rw_burn {
 #define RW_IO_INFO(out, sz, rep) ((out) | RW_IO_SIZE(sz) | ((rep) ? RW_IO_REP : 0))
 /* IO_IMM: which of in/out and size is in the stub table (see burn.asm). */
 
+/*
+ * The opcodes and lengths of what build_previrt emits around a call, and
+ * from them the geometry the frontend (frontend.c, burn_common_c) reads
+ * off the call's return address `ret`: the site starts at ret - RW_BACK_*
+ * (a fault is reported there) and a normal completion resumes at
+ * ret + RW_AFTER_*. A change to an encoding changes both sides here;
+ * test_rewrite's geometry case checks the rewriter's output against it.
+ */
+#define OP_PUSH_EAX 0x50
+#define OP_POP_EAX  0x58
+#define OP_PUSH_I8  0x6a
+#define OP_PUSH_I32 0x68
+#define OP_CALL     0xe8
+#define OP_MOV_EAX  0xb8
+#define OP_LEA      0x8d
+
+#define RW_LEN_CALL     5	/* call rel32 */
+#define RW_LEN_PUSH_I8  2	/* pushl $imm8 */
+#define RW_LEN_PUSH_I32 5	/* pushl $imm32 */
+#define RW_LEN_PUSH_EAX 1
+#define RW_LEN_MOV_EAX  5	/* movl $imm32, %eax */
+#define RW_LEN_POP_EAX  1
+#define RW_LEN_LEA_ESP4 4	/* lea 4(%esp), %esp */
+#define RW_LEA_MIN      2	/* rw_encode_lea's shortest and longest */
+#define RW_LEA_MAX      7
+
+/* call (RW_F_CALL, RW_F_JMP, RW_F_GEN_CALL) */
+#define RW_BACK_CALL    RW_LEN_CALL
+/* pushl $b; call (RW_F_IO, RW_F_LRET_IMM) */
+#define RW_BACK_PUSH8   (RW_LEN_PUSH_I8 + RW_LEN_CALL)
+/* pushl $off; pushl $sel; call (ljmp, lcall to a pointer) */
+#define RW_BACK_FARPTR  (2 * RW_LEN_PUSH_I32 + RW_LEN_CALL)
+/* pushl %eax; movl $regs, %eax; call (RW_F_GEN, register form) */
+#define RW_BACK_GEN_REG (RW_LEN_PUSH_EAX + RW_LEN_MOV_EAX + RW_LEN_CALL)
+/* pushl %eax; lea m, %eax; call (RW_F_GEN, memory form; lea of lea_len) */
+#define RW_BACK_GEN_MEM(lea_len) (RW_LEN_PUSH_EAX + (lea_len) + RW_LEN_CALL)
+#define RW_AFTER_GEN    RW_LEN_POP_EAX	/* popl %eax */
+#define RW_AFTER_IO     RW_LEN_LEA_ESP4	/* lea 4(%esp), %esp */
+
 struct rw_syms {
 	uint32_t vif;			/* &vcpu.vif (byte) */
 	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
@@ -107,7 +146,7 @@ int rw_rewrite(uint8_t *bytes, unsigned len, uint32_t addr, const struct dec_ins
 int rw_site(uint8_t *bytes, unsigned len, uint32_t addr, const struct rw_syms *s,
 	    enum rw_mode mode, struct rw_result *r, struct dec_insn *out);
 
-/* Encode lea m, %eax into out (max 7 bytes); esp_bias is added to the
+/* Encode lea m, %eax into out (RW_LEA_MAX bytes at most); esp_bias is added to the
  * displacement when the base is %esp (the site pushed %eax first).
  * Returns the length or 0 if the operand cannot be expressed. */
 unsigned rw_encode_lea(const struct dec_mem *m, int32_t esp_bias, uint8_t *out);

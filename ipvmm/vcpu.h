@@ -16,26 +16,17 @@
 #include "devices.h"
 #include "decode.h"
 #include "rewrite.h"
+#include "x86/cr.h"
+#include "x86/desc.h"
+#include "x86/eflags.h"
+#include "x86/vectors.h"
 
 #define VCPU_GDT_CACHE 64	/* descriptors whose last installed copy is kept */
 #define VCPU_CON_LINE  128	/* console bytes buffered before a forced flush */
 
-/* EFLAGS bits. */
-#define EF_CF   0x00000001u
-#define EF_RSV1 0x00000002u
-#define EF_ZF   0x00000040u
-#define EF_TF   0x00000100u
-#define EF_IF   0x00000200u
-#define EF_DF   0x00000400u
-#define EF_IOPL 0x00003000u
-#define EF_NT   0x00004000u
-#define EF_RF   0x00010000u
-#define EF_VM   0x00020000u
-#define EF_AC   0x00040000u
-#define EF_ID   0x00200000u
 /* What the real EFLAGS carries for the guest (arithmetic, TF, DF); the
    rest is virtual (IF in shared.vif, IOPL/NT/AC/ID in vcpu.eflags). */
-#define EF_REAL    0x00000cd5u	/* CF PF AF ZF SF DF OF */
+#define EF_REAL    (EF_CF | EF_PF | EF_AF | EF_ZF | EF_SF | EF_DF | EF_OF)
 /* TF is kept virtual: a real TF would trap inside the IPVMM's exit path. */
 #define EF_VIRT    (EF_TF | EF_IOPL | EF_NT | EF_AC | EF_ID)
 
@@ -46,18 +37,6 @@
 #define SR_DS 3
 #define SR_FS 4
 #define SR_GS 5
-
-/* Exception vectors. */
-#define VEC_DE 0
-#define VEC_DB 1
-#define VEC_BP 3
-#define VEC_UD 6
-#define VEC_DF 8
-#define VEC_TS 10
-#define VEC_NP 11
-#define VEC_SS 12
-#define VEC_GP 13
-#define VEC_PF 14
 
 /* #PF error code bits. */
 #define PF_P 0x1u

@@ -478,6 +478,76 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * The geometry the frontend reads off a site's return address
+ * (rewrite.h, RW_BACK_*, RW_AFTER_*) against what the rewriter emits:
+ * the call found by Capstone, its return address ret, the site start at
+ * ret - back and the instruction after the call's epilogue at ret + after.
+ */
+static void check_geometry(const char *bytes, unsigned ilen, unsigned back, unsigned after,
+			   uint8_t after_op)
+{
+	uint8_t b[RW_MAX_SITE];
+	unsigned len = ilen + 20, call_end = 0;
+	struct rw_result r;
+	struct dec_insn di;
+	cs_insn *in;
+	size_t n;
+
+	memset(b, 0x90, sizeof(b));
+	memcpy(b, bytes, ilen);
+	assert_int_equal(rw_site(b, len, SITE, &syms, RW_PREVIRT, &r, &di), 0);
+	n = cs_disasm(cs, b, r.used, SITE, 0, &in);
+	for (size_t i = 0; i < n; i++)
+		if (in[i].id == X86_INS_CALL)
+			call_end = (unsigned)(in[i].address + in[i].size - SITE);
+	cs_free(in, n);
+	assert_int_not_equal(call_end, 0);
+	assert_int_equal(call_end, back);			/* site start = ret - back */
+	assert_int_equal(r.used, call_end + after);		/* the normal resume point */
+	if (after)
+		assert_int_equal(b[call_end], after_op);
+}
+
+/* The memory form's back distance depends on the lea's length. */
+static unsigned gen_mem_back(const char *bytes, unsigned ilen)
+{
+	struct dec_insn di;
+	const char *why;
+	uint8_t lea[16];
+
+	assert_int_equal(dec_decode((const uint8_t *)bytes, ilen, &di, &why), 0);
+	for (unsigned i = 0; i < di.nops; i++)
+		if (di.ops[i].kind == DEC_K_MEM)
+			return RW_BACK_GEN_MEM(rw_encode_lea(&di.ops[i].mem, 4, lea));
+	fail_msg("no memory operand");
+	return 0;
+}
+
+static void test_geometry(void **state)
+{
+	static const char *mem_forms[] = {
+		"\x0f\x01\x38",				/* invlpg (%eax): lea 2 */
+		"\x0f\x01\x7c\x24\x04",			/* invlpg 4(%esp): lea 4 */
+		"\x0f\x01\xbc\xb3\x78\x56\x34\x12",	/* invlpg 0x12345678(%ebx,%esi,4): lea 7 */
+		"\x0f\x01\x15\x00\x10\x00\x00",		/* lgdt 0x1000: lea 6 */
+	};
+	static const unsigned mem_len[] = { 3, 5, 8, 7 };
+	(void)state;
+
+	check_geometry("\x0f\x22\xd8", 3, RW_BACK_GEN_REG, RW_AFTER_GEN, OP_POP_EAX);	/* mov %eax,%cr3 */
+	for (unsigned i = 0; i < sizeof(mem_len) / sizeof(mem_len[0]); i++)
+		check_geometry(mem_forms[i], mem_len[i], gen_mem_back(mem_forms[i], mem_len[i]),
+			       RW_AFTER_GEN, OP_POP_EAX);
+	check_geometry("\xe4\x60", 2, RW_BACK_PUSH8, RW_AFTER_IO, OP_LEA);		/* in $0x60,%al */
+	check_geometry("\xee", 1, RW_BACK_PUSH8, RW_AFTER_IO, OP_LEA);		/* out %al,(%dx) */
+	check_geometry("\xca\x08\x00", 3, RW_BACK_PUSH8, 0, 0);			/* lret $8 */
+	check_geometry("\xea\x78\x56\x34\x12\x10\x00", 7, RW_BACK_FARPTR, 0, 0);	/* ljmp $0x10,$0x12345678 */
+	check_geometry("\xcf", 1, RW_BACK_CALL, 0, 0);				/* iret */
+	check_geometry("\x9c", 1, RW_BACK_CALL, 0, 0);				/* pushf */
+	check_geometry("\x0f\x09", 2, RW_BACK_CALL, 0, 0);			/* wbinvd */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_lea_shapes),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_padding_before),
+		cmocka_unit_test(test_geometry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
