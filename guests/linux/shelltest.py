@@ -73,6 +73,12 @@ def session(g):
     g.expect(r"^shell-42$", "arithmetic and echo")
     g.expect(r"^/dev/ttyS0$", "the controlling tty")
     g.expect(re.escape(PROMPT), "the prompt after tty")
+    g.send("ls /proc | grep -c '^self$'; ps | grep -c '\\[kthreadd\\]'\n")
+    g.expect(r"^1\n1$", "ls /proc and ps (kthreadd listed)")
+    g.expect(re.escape(PROMPT), "the prompt after ps")
+    g.send("grep -cE '^ +0: +[0-9]+ +XT-PIC +timer' /proc/interrupts\n")
+    g.expect(r"^1$", "/proc/interrupts: IRQ 0 on the 8259")
+    g.expect(re.escape(PROMPT), "the prompt after /proc/interrupts")
     # "started" comes from the job itself, already in the foreground
     # process group, so Ctrl-C after it reaches the job, not the shell.
     g.send("sh -c 'echo started; exec sleep 1000'\n")
