@@ -29,3 +29,71 @@ fuzz-gdbstub: $(GS_FUZZ_BIN)
 	cd $(GS_FUZZ_DIR) && $(TOP)/$(GS_FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=2200 -dict=$(TOP)/tests/unit/kernel/fuzz_gdbstub.dict corpus
 
 TEST_TARGETS += test-kernel-gdbstub-unit test-kernel-gdb-fuzz
+
+# --- system tests: batch GDB (and a raw client) against the stub ------------
+# The test OS ("testos", held by gdbwait at its first stop point) beside a
+# second one ("other") that runs all the while, under -icount. GDB breaks
+# in test_intr by the test OS's own symbols, reads its registers as it sees
+# them and its variables through its own page tables, steps, reads its
+# virtual CPU, is refused the IPVMM window and the hole, detaches; both
+# test OSes then finish with transcripts equal to the native one
+# (tests/guests/progress.py), and the hypervisor ends in success.
+GS_NATIVE := $(BUILD)/tests/guests/testos-native.log
+GS_GUESTS := $(TESTOS_ELF) name=testos,$(TESTOS_ELF) name=other
+GS_RUN := scripts/gdb-guest.sh --name testos --symbols $(TESTOS_ELF) --kernel $(HV_ELF) \
+	--append shutdown --initrd "$(GS_GUESTS)" --icount
+# What the hypervisor says about the session, in order, after GDB's output.
+GS_SERIAL := \
+	--expect '^== serial ==$$' \
+	--expect '^gdbstub: guest testos served on COM2 \(0x2f8\), held at its first stop point \(gdbwait\)$$' \
+	--expect '^gdbstub: guest testos held at eip [0-9a-f]{8} for GDB on COM2 \(gdbwait\)$$' \
+	--expect '^gdbstub: guest testos held [0-9]+ us at eip [0-9a-f]{8}; the other guests ran [0-9.]+ % of it$$' \
+	--expect '^gdbstub: GDB detached$$' \
+	--expect '^guest testos exited with status 0$$' \
+	--expect '^hypervisor: shutdown \(success\)'
+GS_REJECT := --reject PANIC --reject '^\[(testos|other)\] not ok' --reject 'killed'
+
+.PHONY: test-guests-gdbstub test-guests-gdbstub-malformed test-guests-gdbstub-bochs
+test-guests-gdbstub: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub --timeout 150 --ordered --exit 0 \
+		--expect '^ATTACHED CS 8$$' \
+		--expect '^0 testos running \(this stub\)$$' \
+		--expect '^1 other running$$' \
+		--expect '^Breakpoint 1, test_intr \(\) at guests/testos/' \
+		--expect '^#0  test_intr \(\) at guests/testos/' \
+		--expect '^AT test_intr CS 8 SS 10 DS 10$$' \
+		--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]* FAILED 0$$' \
+		--expect '^PC [0-9a-f]+ IS test_intr 1$$' \
+		--expect '^STEPPED 1$$' \
+		--expect '^=> 0x[0-9a-f]+ <test_intr\+[0-9]+>:' \
+		--expect '^guest testos \(under the IPVMM\): virtual IF [01], cr0 8[0-9a-f]{7} cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on$$' \
+		--expect '^pending [0-9a-f]{8} \(shared page\), redirect due [01], timer (not )?armed$$' \
+		--expect '^real: cs 0009 eflags [0-9a-f]{8} esp [0-9a-f]{8}, shadow cr3 [0-9a-f]{8}$$' \
+		--expect '^EBX 12345678$$' \
+		--expect '^REFUSED set var \$$cs = 0x10: Could not write register "cs"; remote failure reply .E02.$$' \
+		--expect '^(0xfc000000:\s+)?REFUSED x/x 0xfc000000: Cannot access memory at address 0xfc000000$$' \
+		--expect '^(0xfd000000:\s+)?REFUSED x/x 0xfd000000: Cannot access memory at address 0xfd000000$$' \
+		--expect '^REFUSED set var \*\(int \*\)0xfc800000 = 1: Cannot access memory at address 0xfc800000$$' \
+		--expect '^(0xfffffffe:\s+)?REFUSED x/x 0xfffffffe: Cannot access memory' \
+		--expect '^\[Inferior 1 \(Remote target\) detached\]$$' \
+		$(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
+		-- $(GS_RUN) --batch tests/gdb/stub-testos.gdb
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub.log $(GS_NATIVE) all
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub.log $(GS_NATIVE) all
+
+# Malformed and refused packets from a raw client (tests/gdb/stub-malformed.py
+# asserts each answer), then continue, Ctrl-C (T02) and detach: the
+# hypervisor and both guests are unharmed.
+test-guests-gdbstub-malformed: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub-malformed --timeout 150 --ordered --exit 0 \
+		--expect '^OK bad checksum -> -$$' \
+		--expect '^OK overlong packet \(2000 bytes\) -> E03$$' \
+		--expect '^OK write the hypervisor \(the hole\) -> E0e$$' \
+		--expect '^OK Ctrl-C -> T02thread:1;$$' \
+		--expect '^stub-malformed: all answers as documented$$' \
+		$(GS_SERIAL) $(GS_REJECT) \
+		-- $(GS_RUN) --client "$(PYTHON) tests/gdb/stub-malformed.py"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
+
+TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-malformed
