@@ -43,7 +43,7 @@ GS_GUESTS := $(TESTOS_ELF) name=testos,$(TESTOS_ELF) name=other
 GS_RUN := scripts/gdb-guest.sh --name testos --symbols $(TESTOS_ELF) --kernel $(HV_ELF) \
 	--append shutdown --initrd "$(GS_GUESTS)" --icount
 # What the hypervisor says about the session, in order, after GDB's output.
-GS_SERIAL := \
+GS_SERIAL = \
 	--expect '^== serial ==$$' \
 	--expect '^gdbstub: guest testos served on COM2 \(0x2f8\), held at its first stop point \(gdbwait\)$$' \
 	--expect '^gdbstub: guest testos held at eip [0-9a-f]{8} for GDB on COM2 \(gdbwait\)$$' \
@@ -51,31 +51,34 @@ GS_SERIAL := \
 	--expect '^gdbstub: GDB detached$$' \
 	--expect '^guest testos exited with status 0$$' \
 	--expect '^hypervisor: shutdown \(success\)'
-GS_REJECT := --reject PANIC --reject '^\[(testos|other)\] not ok' --reject 'killed'
+GS_REJECT = --reject PANIC --reject '^\[(testos|other)\] not ok' --reject 'killed'
 
 .PHONY: test-guests-gdbstub test-guests-gdbstub-malformed test-guests-gdbstub-bochs
+GS_GDB_EXPECT = \
+	--expect '^ATTACHED CS 8$$' \
+	--expect '^0 testos running \(this stub\)$$' \
+	--expect '^1 other running$$' \
+	--expect '^Breakpoint 1, test_intr \(\) at guests/testos/' \
+	--expect '^\#0  test_intr \(\) at guests/testos/' \
+	--expect '^AT test_intr CS 8 SS 10 DS 10$$' \
+	--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]* FAILED 0$$' \
+	--expect '^PC [0-9a-f]+ IS test_intr 1$$' \
+	--expect '^STEPPED 1$$' \
+	--expect '^=> 0x[0-9a-f]+ <test_intr\+[0-9]+>:' \
+	--expect '^guest testos \(under the IPVMM\): virtual IF [01], cr0 8[0-9a-f]{7} cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on$$' \
+	--expect '^pending [0-9a-f]{8} \(shared page\), redirect due [01], timer (not )?armed$$' \
+	--expect '^real: cs 0009 eflags [0-9a-f]{8} esp [0-9a-f]{8}, shadow cr3 [0-9a-f]{8}$$' \
+	--expect '^EBX 12345678$$' \
+	--expect '^REFUSED set var \$$cs = 0x10: Could not write register "cs"; remote failure reply .E02.$$' \
+	--expect '^(0xfc000000:\s+)?REFUSED x/x 0xfc000000: Cannot access memory at address 0xfc000000$$' \
+	--expect '^(0xfd000000:\s+)?REFUSED x/x 0xfd000000: Cannot access memory at address 0xfd000000$$' \
+	--expect '^REFUSED set var \*\(int \*\)0xfc800000 = 1: Cannot access memory at address 0xfc800000$$' \
+	--expect '^(0xfffffffe:\s+)?REFUSED x/x 0xfffffffe: Cannot access memory' \
+	--expect '^\[Inferior 1 \(Remote target\) detached\]$$'
+
 test-guests-gdbstub: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
 	$(PYTHON) scripts/systest.py --name guests-gdbstub --timeout 150 --ordered --exit 0 \
-		--expect '^ATTACHED CS 8$$' \
-		--expect '^0 testos running \(this stub\)$$' \
-		--expect '^1 other running$$' \
-		--expect '^Breakpoint 1, test_intr \(\) at guests/testos/' \
-		--expect '^#0  test_intr \(\) at guests/testos/' \
-		--expect '^AT test_intr CS 8 SS 10 DS 10$$' \
-		--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]* FAILED 0$$' \
-		--expect '^PC [0-9a-f]+ IS test_intr 1$$' \
-		--expect '^STEPPED 1$$' \
-		--expect '^=> 0x[0-9a-f]+ <test_intr\+[0-9]+>:' \
-		--expect '^guest testos \(under the IPVMM\): virtual IF [01], cr0 8[0-9a-f]{7} cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on$$' \
-		--expect '^pending [0-9a-f]{8} \(shared page\), redirect due [01], timer (not )?armed$$' \
-		--expect '^real: cs 0009 eflags [0-9a-f]{8} esp [0-9a-f]{8}, shadow cr3 [0-9a-f]{8}$$' \
-		--expect '^EBX 12345678$$' \
-		--expect '^REFUSED set var \$$cs = 0x10: Could not write register "cs"; remote failure reply .E02.$$' \
-		--expect '^(0xfc000000:\s+)?REFUSED x/x 0xfc000000: Cannot access memory at address 0xfc000000$$' \
-		--expect '^(0xfd000000:\s+)?REFUSED x/x 0xfd000000: Cannot access memory at address 0xfd000000$$' \
-		--expect '^REFUSED set var \*\(int \*\)0xfc800000 = 1: Cannot access memory at address 0xfc800000$$' \
-		--expect '^(0xfffffffe:\s+)?REFUSED x/x 0xfffffffe: Cannot access memory' \
-		--expect '^\[Inferior 1 \(Remote target\) detached\]$$' \
+		$(GS_GDB_EXPECT) \
 		$(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
 		-- $(GS_RUN) --batch tests/gdb/stub-testos.gdb
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub.log $(GS_NATIVE) all
@@ -96,4 +99,31 @@ test-guests-gdbstub-malformed: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
 
-TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-malformed
+# The same two sessions on Bochs (no gdbstub of its own in Debian's build):
+# GRUB boots the hypervisor with gdb=testos gdbwait, COM2 reaches GDB
+# through scripts/gdb/relay.py.
+GS_ISO := $(BUILD)/tests/gdbstub/gdbstub-bochs.iso
+$(GS_ISO): $(HV_ELF) scripts/mkiso.sh | $(TESTOS_ELF)
+	@mkdir -p $(dir $@)
+	scripts/mkiso.sh -o $@ -t 0 -f $(HV_ELF) -f $(TESTOS_ELF) \
+		-e "The test OS under the GDB stub|hypervisor.elf shutdown gdb=testos gdbwait|testos.elf name=testos|testos.elf name=other"
+GS_RUN_BOCHS := scripts/gdb-guest.sh --name testos --symbols $(TESTOS_ELF) --bochs --iso $(GS_ISO)
+
+test-guests-gdbstub-bochs: $(GS_ISO) $(GS_NATIVE)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub-bochs --timeout 300 --ordered --exit 0 \
+		$(GS_GDB_EXPECT) $(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
+		-- $(GS_RUN_BOCHS) --batch tests/gdb/stub-testos.gdb
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-bochs.log $(GS_NATIVE) all
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-bochs.log $(GS_NATIVE) all
+
+test-guests-gdbstub-malformed-bochs: $(GS_ISO) $(GS_NATIVE)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub-malformed-bochs --timeout 300 --ordered --exit 0 \
+		--expect '^stub-malformed: all answers as documented$$' \
+		$(GS_SERIAL) $(GS_REJECT) \
+		-- $(GS_RUN_BOCHS) --client "$(PYTHON) tests/gdb/stub-malformed.py"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
+
+.PHONY: test-guests-gdbstub-malformed-bochs
+TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-malformed test-guests-gdbstub-bochs \
+	test-guests-gdbstub-malformed-bochs
