@@ -21,6 +21,7 @@
 #include "mm.h"
 #include "clock.h"
 #include "ipvmm_load.h"
+#include "hypercall.h"
 
 #define BP_INSN      0xccu
 #define BP_GP_ERROR  (3u * 8 + 2)      /* int3 through the DPL-0 gate: #GP(IDT entry 3) */
@@ -137,6 +138,20 @@ static int guest_level(const struct guest *g, const struct trap_frame *tf)
 	return (tf->cs & 3) && !(tf->eflags & EFLAGS_VM) && !guest_in_ipvmm(g, tf->eip);
 }
 
+/* An upcall made while stepping copied the frame's TF, which is the
+ * stub's, into the state it wrote below the IPVMM stack: the IPVMM would
+ * take it for the guest's own (a virtual TF). Clear it there. */
+static void upcall_state_untrace(struct guest *g, const struct trap_frame *tf)
+{
+	uint32_t at = tf->esp + (uint32_t)__builtin_offsetof(struct ipvmm_upcall_state, eflags), fl;
+	if (tf->eip != g->v.upcall_exc && tf->eip != g->v.upcall_irq)
+		return;
+	if (guest_read(g, at, &fl, 4) == 0 && (fl & EFLAGS_TF)) {
+		fl &= ~EFLAGS_TF;
+		(void)guest_write(g, at, &fl, 4);
+	}
+}
+
 void gdbstub_park_point(struct guest *g, struct trap_frame *tf)
 {
 	if (!g)
@@ -151,11 +166,24 @@ void gdbstub_park_point(struct guest *g, struct trap_frame *tf)
 			t.req_sig = 5;
 		}
 	}
-	if (g != t.g || g->kill_pending || !guest_level(g, tf))
+	if (g != t.g || g->kill_pending)
 		return;
-	/* A step whose TF the guest's own flags replaced (an iret emulated
-	 * through the IPVMM): it ends at the first guest-level point. */
-	if (t.stepping && !(tf->eflags & EFLAGS_TF))
+	if (t.stepping && (tf->cs & 3) && guest_in_ipvmm(g, tf->eip)) {
+		/* The step went into the IPVMM by an upcall (the emulation of
+		 * a trapping site, rewrite=trap), whose entry drops TF: step on
+		 * through it, so the step ends where the guest resumes. */
+		upcall_state_untrace(g, tf);
+		tf->eflags |= EFLAGS_TF;
+		return;
+	}
+	if (!guest_level(g, tf))
+		return;
+	/* A step ends at the first guest-level point after the instruction:
+	 * when its TF was replaced by the guest's own flags, and when the
+	 * hypervisor completed the instruction itself (an emulated #GP/#UD
+	 * or a hypercall from guest code: no #DB follows those). */
+	if (t.stepping && (!(tf->eflags & EFLAGS_TF) || tf->vector == 13 || tf->vector == 6 ||
+			   tf->vector == HC_VECTOR))
 		t.stop_req = 1;
 	if (!t.stop_req)
 		return;
@@ -193,9 +221,13 @@ int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 		t.req_sig = 5;
 		return 1;
 	}
-	if (tf->vector == 1 && t.stepping && (tf->eflags & EFLAGS_TF)) {
-		if (guest_in_ipvmm(g, tf->eip) && ++t.step_ipvmm < STEP_IPVMM_MAX)
+	if (tf->vector == 1 && t.stepping) {
+		/* TF may be clear in the frame: a popf in the IPVMM cleared it,
+		 * and the trap still follows that popf. */
+		if (guest_in_ipvmm(g, tf->eip) && ++t.step_ipvmm < STEP_IPVMM_MAX) {
+			tf->eflags |= EFLAGS_TF;
 			return 1;             /* a site's call: step through it as one instruction */
+		}
 		t.stop_req = 1;
 		t.req_sig = 5;
 		return 1;

@@ -53,8 +53,21 @@ GS_SERIAL = \
 	--expect '^hypervisor: shutdown \(success\)'
 GS_REJECT = --reject PANIC --reject '^\[(testos|other)\] not ok' --reject 'killed'
 
-.PHONY: test-guests-gdbstub test-guests-gdbstub-malformed test-guests-gdbstub-bochs
-GS_GDB_EXPECT = \
+.PHONY: test-guests-gdbstub test-guests-gdbstub-trap test-guests-gdbstub-malformed test-guests-gdbstub-bochs
+# What GDB prints, in order; $(1) is the rewrite mode, whose site code the
+# steps over test_intr's cli and pushf sites walk: pre-virtualized, the cli
+# is one movb into the virtual IF and the pushf a call into the IPVMM
+# stepped over whole (the rewritten site's last byte is a nop); in trap
+# mode the site is ud2 before the original cli, which the IPVMM emulates.
+GS_STEP_previrt = \
+	--expect '^=> 0x[0-9a-f]+ <test_intr\+8>:\s+movb\s+\$$0x0,0xfc800004$$' \
+	--expect '^AFTER_CLI \+15 IF 0$$' \
+	--expect '^AFTER_PUSHF \+20 PUSHED_IF 0 PUSHED_TF 0$$'
+GS_STEP_trap = \
+	--expect '^=> 0x[0-9a-f]+ <test_intr\+8>:\s+ud2$$' \
+	--expect '^AFTER_CLI \+11 IF 0$$' \
+	--expect '^AFTER_PUSHF \+12 PUSHED_IF 0 PUSHED_TF 0$$'
+gs_gdb_expect = \
 	--expect '^ATTACHED CS 8$$' \
 	--expect '^0 testos running \(this stub\)$$' \
 	--expect '^1 other running$$' \
@@ -64,7 +77,9 @@ GS_GDB_EXPECT = \
 	--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]* FAILED 0$$' \
 	--expect '^PC [0-9a-f]+ IS test_intr 1$$' \
 	--expect '^STEPPED 1$$' \
-	--expect '^=> 0x[0-9a-f]+ <test_intr\+[0-9]+>:' \
+	--expect '^=> 0x[0-9a-f]+ <test_intr\+1>:' \
+	--expect '^AT_CLI_SITE 1$$' \
+	$(GS_STEP_$(1)) \
 	--expect '^guest testos \(under the IPVMM\): virtual IF [01], cr0 8[0-9a-f]{7} cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on$$' \
 	--expect '^pending [0-9a-f]{8} \(shared page\), redirect due [01], timer (not )?armed$$' \
 	--expect '^real: cs 0009 eflags [0-9a-f]{8} esp [0-9a-f]{8}, shadow cr3 [0-9a-f]{8}$$' \
@@ -78,11 +93,21 @@ GS_GDB_EXPECT = \
 
 test-guests-gdbstub: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
 	$(PYTHON) scripts/systest.py --name guests-gdbstub --timeout 150 --ordered --exit 0 \
-		$(GS_GDB_EXPECT) \
+		$(call gs_gdb_expect,previrt) \
 		$(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
 		-- $(GS_RUN) --batch tests/gdb/stub-testos.gdb
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub.log $(GS_NATIVE) all
+
+# The same in trap mode (rewrite=trap): the steps over trapping sites.
+test-guests-gdbstub-trap: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub-trap --timeout 150 --ordered --exit 0 \
+		$(call gs_gdb_expect,trap) \
+		$(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
+		-- $(subst --append shutdown,--append "shutdown rewrite=trap",$(GS_RUN)) \
+		--batch tests/gdb/stub-testos.gdb
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-trap.log $(GS_NATIVE) all
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-trap.log $(GS_NATIVE) all
 
 # Malformed and refused packets from a raw client (tests/gdb/stub-malformed.py
 # asserts each answer), then continue, Ctrl-C (T02) and detach: the
@@ -111,7 +136,7 @@ GS_RUN_BOCHS := scripts/gdb-guest.sh --name testos --symbols $(TESTOS_ELF) --boc
 
 test-guests-gdbstub-bochs: $(GS_ISO) $(GS_NATIVE)
 	$(PYTHON) scripts/systest.py --name guests-gdbstub-bochs --timeout 300 --ordered --exit 0 \
-		$(GS_GDB_EXPECT) $(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
+		$(call gs_gdb_expect,previrt) $(GS_SERIAL) $(GS_REJECT) --reject '^ALLOWED' \
 		-- $(GS_RUN_BOCHS) --batch tests/gdb/stub-testos.gdb
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-bochs.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-bochs.log $(GS_NATIVE) all
@@ -125,5 +150,6 @@ test-guests-gdbstub-malformed-bochs: $(GS_ISO) $(GS_NATIVE)
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
 
 .PHONY: test-guests-gdbstub-malformed-bochs
-TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-malformed test-guests-gdbstub-bochs \
+TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-trap test-guests-gdbstub-malformed \
+	test-guests-gdbstub-bochs \
 	test-guests-gdbstub-malformed-bochs

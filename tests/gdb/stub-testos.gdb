@@ -16,6 +16,17 @@ printf "PC %x IS test_intr %d\n", $pc, $pc == (unsigned)test_intr
 stepi
 printf "STEPPED %d\n", $pc > (unsigned)test_intr && $pc < (unsigned)test_intr + 16
 x/i $pc
+# Three more to test_intr's cli (an afterburn site: rewritten, x/i shows
+# the rewrite), one over it (one guest instruction either way, the
+# virtual IF now 0), one over its pushf site (a call into the IPVMM,
+# stepped over whole; the flags it pushed show the virtual IF).
+stepi 4
+printf "AT_CLI_SITE %d\n", $pc == (unsigned)test_intr + 8
+x/i $pc
+stepi
+printf "AFTER_CLI +%d IF %d\n", $pc - (unsigned)test_intr, ($eflags >> 9) & 1
+stepi
+printf "AFTER_PUSHF +%d PUSHED_IF %d PUSHED_TF %d\n", $pc - (unsigned)test_intr, (*(unsigned *)$esp >> 9) & 1, (*(unsigned *)$esp >> 8) & 1
 monitor vcpu
 # A register write goes to the guest and back: ebx changed and restored.
 set $old = $ebx
