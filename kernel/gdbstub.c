@@ -3,10 +3,11 @@
  * stub"): a hypervisor thread that reads GDB's bytes from COM2 (its
  * receive interrupt wakes it), frames and decodes packets
  * (kernel/gdbstub_pkt.c: every field checked there), and invokes the
- * guest side (kernel/gdbstub_guest.c) with checked values only. It runs
- * as an urgent thread: it only ever waits for bytes or for the guest to
- * stop, so GDB's requests are served at once while the other guests keep
- * their turns.
+ * guest side (kernel/gdbstub_guest.c) with checked values only. It is a
+ * round-robin thread like a VM thread, not an urgent one: its output is
+ * polled (bounded per byte), and a long reply at a real UART's speed must
+ * not keep the other guests from their turns; woken by a byte it runs at
+ * once while it has budget left (kernel/sched.c).
  */
 #include "gdbstub.h"
 #include "gdbstub_pkt.h"
@@ -304,7 +305,6 @@ void gdbstub_init(const char *guest_name, int wait)
 	s.thr = thread_create("gdbstub", stub_thread, 0);
 	if (!s.thr)
 		return;
-	s.thr->urgent = 1;
 	if (uart_dbg_init(wake) < 0) {
 		pr_warn("gdbstub: no UART at %#x: no stub for guest %s\n", CONFIG_GDB_UART_PORT,
 			guest_name);
