@@ -72,7 +72,7 @@ static int ensure_parked(void)
 {
 	if (target_state() == TGT_PARKED)
 		return 1;
-	if (target_state() == TGT_GONE)
+	if (target_state() == TGT_GONE || !target_exists())
 		return 0;
 	target_request_stop(5);
 	wait_target();
@@ -142,7 +142,7 @@ static void monitor(const char *cmd)
 
 static void detach(void)
 {
-	if (target_state() == TGT_PARKED)
+	if (ensure_parked())         /* the int3 bytes come out with the guest held */
 		target_bp_clear_all();
 	target_resume(0);
 	send_str("OK");

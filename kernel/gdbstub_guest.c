@@ -92,6 +92,18 @@ static int name_is(const struct guest *g)
 	return 1;
 }
 
+/* Bound, or loaded or running under that name (it will bind at its
+ * first trap): a stop request can be met. */
+int target_exists(void)
+{
+	if (t.g)
+		return 1;
+	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
+		if ((guests[i].state == G_LOADED || guests[i].state == G_RUNNING) && name_is(&guests[i]))
+			return 1;
+	return 0;
+}
+
 static uint64_t others_cpu(const struct guest *g)
 {
 	uint64_t n = 0;

@@ -21,6 +21,7 @@ enum target_state {
 
 void target_setup(const char *name, int wait, void (*wake)(void));
 enum target_state target_state(void);
+int target_exists(void);                  /* a guest of that name may still stop */
 struct guest *target_guest(void);         /* NULL before it bound */
 unsigned target_signal(void);             /* the parked stop's signal (5 trap, 2 int) */
 int target_take_stop(void);               /* 1 once per stop not yet reported */

@@ -124,6 +124,22 @@ test-guests-gdbstub-malformed: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed.log $(GS_NATIVE) all
 
+# GDB's k: the held guest is killed with the reason recorded (X09 to a
+# stop query, E09 after), the other finishes as natively; a killed guest
+# makes the run a failure (status 35).
+test-guests-gdbstub-kill: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-gdbstub-kill --timeout 150 --ordered --exit 35 \
+		--expect '^OK \? -> X09$$' \
+		--expect '^OK g -> E09$$' \
+		--expect '^stub-kill: killed as documented$$' \
+		--expect '^guest testos killed: killed from GDB \(k\) at eip [0-9a-f]{8}$$' \
+		--expect '^summary: guest testos killed: killed from GDB' \
+		--expect '^summary: guest other exited with status 0' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[other\] not ok' \
+		-- $(GS_RUN) --client "$(PYTHON) tests/gdb/stub-kill.py"
+	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-kill.log $(GS_NATIVE) all
+
 # The same two sessions on Bochs (no gdbstub of its own in Debian's build):
 # GRUB boots the hypervisor with gdb=testos gdbwait, COM2 reaches GDB
 # through scripts/gdb/relay.py.
@@ -149,7 +165,8 @@ test-guests-gdbstub-malformed-bochs: $(GS_ISO) $(GS_NATIVE)
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
 
-.PHONY: test-guests-gdbstub-malformed-bochs
+.PHONY: test-guests-gdbstub-malformed-bochs test-guests-gdbstub-kill
 TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-trap test-guests-gdbstub-malformed \
+	test-guests-gdbstub-kill \
 	test-guests-gdbstub-bochs \
 	test-guests-gdbstub-malformed-bochs
