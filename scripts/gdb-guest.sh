@@ -7,11 +7,13 @@
 #   gdb-guest.sh --name NAME --symbols GUEST_ELF
 #                (--kernel HV_ELF [--append ARGS] --initrd 'MOD ARGS,...' [--icount]
 #                 | --bochs --iso ISO)
-#                [--batch GDB_SCRIPT | --client 'COMMAND']
+#                [--after REGEX] [--batch GDB_SCRIPT | --client 'COMMAND']
 #
 # QEMU: COM2 on a TCP server on a free local port (run-qemu.sh --com2);
 # --append gets "gdb=NAME gdbwait" added. Bochs: the ISO's entry must carry
 # them itself; COM2 connects to scripts/gdb/relay.py, which GDB reaches.
+# --after REGEX: no gdbwait; GDB attaches once a serial line matches REGEX
+# (the guest runs on until GDB's first request stops it).
 # --batch runs GDB in batch mode on the script after the generated
 # build/gdbinit-guest; --client runs COMMAND instead of GDB with STUB_PORT
 # in its environment (tests/gdb/stub-malformed.py). Batch runs print GDB's
@@ -19,7 +21,7 @@
 # (after "== serial ==", lines whole, for tests/guests/progress.py); the
 # exit status is GDB's (the client's) or else the machine's.
 set -uo pipefail
-name= syms= kernel= append= initrd= iso= bochs=0 icount=0 batch= client=
+name= syms= kernel= append= initrd= iso= bochs=0 icount=0 batch= client= after=
 while [ $# -gt 0 ]; do
   case "$1" in
     --name) name=$2; shift 2 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --icount) icount=1; shift ;;
     --batch) batch=$2; shift 2 ;;
     --client) client=$2; shift 2 ;;
+    --after) after=$2; shift 2 ;;
     *) echo "gdb-guest: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -63,7 +66,9 @@ if [ "$bochs" = 1 ]; then
   "$here/run-bochs.sh" --iso "$iso" --log "$serial" --com2 "$bport" --timeout 900 >/dev/null 2>&1 &
   mpid=$!
 else
-  qargs=(--kernel "$kernel" --append "${append:+$append }gdb=$name gdbwait" --com2 "$port"
+  words="gdb=$name"
+  [ -n "$after" ] || words="$words gdbwait"
+  qargs=(--kernel "$kernel" --append "${append:+$append }$words" --com2 "$port"
          --log "$serial" --timeout 300)
   [ -n "$initrd" ] && qargs+=(--initrd "$initrd")
   [ "$icount" = 1 ] && qargs+=(--icount)
@@ -72,16 +77,19 @@ else
 fi
 pids+=($mpid)
 
-# The stub is ready when the hypervisor holds the guest (its own line);
-# bounded, in case the machine never gets there.
+# The stub is ready when the hypervisor holds the guest (its own line),
+# or, with --after, when the serial line shows REGEX; bounded, in case
+# the machine never gets there.
+ready="^gdbstub: guest $name held at eip"
+[ -n "$after" ] && ready=$after
 for _ in $(seq 3000); do
-  grep -q "^gdbstub: guest $name held at eip" "$serial" && break
+  grep -qE -- "$ready" "$serial" && break
   grep -qE '^PANIC|^hypervisor: shutdown|^gdbstub: no UART' "$serial" && break
   kill -0 "$mpid" 2>/dev/null || break
   sleep 0.2
 done
-if ! grep -q "^gdbstub: guest $name held at eip" "$serial"; then
-  echo "gdb-guest: the hypervisor never held guest $name for GDB" >&2
+if ! grep -qE -- "$ready" "$serial"; then
+  echo "gdb-guest: the hypervisor never got to /$ready/ for guest $name" >&2
   cat "$serial"
   exit 1
 fi

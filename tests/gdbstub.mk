@@ -140,6 +140,35 @@ test-guests-gdbstub-kill: $(HV_ELF) $(GS_NATIVE) | $(TESTOS_ELF)
 		-- $(GS_RUN) --client "$(PYTHON) tests/gdb/stub-kill.py"
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-kill.log $(GS_NATIVE) all
 
+# Linux (the afterburned vmlinux, its symbols; no debug info in it): GDB
+# attaches once Linux prints its banner (no gdbwait), breaks in the sync
+# system call its /init makes before powering off, reads CS/SS as Linux
+# loaded them (__KERNEL_CS 0x60, __KERNEL_DS 0x68), a kernel variable
+# through Linux's own page tables, steps, detaches; Linux powers off.
+GS_LX_VMLINUX := $(call linux_vmlinux,afterburn)
+test-linux-hv-gdbstub: $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS)
+	$(PYTHON) scripts/systest.py --name linux-hv-gdbstub --timeout 150 --ordered --exit 0 \
+		--expect '^ATTACHED CS 60$$' \
+		--expect '^Breakpoint 1, 0x[0-9a-f]+ in __ia32_sys_sync \(\)$$' \
+		--expect '^LINUX_CS 60 SS 68$$' \
+		--expect '^SYSNAME Linux$$' \
+		--expect '^RELEASE 6\.1\.[0-9]+-afterburn$$' \
+		--expect '^=> 0x[0-9a-f]+ <ksys_sync>:' \
+		--expect '^guest linux \(under the IPVMM\): virtual IF [01], cr0 8[0-9a-f]{7} cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on$$' \
+		--expect '^real: cs 0061 ' \
+		--expect '^\[Inferior 1 \(Remote target\) detached\]$$' \
+		--expect '^== serial ==$$' \
+		--expect '^gdbstub: guest linux served on COM2 \(0x2f8\)$$' \
+		--expect '^\[linux\] linux-init: powering off' \
+		--expect '^gdbstub: GDB detached$$' \
+		--expect '^guest linux exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject 'Kernel panic|BUG:|Oops|PANIC|killed' \
+		-- scripts/gdb-guest.sh --name linux --symbols $(GS_LX_VMLINUX) --kernel $(HV_ELF) \
+		--append shutdown --after '^\[linux\] Linux version' \
+		--initrd '$(GS_LX_VMLINUX) name=linux mem=128M -- console=ttyS0 panic=-1,$(LINUX_INITRAMFS) initrd-for=linux' \
+		--batch tests/gdb/stub-linux.gdb
+
 # The same two sessions on Bochs (no gdbstub of its own in Debian's build):
 # GRUB boots the hypervisor with gdb=testos gdbwait, COM2 reaches GDB
 # through scripts/gdb/relay.py.
@@ -165,8 +194,8 @@ test-guests-gdbstub-malformed-bochs: $(GS_ISO) $(GS_NATIVE)
 	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
 	$(PYTHON) tests/guests/progress.py other $(BUILD)/test-logs/guests-gdbstub-malformed-bochs.log $(GS_NATIVE) all
 
-.PHONY: test-guests-gdbstub-malformed-bochs test-guests-gdbstub-kill
+.PHONY: test-guests-gdbstub-malformed-bochs test-guests-gdbstub-kill test-linux-hv-gdbstub
 TEST_TARGETS += test-guests-gdbstub test-guests-gdbstub-trap test-guests-gdbstub-malformed \
 	test-guests-gdbstub-kill \
 	test-guests-gdbstub-bochs \
-	test-guests-gdbstub-malformed-bochs
+	test-guests-gdbstub-malformed-bochs test-linux-hv-gdbstub

@@ -61,9 +61,10 @@ def find_guest(name):
     return g.dereference()
 
 
-def read_u32(addr):
-    mem = gdb.selected_inferior().read_memory(addr, 4).tobytes()
-    return int.from_bytes(mem, "little")
+def read_table(addr):
+    """The 1024 entries of the page directory or table at addr, in one read."""
+    mem = gdb.selected_inferior().read_memory(addr, 4096).tobytes()
+    return [int.from_bytes(mem[4 * i:4 * i + 4], "little") for i in range(1024)]
 
 
 class Guest(gdb.Command):
@@ -164,8 +165,9 @@ def show_pd(label, pd_addr, limit):
     """A page directory at hypervisor-virtual pd_addr: its present entries,
     and per page table the first mapping and the count."""
     tables, pages, shown = 0, 0, 0
+    pd = read_table(pd_addr)
     for i in range(1024):
-        pde = read_u32(pd_addr + 4 * i)
+        pde = pd[i]
         if not pde & 1 or i >= 0x3F0:          # the hole's entries are the hypervisor's
             continue
         tables += 1
@@ -176,8 +178,9 @@ def show_pd(label, pd_addr, limit):
         if pt_ma >= DIRECT_MAP_END:
             continue
         n, first = 0, None
+        pt = read_table(HV_BASE + pt_ma)
         for j in range(1024):
-            pte = read_u32(HV_BASE + pt_ma + 4 * j)
+            pte = pt[j]
             if pte & 1:
                 n += 1
                 if first is None:
