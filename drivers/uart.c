@@ -12,6 +12,11 @@
  * is the UART polled, each byte a bounded number of polls; a UART that
  * stays busy past that bound is taken as stalled: its bytes are dropped
  * and counted, without polling, until it is seen ready again.
+ *
+ * A second unit, the debug port (CONFIG_GDB_UART_PORT, COM2: the GDB stub,
+ * kernel/gdbstub.c), shares the probe: its input is taken by its receive
+ * interrupt into a ring (bytes beyond it dropped and counted), its output
+ * is polled, each byte a bounded number of polls.
  */
 #include "uart.h"
 #include "x86.h"
@@ -42,25 +47,38 @@ static char ring[CONFIG_UART_TX_RING];
 static uint32_t head, tail;     /* free-running; slot = index % size */
 static void (*room_hook)(void);
 
-static void reg_w(unsigned r, uint8_t v) { outb(CONFIG_UART_PORT + r, v); }
-static uint8_t reg_r(unsigned r) { return inb(CONFIG_UART_PORT + r); }
+static void port_w(uint16_t base, unsigned r, uint8_t v) { outb((uint16_t)(base + r), v); }
+static uint8_t port_r(uint16_t base, unsigned r) { return inb((uint16_t)(base + r)); }
+static void reg_w(unsigned r, uint8_t v) { port_w(CONFIG_UART_PORT, r, v); }
+static uint8_t reg_r(unsigned r) { return port_r(CONFIG_UART_PORT, r); }
+
+/* 8N1 at CONFIG_UART_BAUD, FIFOs on: the FIFO depth, or -1 when nothing
+ * answers at base (the read-back of the scratch and line-control registers). */
+static int probe_init(uint16_t base)
+{
+	uint16_t div = UART_CLOCK_HZ / CONFIG_UART_BAUD;
+	port_w(base, SCR, 0x5a);
+	if (port_r(base, SCR) != 0x5a)
+		return -1;
+	port_w(base, IER, 0);
+	port_w(base, LCR, LCR_DLAB);
+	port_w(base, DLL, div & 0xff);
+	port_w(base, DLM, div >> 8);
+	port_w(base, LCR, LCR_8N1);
+	if (port_r(base, LCR) != LCR_8N1)
+		return -1;
+	port_w(base, FCR, FCR_ENABLE);
+	int depth = (port_r(base, IIR) & IIR_FIFO) == IIR_FIFO ? 16 : 1;   /* an 8250 has none */
+	port_w(base, MCR, MCR_DTR_RTS_OUT2);
+	return depth;
+}
 
 int uart_init(void)
 {
-	uint16_t div = UART_CLOCK_HZ / CONFIG_UART_BAUD;
-	reg_w(SCR, 0x5a);
-	if (reg_r(SCR) != 0x5a)
-		return -1;                       /* nothing answers at this port */
-	reg_w(IER, 0);
-	reg_w(LCR, LCR_DLAB);
-	reg_w(DLL, div & 0xff);
-	reg_w(DLM, div >> 8);
-	reg_w(LCR, LCR_8N1);
-	if (reg_r(LCR) != LCR_8N1)
+	int depth = probe_init(CONFIG_UART_PORT);
+	if (depth < 0)
 		return -1;
-	reg_w(FCR, FCR_ENABLE);
-	fifo_depth = (reg_r(IIR) & IIR_FIFO) == IIR_FIFO ? 16 : 1;   /* an 8250 has none */
-	reg_w(MCR, MCR_DTR_RTS_OUT2);
+	fifo_depth = depth;
 	uart_ok = 1;
 	return 0;
 }
@@ -179,4 +197,71 @@ int uart_getc(void)
 	if (!uart_ok || !(reg_r(LSR) & LSR_DR))
 		return -1;
 	return reg_r(RBR);
+}
+
+/* --- the debug unit (COM2) ------------------------------------------------ */
+
+#define DBG_PORT   CONFIG_GDB_UART_PORT
+#define DBG_IRQ    (DBG_PORT == 0x2f8 ? 3 : 4)
+#define DBG_RX_RING 2048u          /* two packets' worth */
+#define IER_RDI    0x01            /* interrupt when a byte arrived */
+_Static_assert(DBG_PORT != CONFIG_UART_PORT, "the debug UART is not the console");
+
+unsigned uart_dbg_dropped;
+static int dbg_ok;
+static uint8_t dbg_rx[DBG_RX_RING];
+static uint32_t dbg_head, dbg_tail;  /* free-running */
+static void (*dbg_hook)(void);
+
+static void dbg_irq(unsigned irq, struct trap_frame *tf)
+{
+	(void)irq;
+	(void)tf;
+	(void)port_r(DBG_PORT, IIR);
+	/* The FIFO holds at most 16 bytes: the bound keeps a stuck LSR from
+	 * holding the CPU here. */
+	for (unsigned i = 0; i < 64 && (port_r(DBG_PORT, LSR) & LSR_DR); i++) {
+		uint8_t c = port_r(DBG_PORT, RBR);
+		if (dbg_tail - dbg_head < DBG_RX_RING)
+			dbg_rx[dbg_tail++ % DBG_RX_RING] = c;
+		else
+			uart_dbg_dropped++;
+	}
+	if (dbg_hook)
+		dbg_hook();
+}
+
+int uart_dbg_init(void (*hook)(void))
+{
+	if (probe_init(DBG_PORT) < 0)
+		return -1;
+	dbg_hook = hook;
+	dbg_ok = 1;
+	irq_register(DBG_IRQ, dbg_irq);
+	port_w(DBG_PORT, IER, IER_RDI);
+	pic_unmask(DBG_IRQ);
+	return 0;
+}
+
+int uart_dbg_getc(void)
+{
+	uint32_t f = irq_save();
+	int c = dbg_head != dbg_tail ? dbg_rx[dbg_head++ % DBG_RX_RING] : -1;
+	irq_restore(f);
+	return c;
+}
+
+void uart_dbg_write(const char *s, unsigned n)
+{
+	for (unsigned i = 0; dbg_ok && i < n; i++) {
+		unsigned k;
+		for (k = 0; k < CONFIG_UART_POLL_LIMIT; k++)
+			if (port_r(DBG_PORT, LSR) & LSR_THRE)
+				break;
+		if (k == CONFIG_UART_POLL_LIMIT) {
+			uart_dbg_dropped += n - i;   /* nobody drains it: GDB will resend */
+			return;
+		}
+		port_w(DBG_PORT, THR, (uint8_t)s[i]);
+	}
 }

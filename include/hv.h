@@ -11,6 +11,8 @@ struct hv_options {
 	int loglevel;        /* -1: keep the default */
 	int crash;           /* after the self-test, fault on purpose (panic demo) */
 	int rewrite_trap;    /* rewrite=trap: afterburn sites trap (kernel/ipvmm_load.c) */
+	char gdb[32];        /* gdb=NAME: the guest the COM2 GDB stub serves ("" none) */
+	int gdbwait;         /* gdbwait: hold that guest at its first stop point */
 	unsigned unknown;    /* words we did not understand (reported) */
 };
 

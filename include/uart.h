@@ -1,5 +1,6 @@
 /* 16550 UART (COM1): ring-buffered output drained by its transmit
- * interrupt with bounded polls only when full or flushing; polled input. */
+ * interrupt with bounded polls only when full or flushing; polled input.
+ * And the debug unit (COM2) for the GDB stub. */
 #ifndef UART_H
 #define UART_H
 
@@ -17,5 +18,12 @@ void uart_flush(void);           /* all of it, bounded polls (shutdown, panic) *
  * at least half empty again (kernel/console_mux.c wakes waiting guests). */
 void uart_irq_init(void (*hook)(void));
 extern unsigned uart_dropped;
+
+/* The debug unit (COM2, CONFIG_GDB_UART_PORT): interrupt-driven input into
+ * a ring, hook() from its interrupt when bytes arrived; polled output. */
+int uart_dbg_init(void (*hook)(void));   /* 0, or -1: no UART there */
+int uart_dbg_getc(void);                 /* -1 when nothing is waiting */
+void uart_dbg_write(const char *s, unsigned n);
+extern unsigned uart_dbg_dropped;
 
 #endif

@@ -22,7 +22,8 @@ HV_KERNEL_C   := kernel/main.c kernel/gdt.c kernel/idt.c kernel/trap.c \
 	kernel/guest_elf.c kernel/guest_args.c kernel/linux_boot.c kernel/linux_load.c kernel/loader.c kernel/shadow.c \
 	kernel/guest_mem.c kernel/vm.c kernel/hypercall.c kernel/console_mux.c kernel/bench_report.c \
 	kernel/emulate.c kernel/retpath.c kernel/guest_code.c kernel/vtlb.c kernel/vtlb_walk.c kernel/desc_check.c kernel/events.c \
-	kernel/ipvmm_load.c kernel/ipvmm_fixup.c kernel/clock.c kernel/fpu.c
+	kernel/ipvmm_load.c kernel/ipvmm_fixup.c kernel/clock.c kernel/fpu.c \
+	kernel/gdbstub.c kernel/gdbstub_pkt.c kernel/gdbstub_guest.c
 HV_DRIVERS_C  := drivers/uart.c drivers/pic.c drivers/pit.c drivers/vga.c \
 	drivers/machine.c drivers/rtc.c
 
@@ -126,3 +127,26 @@ gdb: deps
 	@$(MAKE) --no-print-directory build $(GDB_ISO)
 	scripts/gdb-run.sh --elf $(HV_ELF) --append "$(GDB_APPEND)" --initrd "$(GDB_INITRD)" \
 		$(if $(GDB_ISO),--iso $(GDB_ISO)) $(foreach g,$(GDB_GUESTS),--guest $(g))
+
+# --- make debug-guest, make run-bochs-debug ---------------------------------------
+# GDB on the hypervisor's own per-guest stub (COM2, gdb=NAME gdbwait):
+# NAME is the guest, DEBUG_SYMBOLS its ELF, DEBUG_INITRD the modules (one
+# of them named NAME), DEBUG_APPEND the hypervisor's other words
+# (docs/debugging.md, "The per-guest stub").
+NAME          ?= testos
+DEBUG_SYMBOLS ?= $(BUILD)/guests/testos.elf
+DEBUG_INITRD  ?= $(BUILD)/guests/testos.elf name=$(NAME)
+DEBUG_APPEND  ?= shutdown
+.PHONY: debug-guest run-bochs-debug
+debug-guest: deps
+	@$(MAKE) --no-print-directory build
+	scripts/gdb-guest.sh --name $(NAME) --symbols $(DEBUG_SYMBOLS) --kernel $(HV_ELF) \
+		--append "$(DEBUG_APPEND)" --initrd "$(DEBUG_INITRD)"
+
+# Bochs's own debugger with the hypervisor's symbols (ldsym reads "ADDR NAME").
+$(BUILD)/hypervisor.sym: $(HV_ELF)
+	$(TNM) -n $< | awk '$$2 ~ /^[tTwW]$$/ {print $$1, $$3}' > $@
+run-bochs-debug: deps
+	@$(MAKE) --no-print-directory build $(BUILD)/hypervisor.sym
+	@echo "run-bochs-debug: Bochs's debugger, symbols loaded; 'c' runs, Ctrl-c stops, 'q' leaves"
+	scripts/run-bochs.sh --iso $(BUILD)/hypervisor.iso --interactive --symbols $(BUILD)/hypervisor.sym

@@ -3,7 +3,9 @@
  * Multiboot parser): "shutdown" runs the boot self-test and ends the
  * machine; "loglevel=N" (1..4) sets the log level; "crash" faults on
  * purpose after the self-test to show (and test) a panic; "rewrite=trap" /
- * "rewrite=previrt" choose how the IPVMM rewrites afterburn sites. Anything else is counted
+ * "rewrite=previrt" choose how the IPVMM rewrites afterburn sites; "gdb=NAME" names the
+ * guest the GDB stub on COM2 serves, "gdbwait" holds it for GDB at its first stop
+ * point (kernel/gdbstub.c). Anything else is counted
  * and reported, never silently ignored.
  */
 #include "hv.h"
@@ -46,6 +48,8 @@ void cmdline_parse(const char *s, struct hv_options *o)
 	o->loglevel = -1;
 	o->crash = 0;
 	o->rewrite_trap = 0;
+	o->gdb[0] = 0;
+	o->gdbwait = 0;
 	o->unknown = 0;
 	const char *w;
 	unsigned len;
@@ -56,6 +60,12 @@ void cmdline_parse(const char *s, struct hv_options *o)
 			o->crash = 1;
 		} else if (word_is(w, len, "rewrite=trap") || word_is(w, len, "rewrite=previrt")) {
 			o->rewrite_trap = len == 12;
+		} else if (word_is(w, len, "gdbwait")) {
+			o->gdbwait = 1;
+		} else if (len > 4 && len - 4 < sizeof(o->gdb) && word_is(w, 4, "gdb=")) {
+			for (unsigned i = 4; i < len; i++)
+				o->gdb[i - 4] = w[i];
+			o->gdb[len - 4] = 0;
 		} else if (len > 9 && word_is(w, 9, "loglevel=")) {
 			int l = parse_level(w + 9, len - 9);
 			if (l < 0)

@@ -20,6 +20,7 @@
 #include "machine.h"
 #include "x86.h"
 #include "guest.h"
+#include "gdbstub.h"
 
 static struct boot_info boot_info;
 static struct hv_options options;
@@ -149,6 +150,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	sti();
 
 	int failed = selftest_run();
+	gdbstub_init(options.gdb, options.gdbwait);
 	if (options.crash)
 		selftest_crash();
 	if (boot_info.nmods && run_guests() == 0)

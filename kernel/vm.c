@@ -20,6 +20,7 @@
 #include "guest_code.h"
 #include "clock.h"
 #include "frame.h"
+#include "gdbstub.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
@@ -159,6 +160,7 @@ int guest_pools_check(void)
 static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how)
 {
 	cli();
+	gdbstub_stopping(g);
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);
 	if (g->bounces)
@@ -196,7 +198,8 @@ void guest_exit(struct guest *g, int status)
 void guest_safe_point(struct trap_frame *tf)
 {
 	struct guest *g = guest_current();
-	if (g && !g->kill_pending)
+	gdbstub_safe_point(g, tf);     /* GDB holds the guest here (kernel/gdbstub_guest.c) */
+	if (g && !g->kill_pending && !gdbstub_holds_events(g))
 		guest_deliver_events(g, tf);
 	if (g && !g->kill_pending)
 		retpath_check(g, tf);     /* last: nothing changes tf after it */
@@ -255,6 +258,8 @@ void guest_fault(struct trap_frame *tf)
 	struct guest *g = guest_current();
 	if (!g)
 		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
+	if (gdbstub_trap(g, tf))
+		return;                        /* a stub breakpoint or step: the stub's stop */
 	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
 		return;
 	if (tf->vector == 14) {

@@ -5,7 +5,7 @@
 #   gdb-run.sh --elf ELF [--append ARGS] [--initrd 'MOD ARGS,...'] [--iso ISO]
 #              [--guest GUEST_ELF]... [--batch GDB_SCRIPT]
 #
-# Writes build/gdbinit (target, symbols, helpers) and runs
+# Writes build/gdbinit (target, symbols, helpers: scripts/gdb/pvhv.py) and runs
 # gdb -x build/gdbinit. The serial transcript goes to build/gdb-serial.log.
 # With --batch, GDB runs that script in batch mode after the gdbinit and the
 # exit status is GDB's (tests use this). QEMU is stopped when GDB ends.
@@ -49,6 +49,8 @@ end
 document add-guest-symbols
 add-guest-symbols FILE OFFSET: load a guest's symbols, shifted by OFFSET.
 end
+# pvhv-guest, pvhv-vcpu, pvhv-threads, pvhv-shadow (docs/debugging.md)
+source $here/gdb/pvhv.py
 GDB
 for g in "${guests[@]}"; do
   echo "add-symbol-file $g" >> "$gdbinit"

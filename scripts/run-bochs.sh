@@ -2,6 +2,7 @@
 # Boot an ISO on Bochs, headless, COM1 captured to a file and echoed.
 #
 #   run-bochs.sh --iso ISO [--log FILE] [--timeout SEC] [--mem MIB] [--interactive]
+#                [--com2 PORT] [--symbols FILE]
 #
 # Debian's Bochs is built with its internal debugger, which reads commands
 # from the terminal: we run it under a pty (script -qc) with a command file
@@ -9,9 +10,13 @@
 # "Shutdown" to port 0x8900. Exit status: 0 when Bochs ended by itself,
 # 124 on timeout, 125 when Bochs itself got stuck (watch_bochs). Success
 # of the guest is judged from the transcript.
+# --com2 PORT: COM2 (the hypervisor's GDB stub) connects to a TCP server at
+# 127.0.0.1:PORT when Bochs starts (scripts/gdb/relay.py listens there).
+# --symbols FILE: the debugger loads FILE ("ADDR NAME" lines) with ldsym
+# first (make run-bochs-debug), so its prompts and `u` name functions.
 set -uo pipefail
 
-iso= log= timeout=0 mem=256 interactive=0
+iso= log= timeout=0 mem=256 interactive=0 com2= symbols=
 while [ $# -gt 0 ]; do
   case "$1" in
     --iso) iso=$2; shift 2 ;;
@@ -19,6 +24,8 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --interactive) interactive=1; shift ;;
+    --com2) com2=$2; shift 2 ;;
+    --symbols) symbols=$(realpath "$2"); shift 2 ;;
     *) echo "run-bochs: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,10 +57,12 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 RC
-echo c > "$work/cmds"
+[ -n "$com2" ] && echo "com2: enabled=1, mode=socket-client, dev=127.0.0.1:$com2" >> "$work/bochsrc"
+: > "$work/cmds"
+[ -n "$symbols" ] && echo "ldsym global \"$symbols\"" >> "$work/cmds"
+[ "$interactive" = 1 ] || echo c >> "$work/cmds"
 
 cmd="bochs -q -f '$work/bochsrc' -rc '$work/cmds'"
-[ "$interactive" = 1 ] && cmd="bochs -q -f '$work/bochsrc'"
 
 # The screen. With its debugger compiled in, Bochs's term display does not
 # draw on our terminal: it opens a pty of its own, prints

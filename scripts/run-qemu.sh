@@ -3,8 +3,11 @@
 #
 #   run-qemu.sh (--iso ISO | --kernel ELF [--append ARGS] [--initrd 'MOD ARGS,...'])
 #               [--log FILE] [--timeout SEC] [--mem MIB] [--kvm] [--icount]
-#               [--gdb PORT] [--interactive] [-- EXTRA QEMU ARGS]
+#               [--gdb PORT] [--com2 PORT] [--interactive] [-- EXTRA QEMU ARGS]
 #
+# --com2 PORT: the second serial port (COM2, the hypervisor's GDB stub with
+# gdb=NAME) on a TCP server at 127.0.0.1:PORT that does not wait for a
+# client (scripts/gdb-guest.sh connects GDB to it).
 # Exit status: 0 when the guest wrote the success code (0x10) to the
 # isa-debug-exit port 0xf4, 124 on timeout, 3 when a headless run ended
 # without writing the port (a reset, which -no-reboot turns into QEMU's
@@ -12,7 +15,7 @@
 # QEMU's own status ((code << 1) | 1 for any other code written to the port).
 set -uo pipefail
 
-iso= kernel= append= initrd= log= timeout=0 mem=256 kvm=0 icount=0 gdb= interactive=0
+iso= kernel= append= initrd= log= timeout=0 mem=256 kvm=0 icount=0 gdb= com2= interactive=0
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --kvm) kvm=1; shift ;;
     --icount) icount=1; shift ;;
     --gdb) gdb=$2; shift 2 ;;
+    --com2) com2=$2; shift 2 ;;
     --interactive) interactive=1; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
@@ -48,9 +52,12 @@ else
 fi
 if [ "$interactive" = 1 ]; then
   args+=(-nographic)
+  # a -serial of our own would otherwise take COM1 from -nographic's console
+  [ -n "$com2" ] && args+=(-serial mon:stdio)
 else
   args+=(-display none -serial stdio -monitor none)
 fi
+[ -n "$com2" ] && args+=(-serial "tcp:127.0.0.1:$com2,server=on,wait=off")
 if [ "$kvm" = 1 ]; then
   if [ -w /dev/kvm ]; then args+=(-enable-kvm -cpu host); else echo "run-qemu: /dev/kvm not usable, using TCG" >&2; fi
 fi

@@ -285,6 +285,8 @@ test-guests-gdb: $(HV_ELF) $(GT)/hello.elf
 		--batch tests/guests/gdb-break.gdb
 
 # The same for the afterburned test OS pre-virtualized through the IPVMM:
+# (at the hypercall stop also the helpers of scripts/gdb/pvhv.py: the
+# current guest, its virtual CPU, the threads, its shadow page tables)
 # a breakpoint in the IPVMM (its virtual PIC, ring 1 in the guest's address
 # space), then in the test OS by its own symbols (testos.elf, linked at
 # 1 MiB, identity-mapped by its own page tables) with its own selector
@@ -300,8 +302,23 @@ test-guests-gdb-testos: $(HV_ELF) | $(TESTOS_ELF)
 		--expect '^test_intr in section \.text of .*/testos\.elf$$' \
 		--expect '^GUEST_CS 9 RING 1$$' \
 		--expect '^TESTOS_MAGIC 2badb002 CASES [1-9][0-9]? FAILED 0$$' \
+		--expect "^pvhv: stopped in a guest's address space; the hypervisor's data is not mapped here" \
 		--expect '^Breakpoint 3, hypercall_dispatch \(tf=.*\) at kernel/hypercall\.c' \
 		--expect '^HC_NR ([0-9]|1[0-4]) FROM_CS 9 GUEST testos$$' \
+		--expect '^thread [0-9]+ \(testos\), runnable$$' \
+		--expect '^guest testos \(index 0, running\), partition [0-9a-f]{8}\+2000000, VM thread$$' \
+		--expect '^guest testos: virtual IF [01] \(shared page\), pending [0-9a-f]{8}, sti_hook ' \
+		--expect '^guest testos: cr0 80010033 cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on, shadow slot [0-9]$$' \
+		--expect '^guest testos: upcalls irq fc[0-9a-f]{6} exc fc[0-9a-f]{6} stack fc8[0-9a-f]{5};' \
+		--expect '^ +0 boot +runnable' \
+		--expect '^\* *[0-9]+ testos +runnable +switches [0-9]+ VM thread of testos$$' \
+		--expect '^ +[0-9]+ testos-irq +(blocked|runnable) +urgent switches [0-9]+ for testos$$' \
+		--expect '^guest testos: physical-mode shadow cr3 [0-9a-f]{8}, linear 0\.\.02000000$$' \
+		--expect '^  phys pde   0: 1024 pages, first 00000000 -> machine [0-9a-f]{8} rw$$' \
+		--expect '^  phys: 8 page tables, 8192 pages mapped below the hole$$' \
+		--expect '^guest testos: virtual TLB, [0-9]+ slots, current [0-9]+, [0-9]+ page tables in use, [1-9][0-9]* fills$$' \
+		--expect '^slot [0-9]+: guest cr3 [0-9a-f]{8}, shadow cr3 [0-9a-f]{8} \(current\)$$' \
+		--expect '^  slot [0-9]+: [1-9][0-9]* page tables, [1-9][0-9]* pages mapped below the hole$$' \
 		--expect '^Breakpoint 4, guest_exit \(.*\) at kernel/vm\.c' \
 		--expect '^EXIT GUEST testos STATUS 0$$' \
 		--expect '^Breakpoint 5, machine_shutdown \(.*\)' \

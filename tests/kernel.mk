@@ -175,6 +175,10 @@ test-kernel-gdb: $(HV_ELF)
 		--expect '^THREAD_ID [1-9]' \
 		--expect '^TICKS [1-9][0-9]*$$' \
 		--expect 'in thread_entry_trampoline \(\) at kernel/entry.asm' \
+		--expect '^thread [1-9][0-9]* \([a-zA-Z]+\), runnable$$' \
+		--expect '^guest none: a hypervisor thread$$' \
+		--expect '^  0 boot +(runnable|blocked) +switches [0-9]+ $$' \
+		--expect '^\* *[1-9][0-9]* [a-zA-Z]+ +runnable +switches [0-9]+ $$' \
 		-- scripts/gdb-run.sh --elf $(HV_ELF) --append "shutdown loglevel=4" \
 		--batch tests/gdb/break-and-read.gdb
 

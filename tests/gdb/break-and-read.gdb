@@ -11,4 +11,7 @@ echo AT thread_run_current\n
 printf "THREAD_ID %u\n", current->id
 printf "TICKS %u\n", timer_ticks
 bt 3
+# the helpers (scripts/gdb/pvhv.py) with no guest
+pvhv-guest
+pvhv-threads
 kill

@@ -21,6 +21,8 @@ info symbol $pc
 # the CPU's CS: the test OS's SEL_KCODE (0x08) with RPL 1
 printf "GUEST_CS %x RING %d\n", $cs, $cs & 3
 printf "TESTOS_MAGIC %x CASES %u FAILED %u\n", mb_magic, n_cases, n_failed
+# stopped in the guest's address space: the helpers say they cannot see
+pvhv-guest
 delete
 # In the hypervisor: the next hypercall (any call number), then the
 # guest's exit. (Not `break hypercall_dispatch if tf->eax == 2`: GDB
@@ -29,6 +31,11 @@ delete
 break hypercall_dispatch
 continue
 printf "HC_NR %d FROM_CS %x GUEST %s\n", tf->eax, tf->cs, current->guest->name
+# The helpers (scripts/gdb/pvhv.py), stopped in the hypervisor for the guest.
+pvhv-guest
+pvhv-vcpu
+pvhv-threads
+pvhv-shadow testos
 delete
 break guest_exit
 continue

@@ -147,6 +147,15 @@ static void test_cmdline_forms(void **state)
 	cmdline_parse("rewrite=trap rewrite=previrt rewrite=traps rewrite=", &o);
 	assert_int_equal(o.rewrite_trap, 0);
 	assert_int_equal(o.unknown, 2);
+	/* gdb=NAME (the COM2 stub's guest) and gdbwait */
+	cmdline_parse("shutdown gdb=testos gdbwait", &o);
+	assert_string_equal(o.gdb, "testos");
+	assert_int_equal(o.gdbwait, 1);
+	assert_int_equal(o.unknown, 0);
+	cmdline_parse("gdb= gdbwaits gdb=0123456789012345678901234567890123", &o);
+	assert_string_equal(o.gdb, "");          /* empty, and a name past 31 bytes */
+	assert_int_equal(o.gdbwait, 0);
+	assert_int_equal(o.unknown, 3);
 
 	/* A guest's words (ipvmm=self): whole words only. */
 	assert_int_equal(cmdline_has_word("ipvmm=self", "ipvmm=self"), 1);
