@@ -159,14 +159,14 @@ test-linux-hv-gdbstub: $(HV_ELF) $(LINUX_DIR)/afterburn.done $(LINUX_INITRAMFS)
 		--expect '^\[Inferior 1 \(Remote target\) detached\]$$' \
 		--expect '^== serial ==$$' \
 		--expect '^gdbstub: guest linux served on COM2 \(0x2f8\)$$' \
-		--expect '^\[linux\] linux-init: powering off' \
+		--expect '^\[linux\] lx: powering off' \
 		--expect '^gdbstub: GDB detached$$' \
 		--expect '^guest linux exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(success\)' \
 		--reject 'Kernel panic|BUG:|Oops|PANIC|killed' \
 		-- scripts/gdb-guest.sh --name linux --symbols $(GS_LX_VMLINUX) --kernel $(HV_ELF) \
 		--append shutdown --after '^\[linux\] Linux version' \
-		--initrd '$(GS_LX_VMLINUX) name=linux mem=128M -- console=ttyS0 panic=-1,$(LINUX_INITRAMFS) initrd-for=linux' \
+		--initrd '$(GS_LX_VMLINUX) name=linux mem=128M -- console=ttyS0 panic=-1 lx=workload lxmem=128,$(LINUX_INITRAMFS) initrd-for=linux' \
 		--batch tests/gdb/stub-linux.gdb
 
 # The same two sessions on Bochs (no gdbstub of its own in Debian's build):
