@@ -311,8 +311,8 @@ test-guests-gdb-testos: $(HV_ELF) | $(TESTOS_ELF)
 		--expect '^guest testos: cr0 80010033 cr3 [0-9a-f]{8} cr4 [0-9a-f]{8}, paging on, shadow slot [0-9]$$' \
 		--expect '^guest testos: upcalls irq fc[0-9a-f]{6} exc fc[0-9a-f]{6} stack fc8[0-9a-f]{5};' \
 		--expect '^ +0 boot +runnable' \
-		--expect '^\* *[0-9]+ testos +runnable +switches [0-9]+ VM thread of testos$$' \
 		--expect '^ +[0-9]+ testos-irq +(blocked|runnable) +urgent switches [0-9]+ for testos$$' \
+		--expect '^\* *[0-9]+ testos +runnable +switches [0-9]+ VM thread of testos$$' \
 		--expect '^guest testos: physical-mode shadow cr3 [0-9a-f]{8}, linear 0\.\.02000000$$' \
 		--expect '^  phys pde   0: 1024 pages, first 00000000 -> machine [0-9a-f]{8} rw$$' \
 		--expect '^  phys: 8 page tables, 8192 pages mapped below the hole$$' \

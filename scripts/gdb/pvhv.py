@@ -25,6 +25,13 @@ def value(expr):
     return gdb.parse_and_eval(expr)
 
 
+def owner_guest(t):
+    """The guest a non-VM thread works for: its payer's (an IRQ thread's
+    time is its guest's VM thread's budget, kernel/sched.c), or 0."""
+    payer = t["payer"]
+    return payer.dereference()["guest"] if int(payer) else 0
+
+
 def readable():
     """Can we see the hypervisor's data from where the CPU stopped?"""
     try:
@@ -78,7 +85,7 @@ class Guest(gdb.Command):
             return
         t = value("current").dereference()
         g = t["guest"]
-        owner = t["owner"]
+        owner = owner_guest(t)
         print("thread %d (%s), %s%s" % (int(t["id"]), cstr(t["name"]),
                                         THREAD_STATES[int(t["state"])],
                                         ", urgent" if int(t["urgent"]) else ""))
@@ -149,7 +156,7 @@ class Threads(gdb.Command):
             if st == 0:
                 continue
             g = t["guest"]
-            owner = t["owner"]
+            owner = owner_guest(t)
             who = ""
             if int(g):
                 who = "VM thread of %s" % cstr(g.dereference()["name"])
