@@ -16,6 +16,9 @@
 
 #define GUEST_NAME_MAX   32
 #define GUEST_REASON_MAX 128
+/* Guest-physical conventional memory a BIOS would report (below the EBDA);
+ * both boot hand-overs (Multiboot info, Linux's e820) say so. */
+#define GUEST_LOW_MEM_END 0x9FC00u
 
 enum guest_state { G_FREE = 0, G_LOADED, G_RUNNING, G_EXITED, G_KILLED };
 

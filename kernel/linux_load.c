@@ -27,7 +27,7 @@
 
 #define LINUX_ZERO_PAGE 0x9000u     /* low, where a boot loader puts it */
 #define LINUX_CMDLINE   0xa000u     /* the page after it */
-#define LOW_MEM_END     0x9fc00u
+#define LOW_MEM_END     GUEST_LOW_MEM_END
 #define MIB             (1024u * 1024u)
 _Static_assert(LINUX_CMDLINE + LB_CMDLINE_MAX <= LOW_MEM_END, "boot data in low memory");
 

@@ -19,7 +19,7 @@
 #include "linux_load.h"
 
 #define MIB (1024u * 1024u)
-#define LOW_MEM_END 0x9FC00u   /* conventional memory a BIOS would report */
+#define LOW_MEM_END GUEST_LOW_MEM_END
 
 /* Where the Multiboot info page holds its parts (offsets in the page). */
 #define MBI_OFF_MMAP    64u

@@ -37,6 +37,17 @@ LINUX_BOOT_LIMIT := 120
 LINUX_COMPARE    := /usr/bin/python3 guests/linux/lxcompare.py
 LINUX_EXPECTED   := guests/linux/workload.expected
 linux_transcript  = $(LINUX_DIR)/workload-$(1).log
+# What a workload boot prints, in order, after its "Linux version" line:
+# $(1) the line prefix ('' natively, '\[linux\] ' under the hypervisor),
+# $(2) the variant (plain, afterburn).
+linux_workload_expect = \
+	--expect '^$(1)serial8250: ttyS0 at I/O 0x3f8 \(irq = 4,' \
+	--expect '^$(1)Run /init as init process' \
+	--expect '^$(1)lx: workload start' \
+	--expect '^$(1)lx: uname: Linux 6\.1\.[0-9]+-$(2) i686$$' \
+	--expect '^$(1)lxtest: 0 failures$$' \
+	--expect '^$(1)lx: workload done$$' \
+	--expect '^$(1)lx: powering off$$'
 
 .PHONY: test-linux test-linux-verify test-linux-plain test-linux-afterburn \
 	test-linux-compare
@@ -68,13 +79,7 @@ test-linux-plain test-linux-afterburn: test-linux-%: $(LINUX_DIR)/%.done $(LINUX
 	/usr/bin/python3 scripts/systest.py --name linux-$* \
 		--timeout $$(( $(LINUX_BOOT_LIMIT) + 10 )) --ordered \
 		--expect '^Linux version 6\.1\.[0-9]+-$* ' \
-		--expect '^serial8250: ttyS0 at I/O 0x3f8 \(irq = 4,' \
-		--expect 'Run /init as init process' \
-		--expect '^lx: workload start' \
-		--expect '^lx: uname: Linux 6\.1\.[0-9]+-$* i686$$' \
-		--expect '^lxtest: 0 failures$$' \
-		--expect '^lx: workload done$$' \
-		--expect '^lx: powering off$$' \
+		$(call linux_workload_expect,,$*) \
 		--reject 'Kernel panic|BUG:|Oops|WARNING:|FAIL|^poweroff:' --exit 0 -- \
 		scripts/run-qemu.sh --kernel $(call linux_bzimage,$*) \
 		--initrd $(LINUX_INITRAMFS) --append '$(LINUX_BOOT_ARGS)' \
@@ -97,13 +102,7 @@ test-linux-bochs-plain test-linux-bochs-afterburn: test-linux-bochs-%: $(call li
 	/usr/bin/python3 scripts/systest.py --name linux-bochs-$* \
 		--timeout $$(( $(LINUX_BOOT_LIMIT) + 10 )) --ordered \
 		--expect '^Linux version 6\.1\.[0-9]+-$* ' \
-		--expect '^serial8250: ttyS0 at I/O 0x3f8 \(irq = 4,' \
-		--expect 'Run /init as init process' \
-		--expect '^lx: workload start' \
-		--expect '^lx: uname: Linux 6\.1\.[0-9]+-$* i686$$' \
-		--expect '^lxtest: 0 failures$$' \
-		--expect '^lx: workload done$$' \
-		--expect '^lx: powering off$$' \
+		$(call linux_workload_expect,,$*) \
 		--reject 'Kernel panic|BUG:|Oops|WARNING:|FAIL|^poweroff:' --exit 0 -- \
 		scripts/run-bochs.sh --iso $(call linux_bochs_iso,$*) --mem $(LINUX_MEM) \
 		--timeout $(LINUX_BOOT_LIMIT)

@@ -24,13 +24,7 @@ LX_HV_EXPECT := \
 	--expect '^\[linux\] Linux version 6\.1\.[0-9]+-afterburn' \
 	--expect '^\[linux\] BIOS-e820: \[mem 0x00000000fc000000-0x00000000ffffffff\] reserved' \
 	--expect '^\[linux\] Reserving virtual address space above 0xfc000000' \
-	--expect '^\[linux\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4,' \
-	--expect '^\[linux\] Run /init as init process' \
-	--expect '^\[linux\] lx: workload start' \
-	--expect '^\[linux\] lx: uname: Linux 6\.1\.[0-9]+-afterburn i686$$' \
-	--expect '^\[linux\] lxtest: 0 failures$$' \
-	--expect '^\[linux\] lx: workload done$$' \
-	--expect '^\[linux\] lx: powering off$$' \
+	$(call linux_workload_expect,\[linux\] ,afterburn) \
 	--expect '^guest linux exited with status 0$$' \
 	--expect '^hypervisor: shutdown \(success\)'
 LX_HV_REJECT := --reject 'Kernel panic|BUG:|Oops|WARNING:|unchecked MSR|PANIC|killed|FAIL|^\[linux\] poweroff:'
