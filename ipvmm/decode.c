@@ -1,8 +1,10 @@
 /*
- * Table-free, switch-based decoder for the sensitive set (Intel SDM
- * Vol. 2, 32-bit operand and address size). Decoding never reads past
- * the site and never accepts what it cannot describe exactly.
+ * Decoder for the sensitive set (Intel SDM Vol. 2, 32-bit operand and
+ * address size), driven by one table per opcode map that names each
+ * opcode's instruction group and operation. Decoding never reads past the
+ * site and never accepts what it cannot describe exactly.
  */
+#include <stdbool.h>
 #include "decode.h"
 
 struct cursor {
@@ -138,257 +140,385 @@ static int mem_only(struct cursor *c, struct dec_insn *d, uint8_t msize, unsigne
 	return 0;
 }
 
-/* Two-byte opcodes 0F xx. */
-static int decode_0f(struct cursor *c, struct dec_insn *d)
+/* --- instruction groups -------------------------------------------------
+ * Each opcode map has a table: opcode -> {group, operation}. The group
+ * says how the bytes after the opcode become operands; the operation is
+ * the one the opcode names, or a placeholder when the ModRM reg field
+ * picks it (the "Grp" rows of SDM Vol. 2, Table A-6).
+ */
+enum dec_group {
+	G_NONE,		/* not in the sensitive set */
+	G_BARE,		/* no operands */
+	G_PORT_IMM,	/* in/out, port imm8 */
+	G_PORT_DX,	/* in/out, port %dx */
+	G_INS, G_OUTS,
+	G_MOV_FROM_SEG, G_MOV_TO_SEG,
+	G_SEG_STACK,	/* push/pop es cs ss ds (the sreg is opcode bits 3-4) */
+	G_FSGS_STACK,	/* push/pop fs gs (0f a0/a1/a8/a9) */
+	G_LOAD_FAR,	/* lds les lss lfs lgs */
+	G_ARPL,
+	G_FAR_PTR,	/* ljmp/lcall ptr16:32 */
+	G_LRET_IMM,
+	G_GRP5,		/* ff /3 /5: far call/jmp through memory */
+	G_GRP6,		/* 0f 00 */
+	G_GRP7,		/* 0f 01 */
+	G_SEGCHK,	/* lar lsl */
+	G_WBINVD,	/* 0f 09: f3 makes it wbnoinvd */
+	G_MOV_CRDR,	/* 0f 20-23 */
+	G_0F38,		/* 0f 38 82 invpcid */
+	G_GRP9,		/* 0f c7 /3 /5 */
+};
+
+struct dec_entry {
+	uint8_t group;	/* enum dec_group */
+	uint8_t op;	/* enum dec_op */
+};
+
+#define E(g, o) { G_##g, DEC_##o }
+
+static const struct dec_entry map_1[256] = {
+	[0x06] = E(SEG_STACK, PUSH_SEG), [0x07] = E(SEG_STACK, POP_SEG),
+	[0x0e] = E(SEG_STACK, PUSH_SEG),
+	[0x16] = E(SEG_STACK, PUSH_SEG), [0x17] = E(SEG_STACK, POP_SEG),
+	[0x1e] = E(SEG_STACK, PUSH_SEG), [0x1f] = E(SEG_STACK, POP_SEG),
+	[0x63] = E(ARPL, ARPL),
+	[0x6c] = E(INS, INS), [0x6d] = E(INS, INS),
+	[0x6e] = E(OUTS, OUTS), [0x6f] = E(OUTS, OUTS),
+	[0x8c] = E(MOV_FROM_SEG, MOV_FROM_SEG), [0x8e] = E(MOV_TO_SEG, MOV_TO_SEG),
+	[0x9a] = E(FAR_PTR, LCALL_PTR),
+	[0x9c] = E(BARE, PUSHF), [0x9d] = E(BARE, POPF),
+	[0xc4] = E(LOAD_FAR, LES), [0xc5] = E(LOAD_FAR, LDS),
+	[0xca] = E(LRET_IMM, LRET_IMM), [0xcb] = E(BARE, LRET),
+	[0xcf] = E(BARE, IRET),
+	[0xe4] = E(PORT_IMM, IN), [0xe5] = E(PORT_IMM, IN),
+	[0xe6] = E(PORT_IMM, OUT), [0xe7] = E(PORT_IMM, OUT),
+	[0xea] = E(FAR_PTR, LJMP_PTR),
+	[0xec] = E(PORT_DX, IN), [0xed] = E(PORT_DX, IN),
+	[0xee] = E(PORT_DX, OUT), [0xef] = E(PORT_DX, OUT),
+	[0xf4] = E(BARE, HLT),
+	[0xfa] = E(BARE, CLI), [0xfb] = E(BARE, STI),
+	[0xff] = E(GRP5, LCALL_MEM),
+};
+
+static const struct dec_entry map_0f[256] = {
+	[0x00] = E(GRP6, SLDT), [0x01] = E(GRP7, SGDT),
+	[0x02] = E(SEGCHK, LAR), [0x03] = E(SEGCHK, LSL),
+	[0x06] = E(BARE, CLTS), [0x07] = E(BARE, SYSRET),
+	[0x08] = E(BARE, INVD), [0x09] = E(WBINVD, WBINVD),
+	[0x20] = E(MOV_CRDR, MOV_FROM_CR), [0x21] = E(MOV_CRDR, MOV_FROM_DR),
+	[0x22] = E(MOV_CRDR, MOV_TO_CR), [0x23] = E(MOV_CRDR, MOV_TO_DR),
+	[0x30] = E(BARE, WRMSR), [0x32] = E(BARE, RDMSR), [0x33] = E(BARE, RDPMC),
+	[0x34] = E(BARE, SYSENTER), [0x35] = E(BARE, SYSEXIT),
+	[0x38] = E(0F38, INVPCID),
+	[0xa0] = E(FSGS_STACK, PUSH_SEG), [0xa1] = E(FSGS_STACK, POP_SEG),
+	[0xa2] = E(BARE, CPUID),
+	[0xa8] = E(FSGS_STACK, PUSH_SEG), [0xa9] = E(FSGS_STACK, POP_SEG),
+	[0xaa] = E(BARE, RSM),
+	[0xb2] = E(LOAD_FAR, LSS), [0xb4] = E(LOAD_FAR, LFS), [0xb5] = E(LOAD_FAR, LGS),
+	[0xc7] = E(GRP9, XSAVES),
+};
+
+#undef E
+
+/* in/out with the port in an imm8 (e4-e7) or in %dx (ec-ef); bit 0 of the
+ * opcode picks the byte or the operand-size accumulator. */
+static int port_io(struct cursor *c, struct dec_insn *d, uint8_t op, bool imm)
 {
-	uint8_t op, x;
-	unsigned reg, mod;
-	struct dec_operand rm;
-
-	if (take(c, &op))
-		return -1;
-	switch (op) {
-	case 0x00:
-		if (modrm(c, d->seg, d->opsize, 2, &rm, &reg, &mod))
-			return -1;
-		if (reg > 5)
-			return reject(c, "0f 00 /6 /7: not in the sensitive set");
-		static const uint8_t grp6[6] = { DEC_SLDT, DEC_STR, DEC_LLDT, DEC_LTR, DEC_VERR, DEC_VERW };
-		d->op = grp6[reg];
-		if (reg >= 2 && mod == 3)
-			rm.size = 2;	/* selector sources are always 16-bit */
-		d->ops[0] = rm;
-		d->nops = 1;
-		return 0;
-	case 0x01:
-		if (modrm(c, d->seg, d->opsize, 6, &rm, &reg, &mod))
-			return -1;
-		if (mod == 3) {
-			uint8_t m = (uint8_t)(0xc0 | reg << 3 | (rm.reg & 7));
-
-			switch (m) {
-			case 0xc8: d->op = DEC_MONITOR; return 0;
-			case 0xc9: d->op = DEC_MWAIT; return 0;
-			case 0xca: d->op = DEC_CLAC; return 0;
-			case 0xcb: d->op = DEC_STAC; return 0;
-			case 0xd1: d->op = DEC_XSETBV; return 0;
-			default: break;
-			}
-			if (reg != 4 && reg != 6)
-				return reject(c, "0f 01 register form not in the sensitive set");
-		}
-		switch (reg) {
-		case 0: d->op = DEC_SGDT; break;
-		case 1: d->op = DEC_SIDT; break;
-		case 2: d->op = DEC_LGDT; break;
-		case 3: d->op = DEC_LIDT; break;
-		case 4: d->op = DEC_SMSW; rm.size = mod == 3 ? d->opsize : 2; break;
-		case 6: d->op = DEC_LMSW; rm.size = 2; break;
-		case 7: d->op = DEC_INVLPG; rm.size = 1; break;
-		default: return reject(c, "0f 01 /5: not in the sensitive set");
-		}
-		d->ops[0] = rm;
-		d->nops = 1;
-		return 0;
-	case 0x02:
-	case 0x03:
-		d->op = op == 0x02 ? DEC_LAR : DEC_LSL;
-		if (modrm(c, d->seg, d->opsize, 2, &d->ops[0], &reg, &mod))
-			return -1;
-		reg_op(&d->ops[1], DEC_K_GPR, (int)reg, d->opsize);
-		d->nops = 2;
-		return 0;
-	case 0x06: d->op = DEC_CLTS; return 0;
-	case 0x08: d->op = DEC_INVD; return 0;
-	case 0x09: d->op = (d->prefixes & DEC_PFX_REP) ? DEC_WBNOINVD : DEC_WBINVD; return 0;
-	case 0x20: case 0x21: case 0x22: case 0x23:
-		/* mod is ignored: the operand is always a register. */
-		if (take(c, &x))
-			return -1;
-		reg = (x >> 3) & 7;
-		if (!(op & 1) && (reg == 1 || reg > 4))
-			return reject(c, "mov to/from cr1/cr5-7 (#UD)");
-		reg_op(&d->ops[0], (op & 1) ? DEC_K_DREG : DEC_K_CREG, (int)reg, 4);
-		reg_op(&d->ops[1], DEC_K_GPR, x & 7, 4);
-		d->nops = 2;
-		if (op & 2) {	/* to the special register: GPR is the source */
-			struct dec_operand t = d->ops[0];
-			d->ops[0] = d->ops[1];
-			d->ops[1] = t;
-		}
-		static const uint8_t movs[4] = { DEC_MOV_FROM_CR, DEC_MOV_FROM_DR, DEC_MOV_TO_CR, DEC_MOV_TO_DR };
-		d->op = movs[op & 3];
-		return 0;
-	case 0x30: d->op = DEC_WRMSR; return 0;
-	case 0x32: d->op = DEC_RDMSR; return 0;
-	case 0x33: d->op = DEC_RDPMC; return 0;
-	case 0x34: d->op = DEC_SYSENTER; return 0;
-	case 0x35: d->op = DEC_SYSEXIT; return 0;
-	case 0x07: d->op = DEC_SYSRET; return 0;
-	case 0xa2: d->op = DEC_CPUID; return 0;
-	case 0xaa: d->op = DEC_RSM; return 0;
-	case 0xa0: case 0xa8:
-	case 0xa1: case 0xa9:
-		d->op = (op & 1) ? DEC_POP_SEG : DEC_PUSH_SEG;
-		reg_op(&d->ops[0], DEC_K_SREG, op < 0xa8 ? DEC_SEG_FS : DEC_SEG_GS, 2);
-		d->nops = 1;
-		return 0;
-	case 0xb2: case 0xb4: case 0xb5:
-		d->op = op == 0xb2 ? DEC_LSS : op == 0xb4 ? DEC_LFS : DEC_LGS;
-		if (mem_only(c, d, (uint8_t)(d->opsize + 2), &reg))
-			return -1;
-		reg_op(&d->ops[1], DEC_K_GPR, (int)reg, d->opsize);
-		d->nops = 2;
-		return 0;
-	case 0x38:
-		if (take(c, &x))
-			return -1;
-		if (x != 0x82 || !(d->prefixes & DEC_PFX_OPSIZE))
-			return reject(c, "0f 38 xx: not in the sensitive set");
-		d->op = DEC_INVPCID;
-		d->opsize = 4;	/* the 66 is mandatory, not an operand size */
-		if (mem_only(c, d, 16, &reg))
-			return -1;
-		reg_op(&d->ops[1], DEC_K_GPR, (int)reg, 4);
-		d->nops = 2;
-		return 0;
-	case 0xc7:
-		/* 0f c7 /3 xrstors, /5 xsaves (CPL 0 only); the other forms
-		   (cmpxchg8b, xsavec, rdrand...) run the same in ring 1. */
-		if (mem_only(c, d, 1, &reg))
-			return -1;
-		if (reg != 3 && reg != 5)
-			return reject(c, "0f c7: not in the sensitive set");
-		d->op = reg == 3 ? DEC_XRSTORS : DEC_XSAVES;
-		d->nops = 1;
-		return 0;
-	default:
-		return reject(c, "0f opcode not in the sensitive set");
-	}
-}
-
-static int decode_1(struct cursor *c, struct dec_insn *d, uint8_t op)
-{
-	unsigned reg, mod;
-	uint32_t v, sel;
 	uint8_t wide = (op & 1) ? d->opsize : 1;
+	unsigned port = d->op == DEC_IN ? 0 : 1;
+	uint32_t v;
 
-	/* rep/repne on anything but ins/outs is ignored by the CPU; the
-	 * flags are kept so the rewriter can tell. */
-	switch (op) {
-	case 0xfa: d->op = DEC_CLI; return 0;
-	case 0xfb: d->op = DEC_STI; return 0;
-	case 0x9c: d->op = DEC_PUSHF; return 0;
-	case 0x9d: d->op = DEC_POPF; return 0;
-	case 0xcf: d->op = DEC_IRET; return 0;
-	case 0xf4: d->op = DEC_HLT; return 0;
-	case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+	if (imm) {
 		if (take_le(c, 1, &v))
 			return -1;
-		d->op = op < 0xe6 ? DEC_IN : DEC_OUT;
-		imm_op(&d->ops[op < 0xe6 ? 0 : 1], v, 1);
-		reg_op(&d->ops[op < 0xe6 ? 1 : 0], DEC_K_GPR, 0, wide);
-		d->nops = 2;
+		imm_op(&d->ops[port], v, 1);
+	} else {
+		reg_op(&d->ops[port], DEC_K_GPR, DEC_REG_EDX, 2);
+	}
+	reg_op(&d->ops[port ^ 1], DEC_K_GPR, 0, wide);
+	d->nops = 2;
+	return 0;
+}
+
+/* ins writes es:(%edi), whose ES cannot be overridden; outs reads
+ * seg:(%esi) with the default or overriding segment. */
+static int string_io(struct dec_insn *d, uint8_t op)
+{
+	uint8_t wide = (op & 1) ? d->opsize : 1;
+	unsigned mem = d->op == DEC_INS ? 1 : 0;
+
+	reg_op(&d->ops[mem ^ 1], DEC_K_GPR, DEC_REG_EDX, 2);
+	reg_op(&d->ops[mem], DEC_K_MEM, DEC_NOREG, wide);
+	d->ops[mem].mem = mem ? (struct dec_mem){ 7, DEC_NOREG, 1, DEC_SEG_ES, 0 }
+			      : (struct dec_mem){ 6, DEC_NOREG, 1, d->seg, 0 };
+	d->nops = 2;
+	return 0;
+}
+
+/* 8c mov sreg -> r/m16, 8e mov r/m16 -> sreg (never to %cs). */
+static int mov_seg(struct cursor *c, struct dec_insn *d, bool to)
+{
+	unsigned reg, mod;
+
+	if (modrm(c, d->seg, d->opsize, 2, &d->ops[to ? 0 : 1], &reg, &mod))
+		return -1;
+	if (to && (reg > 5 || reg == DEC_SEG_CS))
+		return reject(c, "mov to %cs or segment register 6/7 (#UD)");
+	if (reg > 5)
+		return reject(c, "mov from segment register 6/7 (#UD)");
+	reg_op(&d->ops[to ? 1 : 0], DEC_K_SREG, (int)reg, 2);
+	d->nops = 2;
+	return 0;
+}
+
+static int seg_stack(struct dec_insn *d, int sreg)
+{
+	reg_op(&d->ops[0], DEC_K_SREG, sreg, 2);
+	d->nops = 1;
+	return 0;
+}
+
+/* lds les lss lfs lgs: a far pointer in memory to a GPR and a sreg. */
+static int load_far(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg;
+
+	if (mem_only(c, d, (uint8_t)(d->opsize + 2), &reg))
+		return -1;
+	reg_op(&d->ops[1], DEC_K_GPR, (int)reg, d->opsize);
+	d->nops = 2;
+	return 0;
+}
+
+static int arpl(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg, mod;
+
+	if (modrm(c, d->seg, 2, 2, &d->ops[1], &reg, &mod))
+		return -1;
+	reg_op(&d->ops[0], DEC_K_GPR, (int)reg, 2);
+	d->nops = 2;
+	return 0;
+}
+
+/* ljmp/lcall ptr16:32: the offset, then the selector. */
+static int far_ptr(struct cursor *c, struct dec_insn *d)
+{
+	uint32_t v, sel;
+
+	if (take_le(c, d->opsize, &v) || take_le(c, 2, &sel))
+		return -1;
+	imm_op(&d->ops[0], sel, 2);
+	imm_op(&d->ops[1], v, d->opsize);
+	d->nops = 2;
+	return 0;
+}
+
+static int lret_imm(struct cursor *c, struct dec_insn *d)
+{
+	uint32_t v;
+
+	if (take_le(c, 2, &v))
+		return -1;
+	imm_op(&d->ops[0], v, 2);
+	d->nops = 1;
+	return 0;
+}
+
+/* ff /3 lcall, /5 ljmp through memory; the other /r are not sensitive. */
+static int grp5(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg, mod;
+
+	if (modrm(c, d->seg, d->opsize, (uint8_t)(d->opsize + 2), &d->ops[0], &reg, &mod))
+		return -1;
+	if (reg != 3 && reg != 5)
+		return reject(c, "ff /r other than far call/jmp: not sensitive");
+	if (mod == 3)
+		return reject(c, "far call/jmp through a register (#UD)");
+	d->op = reg == 3 ? DEC_LCALL_MEM : DEC_LJMP_MEM;
+	d->nops = 1;
+	return 0;
+}
+
+/* 0f 00: sldt str lldt ltr verr verw. */
+static int grp6(struct cursor *c, struct dec_insn *d)
+{
+	static const uint8_t ops[6] = { DEC_SLDT, DEC_STR, DEC_LLDT, DEC_LTR, DEC_VERR, DEC_VERW };
+	struct dec_operand rm;
+	unsigned reg, mod;
+
+	if (modrm(c, d->seg, d->opsize, 2, &rm, &reg, &mod))
+		return -1;
+	if (reg > 5)
+		return reject(c, "0f 00 /6 /7: not in the sensitive set");
+	d->op = ops[reg];
+	if (reg >= 2 && mod == 3)
+		rm.size = 2;	/* selector sources are always 16-bit */
+	d->ops[0] = rm;
+	d->nops = 1;
+	return 0;
+}
+
+/* 0f 01 with mod == 3: 1 if the ModRM byte is a whole instruction (d->op
+ * set), 0 if it is smsw/lmsw to go on with, -1 if rejected. */
+static int grp7_reg(struct cursor *c, struct dec_insn *d, unsigned reg, int rm)
+{
+	switch (0xc0 | reg << 3 | (rm & 7)) {
+	case 0xc8: d->op = DEC_MONITOR; return 1;
+	case 0xc9: d->op = DEC_MWAIT; return 1;
+	case 0xca: d->op = DEC_CLAC; return 1;
+	case 0xcb: d->op = DEC_STAC; return 1;
+	case 0xd1: d->op = DEC_XSETBV; return 1;
+	default: break;
+	}
+	if (reg != 4 && reg != 6)
+		return reject(c, "0f 01 register form not in the sensitive set");
+	return 0;
+}
+
+/* 0f 01: sgdt sidt lgdt lidt smsw lmsw invlpg, and the register forms. */
+static int grp7(struct cursor *c, struct dec_insn *d)
+{
+	struct dec_operand rm;
+	unsigned reg, mod;
+	int r;
+
+	if (modrm(c, d->seg, d->opsize, 6, &rm, &reg, &mod))
+		return -1;
+	if (mod == 3 && (r = grp7_reg(c, d, reg, rm.reg)) != 0)
+		return r > 0 ? 0 : -1;
+	switch (reg) {
+	case 0: d->op = DEC_SGDT; break;
+	case 1: d->op = DEC_SIDT; break;
+	case 2: d->op = DEC_LGDT; break;
+	case 3: d->op = DEC_LIDT; break;
+	case 4: d->op = DEC_SMSW; rm.size = mod == 3 ? d->opsize : 2; break;
+	case 6: d->op = DEC_LMSW; rm.size = 2; break;
+	case 7: d->op = DEC_INVLPG; rm.size = 1; break;
+	default: return reject(c, "0f 01 /5: not in the sensitive set");
+	}
+	d->ops[0] = rm;
+	d->nops = 1;
+	return 0;
+}
+
+/* lar lsl: a selector in r/m16 to a GPR. */
+static int segchk(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg, mod;
+
+	if (modrm(c, d->seg, d->opsize, 2, &d->ops[0], &reg, &mod))
+		return -1;
+	reg_op(&d->ops[1], DEC_K_GPR, (int)reg, d->opsize);
+	d->nops = 2;
+	return 0;
+}
+
+/* 0f 20-23: mov from/to cr (bit 1 clear/set), cr/dr (bit 0). mod is
+ * ignored: the operand is always a register. */
+static int mov_crdr(struct cursor *c, struct dec_insn *d, uint8_t op)
+{
+	unsigned reg;
+	uint8_t x;
+
+	if (take(c, &x))
+		return -1;
+	reg = (x >> 3) & 7;
+	if (!(op & 1) && (reg == 1 || reg > 4))
+		return reject(c, "mov to/from cr1/cr5-7 (#UD)");
+	reg_op(&d->ops[0], (op & 1) ? DEC_K_DREG : DEC_K_CREG, (int)reg, 4);
+	reg_op(&d->ops[1], DEC_K_GPR, x & 7, 4);
+	d->nops = 2;
+	if (op & 2) {	/* to the special register: GPR is the source */
+		struct dec_operand t = d->ops[0];
+		d->ops[0] = d->ops[1];
+		d->ops[1] = t;
+	}
+	return 0;
+}
+
+/* 0f 38: only 66 0f 38 82 invpcid is sensitive. */
+static int map_0f38(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg;
+	uint8_t x;
+
+	if (take(c, &x))
+		return -1;
+	if (x != 0x82 || !(d->prefixes & DEC_PFX_OPSIZE))
+		return reject(c, "0f 38 xx: not in the sensitive set");
+	d->opsize = 4;	/* the 66 is mandatory, not an operand size */
+	if (mem_only(c, d, 16, &reg))
+		return -1;
+	reg_op(&d->ops[1], DEC_K_GPR, (int)reg, 4);
+	d->nops = 2;
+	return 0;
+}
+
+/* 0f c7 /3 xrstors, /5 xsaves (CPL 0 only); the other forms (cmpxchg8b,
+ * xsavec, rdrand...) run the same in ring 1. */
+static int grp9(struct cursor *c, struct dec_insn *d)
+{
+	unsigned reg;
+
+	if (mem_only(c, d, 1, &reg))
+		return -1;
+	if (reg != 3 && reg != 5)
+		return reject(c, "0f c7: not in the sensitive set");
+	d->op = reg == 3 ? DEC_XRSTORS : DEC_XSAVES;
+	d->nops = 1;
+	return 0;
+}
+
+/*
+ * One opcode through its map's table. rep/repne on anything but ins/outs
+ * is ignored by the CPU; the flags are kept so the rewriter can tell.
+ */
+static int decode_op(struct cursor *c, struct dec_insn *d, const struct dec_entry *map,
+		     uint8_t op)
+{
+	struct dec_entry e = map[op];
+
+	d->op = e.op;
+	switch (e.group) {
+	case G_BARE: return 0;
+	case G_PORT_IMM: return port_io(c, d, op, true);
+	case G_PORT_DX: return port_io(c, d, op, false);
+	case G_INS: case G_OUTS: return string_io(d, op);
+	case G_MOV_FROM_SEG: return mov_seg(c, d, false);
+	case G_MOV_TO_SEG: return mov_seg(c, d, true);
+	case G_SEG_STACK: return seg_stack(d, op >> 3);
+	case G_FSGS_STACK: return seg_stack(d, op < 0xa8 ? DEC_SEG_FS : DEC_SEG_GS);
+	case G_LOAD_FAR: return load_far(c, d);
+	case G_ARPL: return arpl(c, d);
+	case G_FAR_PTR: return far_ptr(c, d);
+	case G_LRET_IMM: return lret_imm(c, d);
+	case G_GRP5: return grp5(c, d);
+	case G_GRP6: return grp6(c, d);
+	case G_GRP7: return grp7(c, d);
+	case G_SEGCHK: return segchk(c, d);
+	case G_WBINVD:
+		if (d->prefixes & DEC_PFX_REP)
+			d->op = DEC_WBNOINVD;
 		return 0;
-	case 0xec: case 0xed: case 0xee: case 0xef:
-		d->op = op < 0xee ? DEC_IN : DEC_OUT;
-		reg_op(&d->ops[op < 0xee ? 0 : 1], DEC_K_GPR, DEC_REG_EDX, 2);
-		reg_op(&d->ops[op < 0xee ? 1 : 0], DEC_K_GPR, 0, wide);
-		d->nops = 2;
-		return 0;
-	case 0x6c: case 0x6d:
-		/* ins writes es:(%edi); the ES cannot be overridden. */
-		d->op = DEC_INS;
-		reg_op(&d->ops[0], DEC_K_GPR, DEC_REG_EDX, 2);
-		reg_op(&d->ops[1], DEC_K_MEM, DEC_NOREG, wide);
-		d->ops[1].mem = (struct dec_mem){ 7, DEC_NOREG, 1, DEC_SEG_ES, 0 };
-		d->nops = 2;
-		return 0;
-	case 0x6e: case 0x6f:
-		d->op = DEC_OUTS;
-		reg_op(&d->ops[0], DEC_K_MEM, DEC_NOREG, wide);
-		d->ops[0].mem = (struct dec_mem){ 6, DEC_NOREG, 1, d->seg, 0 };
-		reg_op(&d->ops[1], DEC_K_GPR, DEC_REG_EDX, 2);
-		d->nops = 2;
-		return 0;
-	case 0x8c:
-		if (modrm(c, d->seg, d->opsize, 2, &d->ops[1], &reg, &mod))
-			return -1;
-		if (reg > 5)
-			return reject(c, "mov from segment register 6/7 (#UD)");
-		d->op = DEC_MOV_FROM_SEG;
-		reg_op(&d->ops[0], DEC_K_SREG, (int)reg, 2);
-		d->nops = 2;
-		return 0;
-	case 0x8e:
-		if (modrm(c, d->seg, d->opsize, 2, &d->ops[0], &reg, &mod))
-			return -1;
-		if (reg > 5 || reg == DEC_SEG_CS)
-			return reject(c, "mov to %cs or segment register 6/7 (#UD)");
-		d->op = DEC_MOV_TO_SEG;
-		reg_op(&d->ops[1], DEC_K_SREG, (int)reg, 2);
-		d->nops = 2;
-		return 0;
-	case 0x06: case 0x0e: case 0x16: case 0x1e:
-	case 0x07: case 0x17: case 0x1f:
-		d->op = (op & 1) ? DEC_POP_SEG : DEC_PUSH_SEG;
-		reg_op(&d->ops[0], DEC_K_SREG, op >> 3, 2);
-		d->nops = 1;
-		return 0;
-	case 0xc4: case 0xc5:
-		d->op = op == 0xc5 ? DEC_LDS : DEC_LES;
-		if (mem_only(c, d, (uint8_t)(d->opsize + 2), &reg))
-			return -1;
-		reg_op(&d->ops[1], DEC_K_GPR, (int)reg, d->opsize);
-		d->nops = 2;
-		return 0;
-	case 0x63:
-		d->op = DEC_ARPL;
-		if (modrm(c, d->seg, 2, 2, &d->ops[1], &reg, &mod))
-			return -1;
-		reg_op(&d->ops[0], DEC_K_GPR, (int)reg, 2);
-		d->nops = 2;
-		return 0;
-	case 0xea: case 0x9a:
-		d->op = op == 0xea ? DEC_LJMP_PTR : DEC_LCALL_PTR;
-		if (take_le(c, d->opsize, &v) || take_le(c, 2, &sel))
-			return -1;
-		imm_op(&d->ops[0], sel, 2);
-		imm_op(&d->ops[1], v, d->opsize);
-		d->nops = 2;
-		return 0;
-	case 0xca:
-		if (take_le(c, 2, &v))
-			return -1;
-		d->op = DEC_LRET_IMM;
-		imm_op(&d->ops[0], v, 2);
-		d->nops = 1;
-		return 0;
-	case 0xcb:
-		d->op = DEC_LRET;
-		return 0;
-	case 0xff:
-		if (modrm(c, d->seg, d->opsize, (uint8_t)(d->opsize + 2), &d->ops[0], &reg, &mod))
-			return -1;
-		if (reg != 3 && reg != 5)
-			return reject(c, "ff /r other than far call/jmp: not sensitive");
-		if (mod == 3)
-			return reject(c, "far call/jmp through a register (#UD)");
-		d->op = reg == 3 ? DEC_LCALL_MEM : DEC_LJMP_MEM;
-		d->nops = 1;
-		return 0;
+	case G_MOV_CRDR: return mov_crdr(c, d, op);
+	case G_0F38: return map_0f38(c, d);
+	case G_GRP9: return grp9(c, d);
 	default:
-		return reject(c, "opcode not in the sensitive set");
+		return reject(c, map == map_0f ? "0f opcode not in the sensitive set"
+					       : "opcode not in the sensitive set");
 	}
 }
+
 
 int dec_decode(const uint8_t *bytes, unsigned avail, struct dec_insn *out,
 	       const char **why)
 {
 	struct cursor c = { bytes, 0, avail, "?" };
 	struct dec_insn d = { 0 };
+	const struct dec_entry *map;
 	uint8_t b;
-	int rc;
 
 	d.seg = DEC_NOREG;
 	d.opsize = 4;
@@ -417,8 +547,13 @@ int dec_decode(const uint8_t *bytes, unsigned avail, struct dec_insn *out,
 		break;
 	}
 	d.op = DEC_OP_COUNT;
-	rc = b == 0x0f ? decode_0f(&c, &d) : decode_1(&c, &d, b);
-	if (rc)
+	map = map_1;
+	if (b == 0x0f) {	/* two-byte opcodes 0f xx */
+		if (take(&c, &b))
+			goto fail;
+		map = map_0f;
+	}
+	if (decode_op(&c, &d, map, b))
 		goto fail;
 	d.len = (uint8_t)c.n;
 	d.cls = op_class[d.op];
