@@ -85,122 +85,168 @@ static void emit_num(struct out *o, unsigned long long v, int neg, unsigned base
 		pad(o, ' ', width - total);
 }
 
+/* One conversion's flags, field width, precision (-1: none) and length
+ * (lng: -2 hh, -1 h, 0 int, 1 long, 2 long long, 3 size_t). */
+struct spec {
+	int flags, width, prec, lng;
+};
+
+/* A decimal field, clamped, all digits eaten. */
+static const char *parse_decimal(const char *p, int *v)
+{
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (*v < 10000)
+			*v = *v * 10 + (*p - '0');
+	return p;
+}
+
+/* Flags, width, precision and length after the '%'; returns the
+ * conversion character's position. */
+static const char *parse_spec(const char *p, struct spec *sp, va_list *args)
+{
+	*sp = (struct spec){ 0, 0, -1, 0 };
+	for (;; p++) {
+		if (*p == '-') sp->flags |= F_LEFT;
+		else if (*p == '0') sp->flags |= F_ZERO;
+		else if (*p == '+') sp->flags |= F_PLUS;
+		else if (*p == ' ') sp->flags |= F_SPACE;
+		else if (*p == '#') sp->flags |= F_ALT;
+		else break;
+	}
+	if (*p == '*') {
+		sp->width = va_arg(*args, int);
+		if (sp->width < 0) {
+			sp->flags |= F_LEFT;
+			sp->width = -sp->width;
+		}
+		p++;
+	} else {
+		p = parse_decimal(p, &sp->width);
+	}
+	if (*p == '.') {
+		p++;
+		sp->prec = 0;
+		if (*p == '*') {
+			sp->prec = va_arg(*args, int);
+			p++;
+		} else {
+			p = parse_decimal(p, &sp->prec);
+		}
+	}
+	if (*p == 'h') {
+		sp->lng = -1;
+		if (*++p == 'h') { sp->lng = -2; p++; }
+	} else if (*p == 'l') {
+		sp->lng = 1;
+		if (*++p == 'l') { sp->lng = 2; p++; }
+	} else if (*p == 'z') {
+		sp->lng = 3;
+		p++;
+	}
+	return p;
+}
+
+static long long arg_signed(int lng, va_list *args)
+{
+	long long s;
+
+	if (lng == 2) s = va_arg(*args, long long);
+	else if (lng == 1) s = va_arg(*args, long);
+	else if (lng == 3) s = (long long)va_arg(*args, size_t);
+	else s = va_arg(*args, int);
+	if (lng == -1) s = (short)s;
+	if (lng == -2) s = (signed char)s;
+	return s;
+}
+
+static unsigned long long arg_unsigned(int lng, va_list *args)
+{
+	unsigned long long u;
+
+	if (lng == 2) u = va_arg(*args, unsigned long long);
+	else if (lng == 1) u = va_arg(*args, unsigned long);
+	else if (lng == 3) u = va_arg(*args, size_t);
+	else u = va_arg(*args, unsigned int);
+	if (lng == -1) u = (unsigned short)u;
+	if (lng == -2) u = (unsigned char)u;
+	return u;
+}
+
+static void emit_char(struct out *o, char c, int width, int flags)
+{
+	if (!(flags & F_LEFT))
+		pad(o, ' ', width - 1);
+	emit(o, c);
+	if (flags & F_LEFT)
+		pad(o, ' ', width - 1);
+}
+
+/* One conversion; 0 if conv is none (the caller prints it as written). */
+static int convert(struct out *o, char conv, const struct spec *sp, va_list *args)
+{
+	int flags = sp->flags;
+	unsigned base = 10;
+	long long s;
+
+	switch (conv) {
+	case 'd': case 'i':
+		s = arg_signed(sp->lng, args);
+		emit_num(o, s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s,
+			 s < 0, 10, sp->prec, sp->width, flags);
+		return 1;
+	case 'X':
+		flags |= F_UPPER;
+		/* fall through */
+	case 'x':
+		base = 16;
+		goto unsigned_conv;
+	case 'o':
+		base = 8;
+		/* fall through */
+	case 'u':
+	unsigned_conv:
+		emit_num(o, arg_unsigned(sp->lng, args), 0, base, sp->prec, sp->width,
+			 flags & ~(F_PLUS | F_SPACE));
+		return 1;
+	case 'p':
+		emit_num(o, (uintptr_t)va_arg(*args, void *), 0, 16, (int)sizeof(void *) * 2,
+			 sp->width, (flags & F_LEFT) | F_ALT);
+		return 1;
+	case 'c':
+		emit_char(o, (char)va_arg(*args, int), sp->width, flags);
+		return 1;
+	case 's':
+		emit_str(o, va_arg(*args, const char *), sp->prec, sp->width, flags);
+		return 1;
+	case '%':
+		emit(o, '%');
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int fmt_vformat(fmt_putc_fn put, void *ctx, const char *fmt, va_list ap)
 {
 	struct out o = { put, ctx, 0 };
+	struct spec sp;
 	va_list args;
+
 	va_copy(args, ap);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
 			emit(&o, *p);
 			continue;
 		}
-		const char *start = p++;
-		int flags = 0, width = 0, prec = -1, lng = 0;
-		for (;; p++) {
-			if (*p == '-') flags |= F_LEFT;
-			else if (*p == '0') flags |= F_ZERO;
-			else if (*p == '+') flags |= F_PLUS;
-			else if (*p == ' ') flags |= F_SPACE;
-			else if (*p == '#') flags |= F_ALT;
-			else break;
-		}
-		if (*p == '*') {
-			width = va_arg(args, int);
-			if (width < 0) {
-				flags |= F_LEFT;
-				width = -width;
-			}
-			p++;
-		} else {
-			for (; *p >= '0' && *p <= '9'; p++)      /* clamped, all digits eaten */
-				if (width < 10000)
-					width = width * 10 + (*p - '0');
-		}
-		if (*p == '.') {
-			p++;
-			prec = 0;
-			if (*p == '*') {
-				prec = va_arg(args, int);
-				p++;
-			} else {
-				for (; *p >= '0' && *p <= '9'; p++)
-					if (prec < 10000)
-						prec = prec * 10 + (*p - '0');
-			}
-		}
-		/* lng: -2 hh, -1 h, 0 int, 1 long, 2 long long, 3 size_t */
-		if (*p == 'h') {
-			lng = -1;
-			if (*++p == 'h') { lng = -2; p++; }
-		} else if (*p == 'l') {
-			lng = 1;
-			if (*++p == 'l') { lng = 2; p++; }
-		} else if (*p == 'z') {
-			lng = 3;
-			p++;
-		}
-		unsigned long long u = 0;
-		long long s = 0;
-		unsigned base = 10;
-		switch (*p) {
-		case 'd': case 'i':
-			if (lng == 2) s = va_arg(args, long long);
-			else if (lng == 1) s = va_arg(args, long);
-			else if (lng == 3) s = (long long)va_arg(args, size_t);
-			else s = va_arg(args, int);
-			if (lng == -1) s = (short)s;
-			if (lng == -2) s = (signed char)s;
-			u = s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s;
-			emit_num(&o, u, s < 0, 10, prec, width, flags);
-			break;
-		case 'X':
-			flags |= F_UPPER;
-			/* fall through */
-		case 'x':
-			base = 16;
-			goto unsigned_conv;
-		case 'o':
-			base = 8;
-			/* fall through */
-		case 'u':
-		unsigned_conv:
-			if (lng == 2) u = va_arg(args, unsigned long long);
-			else if (lng == 1) u = va_arg(args, unsigned long);
-			else if (lng == 3) u = va_arg(args, size_t);
-			else u = va_arg(args, unsigned int);
-			if (lng == -1) u = (unsigned short)u;
-			if (lng == -2) u = (unsigned char)u;
-			emit_num(&o, u, 0, base, prec, width, flags & ~(F_PLUS | F_SPACE));
-			break;
-		case 'p':
-			u = (uintptr_t)va_arg(args, void *);
-			emit_num(&o, u, 0, 16, (int)sizeof(void *) * 2, width,
-				 (flags & F_LEFT) | F_ALT);
-			break;
-		case 'c': {
-			char c = (char)va_arg(args, int);
-			if (!(flags & F_LEFT))
-				pad(&o, ' ', width - 1);
-			emit(&o, c);
-			if (flags & F_LEFT)
-				pad(&o, ' ', width - 1);
-			break;
-		}
-		case 's':
-			emit_str(&o, va_arg(args, const char *), prec, width, flags);
-			break;
-		case '%':
-			emit(&o, '%');
-			break;
-		default:
-			/* Unknown or truncated conversion: print it as written. */
-			for (const char *q = start; q <= p && *q; q++)
-				emit(&o, *q);
-			if (!*p)
-				p--;
-			break;
-		}
+		const char *start = p;
+		p = parse_spec(p + 1, &sp, &args);
+		if (convert(&o, *p, &sp, &args))
+			continue;
+		/* Unknown or truncated conversion: print it as written. */
+		for (const char *q = start; q <= p && *q; q++)
+			emit(&o, *q);
+		if (!*p)
+			p--;
 	}
 	va_end(args);
 	return o.n;
