@@ -227,76 +227,97 @@ static void line_marker(struct run *r, const struct ab_token *t)
 
 /* --- directives ------------------------------------------------------------ */
 
-static void directive(struct run *r, size_t k)
+/* The token after k, or NULL at the statement's end. */
+static const struct ab_token *next_tok(const struct run *r, size_t k)
+{
+	return k + 1 < r->nsig ? tok(r, k + 1) : NULL;
+}
+
+/* .irp/.irpc SYMBOL, LIST: the list's text (after the first comma). */
+static void irp_frame(struct run *r, size_t k, unsigned line)
+{
+	size_t a = 0, b = 0;
+	for (size_t j = k + 1; j < r->nsig; j++)
+		if (tok(r, j)->type == T_COMMA) {
+			a = tok(r, j)->off + 1;
+			b = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
+			break;
+		}
+	ab_push_frame(r, F_IRP, "", 0, line, r->buf + a, b - a);
+}
+
+/* The directives that open and close macro and repeat bodies; false if
+ * name is none of them. */
+static bool block_directive(struct run *r, size_t k, const char *name, unsigned line)
 {
 	struct ab_ctx *c = r->c;
-	const struct ab_token *d = tok(r, k);
-	char name[32];
-	unsigned line = d->line;
-	ab_lower_copy(name, sizeof(name), text(r, d), d->len);
-	const struct ab_token *arg = k + 1 < r->nsig ? tok(r, k + 1) : NULL;
+	const struct ab_token *arg = next_tok(r, k);
+	struct ab_frame *f;
 
 	if (!strcmp(name, ".macro")) {
-		if (!arg || arg->type != T_WORD) {
+		if (!arg || arg->type != T_WORD)
 			ab_report(r, line, "'.macro' without a name");
-			return;
-		}
-		ab_push_frame(r, F_MACRO, text(r, arg), arg->len, line, NULL, 0);
+		else
+			ab_push_frame(r, F_MACRO, text(r, arg), arg->len, line, NULL, 0);
 	} else if (!strcmp(name, ".endm")) {
-		struct ab_frame *f = ab_top(c);
+		f = ab_top(c);
 		if (!f || f->kind != F_MACRO) {
 			ab_report(r, line, "'.endm' without '.macro'");
-			return;
+		} else {
+			ab_define_macro(r, f);
+			ab_pop_frame(c);
 		}
-		ab_define_macro(r, f);
-		ab_pop_frame(c);
 	} else if (!strcmp(name, ".rept") || !strcmp(name, ".rep")) {
 		ab_push_frame(r, F_REPT, "", 0, line, NULL, 0);
 	} else if (!strcmp(name, ".irp") || !strcmp(name, ".irpc")) {
-		size_t a = 0, b = 0;
-		for (size_t j = k + 1; j < r->nsig; j++)
-			if (tok(r, j)->type == T_COMMA) {
-				a = tok(r, j)->off + 1;
-				b = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
-				break;
-			}
-		ab_push_frame(r, F_IRP, "", 0, line, r->buf + a, b - a);
+		irp_frame(r, k, line);
 	} else if (!strcmp(name, ".endr")) {
-		struct ab_frame *f = ab_top(c);
+		f = ab_top(c);
 		if (!f || f->kind == F_MACRO) {
 			ab_report(r, line, "'.endr' without '.rept', '.irp' or '.irpc'");
-			return;
-		}
-		ab_end_repeat(r, f, line);
-		ab_pop_frame(c);
-	} else if (!strcmp(name, ".purgem")) {
-		struct ab_macro *m = arg ? ab_find_macro(c, text(r, arg), arg->len) : NULL;
-		if (m)
-			m->purged = true;
-	} else if (!strcmp(name, ".set") || !strcmp(name, ".equ")) {
-		if (!arg || !tok_is(r, arg, OFF_SYMBOL))
-			return;
-		const struct ab_token *v = k + 3 < r->nsig ? tok(r, k + 3) : NULL;
-		if (r->nsig != k + 4 || tok(r, k + 2)->type != T_COMMA ||
-		    !(tok_is(r, v, "0") || tok_is(r, v, "1"))) {
-			ab_report(r, line, "malformed afterburn directive: use '.set "
-			       OFF_SYMBOL ", 0' (off) or '.set " OFF_SYMBOL ", 1' (on)");
-			return;
-		}
-		if (tok_is(r, v, "0")) {
-			if (c->off) {
-				ab_report(r, line, "afterburn already switched off at %s",
-				       c->off_where);
-				return;
-			}
-			c->off = true;
-			snprintf(c->off_where, sizeof(c->off_where), "%s:%u", r->name, line);
 		} else {
-			c->off = false;
+			ab_end_repeat(r, f, line);
+			ab_pop_frame(c);
 		}
-	} else if (!strncmp(name, ".code", 5) || is_section_switch(name)) {
-		code_size(r, k, name);
-	} else if (!strcmp(name, ".include")) {
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* .set/.equ of the afterburn switch: exactly "OFF_SYMBOL, 0" or ", 1";
+ * any other symbol is not ours. */
+static void set_directive(struct run *r, size_t k, unsigned line)
+{
+	struct ab_ctx *c = r->c;
+	const struct ab_token *arg = next_tok(r, k);
+
+	if (!arg || !tok_is(r, arg, OFF_SYMBOL))
+		return;
+	const struct ab_token *v = k + 3 < r->nsig ? tok(r, k + 3) : NULL;
+	if (r->nsig != k + 4 || tok(r, k + 2)->type != T_COMMA ||
+	    !(tok_is(r, v, "0") || tok_is(r, v, "1"))) {
+		ab_report(r, line, "malformed afterburn directive: use '.set "
+		       OFF_SYMBOL ", 0' (off) or '.set " OFF_SYMBOL ", 1' (on)");
+		return;
+	}
+	if (tok_is(r, v, "0")) {
+		if (c->off) {
+			ab_report(r, line, "afterburn already switched off at %s",
+			       c->off_where);
+			return;
+		}
+		c->off = true;
+		snprintf(c->off_where, sizeof(c->off_where), "%s:%u", r->name, line);
+	} else {
+		c->off = false;
+	}
+}
+
+/* Directives that would hide instructions from the scan. */
+static void refused_directive(struct run *r, const char *name, unsigned line)
+{
+	if (!strcmp(name, ".include")) {
 		ab_report(r, line, "'.include' hides the included file from afterburn: "
 		       "use the C preprocessor's #include, or afterburn the file "
 		       "and assemble it as part of this input");
@@ -306,6 +327,29 @@ static void directive(struct run *r, size_t k)
 	} else if (!strcmp(name, ".insn")) {
 		ab_report(r, line, "'.insn' encodes an instruction afterburn cannot "
 		       "classify: write the mnemonic");
+	}
+}
+
+static void directive(struct run *r, size_t k)
+{
+	const struct ab_token *d = tok(r, k);
+	const struct ab_token *arg = next_tok(r, k);
+	char name[32];
+	unsigned line = d->line;
+	ab_lower_copy(name, sizeof(name), text(r, d), d->len);
+
+	if (block_directive(r, k, name, line))
+		return;
+	if (!strcmp(name, ".purgem")) {
+		struct ab_macro *m = arg ? ab_find_macro(r->c, text(r, arg), arg->len) : NULL;
+		if (m)
+			m->purged = true;
+	} else if (!strcmp(name, ".set") || !strcmp(name, ".equ")) {
+		set_directive(r, k, line);
+	} else if (!strncmp(name, ".code", 5) || is_section_switch(name)) {
+		code_size(r, k, name);
+	} else {
+		refused_directive(r, name, line);
 	}
 }
 
@@ -332,75 +376,63 @@ static void unparsed(struct run *r, size_t k)
 	}
 }
 
-static void statement(struct run *r)
+/* Leading labels ("name:", also a quoted name); true if there was one.
+ * A label carrying our own prefix means the input is already burned. */
+static bool skip_labels(struct run *r, size_t *k)
 {
-	struct ab_ctx *c = r->c;
-	size_t k = 0;
 	bool label = false;
-	size_t prefix = NO_PENDING;
 
-	while (k + 1 < r->nsig && (tok(r, k)->type == T_WORD || tok(r, k)->type == T_STRING) &&
-	       tok(r, k + 1)->type == T_COLON) {
-		const struct ab_token *l = tok(r, k);
+	while (*k + 1 < r->nsig &&
+	       (tok(r, *k)->type == T_WORD || tok(r, *k)->type == T_STRING) &&
+	       tok(r, *k + 1)->type == T_COLON) {
+		const struct ab_token *l = tok(r, *k);
 		if (l->len > strlen(LABEL_PREFIX) &&
 		    memcmp(text(r, l), LABEL_PREFIX, strlen(LABEL_PREFIX)) == 0) {
 			ab_report(r, l->line, "input already afterburned (label %.*s)",
 			       (int)l->len, text(r, l));
 		}
 		label = true;
-		k += 2;
+		*k += 2;
 	}
-	if (k == r->nsig) {
-		if (label && r->pending != NO_PENDING)
-			r->pending_cut = true;
-		return;
-	}
-	bool cut = r->pending_cut || (label && r->pending != NO_PENDING);
-	unsigned cut_line = r->pending_line;
-	r->pending_cut = false;
-	if (label)
-		r->pending = NO_PENDING;
-	/* prefixes: rep, lock, cs, data16, {disp32}, "rep/" ... */
-	while (k < r->nsig) {
-		const struct ab_token *p = tok(r, k);
+	return label;
+}
+
+/* Prefixes: rep, lock, cs, data16, {disp32}, "rep/" ...; the offset of
+ * the first, or NO_PENDING. A prefix word followed by '=' or ':' is a
+ * symbol or label, not a prefix. */
+static size_t skip_prefixes(struct run *r, size_t *k)
+{
+	size_t prefix = NO_PENDING;
+
+	while (*k < r->nsig) {
+		const struct ab_token *p = tok(r, *k);
 		bool pre = p->type == T_PSEUDO ||
 			   (p->type == T_WORD && ab_is_prefix(text(r, p), p->len) &&
-			    !is_other(r, k + 1, '=') &&
-			    !(k + 1 < r->nsig && tok(r, k + 1)->type == T_COLON));
+			    !is_other(r, *k + 1, '=') &&
+			    !(*k + 1 < r->nsig && tok(r, *k + 1)->type == T_COLON));
 		if (!pre)
 			break;
 		if (prefix == NO_PENDING)
 			prefix = p->off;
-		k++;
-		if (is_other(r, k, '/'))
-			k++;
+		(*k)++;
+		if (is_other(r, *k, '/'))
+			(*k)++;
 	}
-	if (k == r->nsig) {	/* prefix on a line of its own */
-		if (r->pending == NO_PENDING) {
-			r->pending = prefix;
-			r->pending_line = tok(r, 0)->line;
-		}
-		return;
-	}
-	size_t pending = r->pending;
-	r->pending = NO_PENDING;
+	return prefix;
+}
+
+/* The mnemonic at k, its site starting at start (its first prefix): an
+ * instruction whose mnemonic or operands are a body's parameters, a
+ * macro's invocation, or a sensitive instruction to pad. cut: a label
+ * stands between the prefix (line cut_line) and the instruction. */
+static void instruction(struct run *r, size_t k, size_t start, bool cut, unsigned cut_line)
+{
+	struct ab_ctx *c = r->c;
 	const struct ab_token *m = tok(r, k);
-	if (m->type != T_WORD) {
-		unparsed(r, k);
-		return;
-	}
-	if (is_other(r, k + 1, '='))
-		return;
 	const char *mn = text(r, m);
-	if (mn[0] == '.') {
-		if (prefix == NO_PENDING)
-			directive(r, k);
-		return;
-	}
 	size_t a = k + 1 < r->nsig ? tok(r, k + 1)->off : m->off + m->len;
 	size_t end = tok(r, r->nsig - 1)->off + tok(r, r->nsig - 1)->len;
-	size_t start = pending != NO_PENDING ? pending
-		     : prefix != NO_PENDING ? prefix : m->off;
+
 	if (c->modes)
 		ab_range_open(r, start);
 	if (memchr(mn, '\\', m->len)) {
@@ -433,6 +465,49 @@ static void statement(struct run *r)
 		if (!c->off)
 			ab_wrap_param_ops(r, start, end, mn, m->len, k + 1);
 	}
+}
+
+/* One statement: labels, prefixes (a prefix alone on its line is kept
+ * pending for the next statement), then a directive or an instruction. */
+static void statement(struct run *r)
+{
+	size_t k = 0;
+	bool label = skip_labels(r, &k);
+
+	if (k == r->nsig) {
+		if (label && r->pending != NO_PENDING)
+			r->pending_cut = true;
+		return;
+	}
+	bool cut = r->pending_cut || (label && r->pending != NO_PENDING);
+	unsigned cut_line = r->pending_line;
+	r->pending_cut = false;
+	if (label)
+		r->pending = NO_PENDING;
+	size_t prefix = skip_prefixes(r, &k);
+	if (k == r->nsig) {	/* prefix on a line of its own */
+		if (r->pending == NO_PENDING) {
+			r->pending = prefix;
+			r->pending_line = tok(r, 0)->line;
+		}
+		return;
+	}
+	size_t pending = r->pending;
+	r->pending = NO_PENDING;
+	const struct ab_token *m = tok(r, k);
+	if (m->type != T_WORD) {
+		unparsed(r, k);
+		return;
+	}
+	if (is_other(r, k + 1, '='))
+		return;
+	if (text(r, m)[0] == '.') {
+		if (prefix == NO_PENDING)
+			directive(r, k);
+		return;
+	}
+	instruction(r, k, pending != NO_PENDING ? pending : prefix != NO_PENDING ? prefix : m->off,
+		    cut, cut_line);
 }
 
 /* Run over all statements of the buffer. */
