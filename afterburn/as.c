@@ -62,78 +62,87 @@ static int write_file(const char *path, const char *buf, size_t len)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	const char *real = getenv("AFTERBURN_REAL_AS");
-	const char *keep = getenv("AFTERBURN_KEEP");
-	const char *obj = "a.out";
-	if (!real || !*real)
-		real = DEFAULT_AS;
-	if (keep && !*keep)
-		keep = NULL;
+/* The command line split: the real assembler's arguments (nargv, with a
+ * placeholder at first_in for the burned file) and the input files. */
+struct args {
+	char **in, **nargv;
+	int nin, nn, first_in;
+	const char *obj;
+};
 
-	char **in = calloc((size_t)argc + 1, sizeof(*in));
-	char **nargv = calloc((size_t)argc + 2, sizeof(*nargv));
-	int nin = 0, nn = 1, first_in = -1;
-	if (!in || !nargv)
-		return 1;
+static int split_args(int argc, char **argv, const char *real, struct args *a)
+{
+	a->in = calloc((size_t)argc + 1, sizeof(*a->in));
+	a->nargv = calloc((size_t)argc + 2, sizeof(*a->nargv));
+	a->nin = 0;
+	a->nn = 1;
+	a->first_in = -1;
+	a->obj = "a.out";
+	if (!a->in || !a->nargv)
+		return -1;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--version") || !strcmp(a, "--help"))
+		const char *s = argv[i];
+		if (!strcmp(s, "--version") || !strcmp(s, "--help"))
 			run_real(real, argv);
-		if (takes_value(a) && i + 1 < argc) {
-			if (!strcmp(a, "-o"))
-				obj = argv[i + 1];
-			nargv[nn++] = argv[i++];
-			nargv[nn++] = argv[i];
-		} else if (a[0] != '-' || !strcmp(a, "-") || !strcmp(a, "--")) {
-			in[nin++] = !strcmp(a, "--") ? "-" : argv[i];
-			if (first_in < 0)
-				first_in = nn++;	/* placeholder for the burned file */
+		if (takes_value(s) && i + 1 < argc) {
+			if (!strcmp(s, "-o"))
+				a->obj = argv[i + 1];
+			a->nargv[a->nn++] = argv[i++];
+			a->nargv[a->nn++] = argv[i];
+		} else if (s[0] != '-' || !strcmp(s, "-") || !strcmp(s, "--")) {
+			a->in[a->nin++] = !strcmp(s, "--") ? "-" : argv[i];
+			if (a->first_in < 0)
+				a->first_in = a->nn++;	/* placeholder for the burned file */
 		} else {
-			nargv[nn++] = argv[i];
+			a->nargv[a->nn++] = argv[i];
 		}
 	}
-	if (nin == 0) {
-		in[nin++] = "-";
-		first_in = nn++;
+	if (a->nin == 0) {
+		a->in[a->nin++] = "-";
+		a->first_in = a->nn++;
 	}
-	if (excluded(getenv("AFTERBURN_EXCLUDE"), obj))
-		run_real(real, argv);
+	return 0;
+}
 
-	/* The afterburned unit goes to DIR/OBJ.ab.s or a private temp file. */
-	char path[4096], orig[4096];
-	char *objcopy = strdup(obj);
-	const char *base = objcopy ? basename(objcopy) : "out";
+/* The afterburned unit goes to KEEP/OBJ.PID.ab.s or a private temp file
+ * (*own_tmp: the only file this program ever removes, never -o's object,
+ * never a kept file). */
+static FILE *open_burned(const char *keep, const char *base, char *path, size_t cap,
+			 const char **own_tmp)
+{
 	int fd;
 	if (keep) {
 		mkdir(keep, 0777);
-		snprintf(path, sizeof(path), "%s/%s.%ld.ab.s", keep, base, (long)getpid());
+		snprintf(path, cap, "%s/%s.%ld.ab.s", keep, base, (long)getpid());
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	} else {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(path, sizeof(path), "%s/afterburn-XXXXXX.s", tmp && *tmp ? tmp : "/tmp");
+		snprintf(path, cap, "%s/afterburn-XXXXXX.s", tmp && *tmp ? tmp : "/tmp");
 		fd = mkstemps(path, 2);
 	}
-	/* The only file this program ever removes: the private mkstemps()
-	 * file it just created (never -o's object, never a kept file). */
-	const char *own_tmp = !keep && fd >= 0 ? path : NULL;
+	*own_tmp = !keep && fd >= 0 ? path : NULL;
 	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!out) {
+	if (!out)
 		fprintf(stderr, "afterburn-as: %s: %s\n", path, strerror(errno));
-		return 1;
-	}
+	return out;
+}
 
+/* Read the inputs (kept as KEEP/OBJ.PID.inN.s) and afterburn them as one
+ * unit into out. Returns the error count (out is closed either way). */
+static int burn_inputs(const struct args *a, const char *keep, const char *base,
+		       const char *path, FILE *out)
+{
+	char orig[4096];
 	struct ab_ctx c;
 	ab_ctx_init(&c, stderr);
-	char **bufs = calloc((size_t)nin, sizeof(*bufs));
-	size_t *lens = calloc((size_t)nin, sizeof(*lens));
-	const char **names = calloc((size_t)nin, sizeof(*names));
+	char **bufs = calloc((size_t)a->nin, sizeof(*bufs));
+	size_t *lens = calloc((size_t)a->nin, sizeof(*lens));
+	const char **names = calloc((size_t)a->nin, sizeof(*names));
 	if (!bufs || !lens || !names)
-		return 1;
-	for (int i = 0; i < nin && !c.errors; i++) {
-		names[i] = strcmp(in[i], "-") ? in[i] : "<stdin>";
-		bufs[i] = ab_read_file(in[i], &lens[i]);
+		exit(1);
+	for (int i = 0; i < a->nin && !c.errors; i++) {
+		names[i] = strcmp(a->in[i], "-") ? a->in[i] : "<stdin>";
+		bufs[i] = ab_read_file(a->in[i], &lens[i]);
 		if (!bufs[i]) {
 			fprintf(stderr, "afterburn-as: %s: %s\n", names[i], strerror(errno));
 			c.errors++;
@@ -146,22 +155,21 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!c.errors)
-		ab_burn_unit(&c, nin, names, (const char *const *)bufs, lens, out);
-	for (int i = 0; i < nin; i++)
+		ab_burn_unit(&c, a->nin, names, (const char *const *)bufs, lens, out);
+	for (int i = 0; i < a->nin; i++)
 		free(bufs[i]);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "afterburn-as: %s: %s\n", path, strerror(errno));
 		c.errors++;
 	}
-	if (c.errors) {
-		if (own_tmp)
-			unlink(own_tmp);
-		return 1;
-	}
-	ab_ctx_fini(&c);
+	if (!c.errors)
+		ab_ctx_fini(&c);
+	return c.errors;
+}
 
-	nargv[first_in] = path;
-	nargv[nn] = NULL;
+/* Run the real assembler and pass on its exit status. */
+static int assemble(const char *real, char **nargv, const char *own_tmp)
+{
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("afterburn-as: fork");
@@ -180,4 +188,36 @@ int main(int argc, char **argv)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *real = getenv("AFTERBURN_REAL_AS");
+	const char *keep = getenv("AFTERBURN_KEEP");
+	struct args a;
+	if (!real || !*real)
+		real = DEFAULT_AS;
+	if (keep && !*keep)
+		keep = NULL;
+
+	if (split_args(argc, argv, real, &a))
+		return 1;
+	if (excluded(getenv("AFTERBURN_EXCLUDE"), a.obj))
+		run_real(real, argv);
+
+	char path[4096];
+	char *objcopy = strdup(a.obj);
+	const char *base = objcopy ? basename(objcopy) : "out";
+	const char *own_tmp;
+	FILE *out = open_burned(keep, base, path, sizeof(path), &own_tmp);
+	if (!out)
+		return 1;
+	if (burn_inputs(&a, keep, base, path, out)) {
+		if (own_tmp)
+			unlink(own_tmp);
+		return 1;
+	}
+	a.nargv[a.first_in] = path;
+	a.nargv[a.nn] = NULL;
+	return assemble(real, a.nargv, own_tmp);
 }
