@@ -9,13 +9,13 @@
 
 struct cursor {
 	const uint8_t *b;
-	unsigned n, avail;
+	unsigned n, avail;	/* avail <= DEC_MAX_LEN: one bound per byte */
 	const char *why;
 };
 
 static int take(struct cursor *c, uint8_t *v)
 {
-	if (c->n >= c->avail || c->n >= DEC_MAX_LEN) {
+	if (c->n >= c->avail) {
 		c->why = "instruction runs past the site";
 		return -1;
 	}
@@ -149,8 +149,8 @@ static int mem_only(struct cursor *c, struct dec_insn *d, uint8_t msize, unsigne
 enum dec_group {
 	G_NONE,		/* not in the sensitive set */
 	G_BARE,		/* no operands */
-	G_PORT_IMM,	/* in/out, port imm8 */
-	G_PORT_DX,	/* in/out, port %dx */
+	G_IN_IMM, G_OUT_IMM,	/* in/out, port imm8 */
+	G_IN_DX, G_OUT_DX,	/* in/out, port %dx */
 	G_INS, G_OUTS,
 	G_MOV_FROM_SEG, G_MOV_TO_SEG,
 	G_SEG_STACK,	/* push/pop es cs ss ds (the sreg is opcode bits 3-4) */
@@ -190,11 +190,11 @@ static const struct dec_entry map_1[256] = {
 	[0xc4] = E(LOAD_FAR, LES), [0xc5] = E(LOAD_FAR, LDS),
 	[0xca] = E(LRET_IMM, LRET_IMM), [0xcb] = E(BARE, LRET),
 	[0xcf] = E(BARE, IRET),
-	[0xe4] = E(PORT_IMM, IN), [0xe5] = E(PORT_IMM, IN),
-	[0xe6] = E(PORT_IMM, OUT), [0xe7] = E(PORT_IMM, OUT),
+	[0xe4] = E(IN_IMM, IN), [0xe5] = E(IN_IMM, IN),
+	[0xe6] = E(OUT_IMM, OUT), [0xe7] = E(OUT_IMM, OUT),
 	[0xea] = E(FAR_PTR, LJMP_PTR),
-	[0xec] = E(PORT_DX, IN), [0xed] = E(PORT_DX, IN),
-	[0xee] = E(PORT_DX, OUT), [0xef] = E(PORT_DX, OUT),
+	[0xec] = E(IN_DX, IN), [0xed] = E(IN_DX, IN),
+	[0xee] = E(OUT_DX, OUT), [0xef] = E(OUT_DX, OUT),
 	[0xf4] = E(BARE, HLT),
 	[0xfa] = E(BARE, CLI), [0xfb] = E(BARE, STI),
 	[0xff] = E(GRP5, LCALL_MEM),
@@ -220,12 +220,20 @@ static const struct dec_entry map_0f[256] = {
 
 #undef E
 
+/*
+ * The group handlers below are inlined into decode_op with constant
+ * arguments: the trap path decodes every trapping instruction, and one
+ * switch whose cases know their operands is as cheap as the decoder gets
+ * (make bench, the trap rows).
+ */
+#define GROUP static inline __attribute__((always_inline)) int
+
 /* in/out with the port in an imm8 (e4-e7) or in %dx (ec-ef); bit 0 of the
  * opcode picks the byte or the operand-size accumulator. */
-static int port_io(struct cursor *c, struct dec_insn *d, uint8_t op, bool imm)
+GROUP port_io(struct cursor *c, struct dec_insn *d, uint8_t op, bool imm, bool in)
 {
 	uint8_t wide = (op & 1) ? d->opsize : 1;
-	unsigned port = d->op == DEC_IN ? 0 : 1;
+	unsigned port = in ? 0 : 1;
 	uint32_t v;
 
 	if (imm) {
@@ -242,10 +250,10 @@ static int port_io(struct cursor *c, struct dec_insn *d, uint8_t op, bool imm)
 
 /* ins writes es:(%edi), whose ES cannot be overridden; outs reads
  * seg:(%esi) with the default or overriding segment. */
-static int string_io(struct dec_insn *d, uint8_t op)
+GROUP string_io(struct dec_insn *d, uint8_t op, bool ins)
 {
 	uint8_t wide = (op & 1) ? d->opsize : 1;
-	unsigned mem = d->op == DEC_INS ? 1 : 0;
+	unsigned mem = ins ? 1 : 0;
 
 	reg_op(&d->ops[mem ^ 1], DEC_K_GPR, DEC_REG_EDX, 2);
 	reg_op(&d->ops[mem], DEC_K_MEM, DEC_NOREG, wide);
@@ -256,7 +264,7 @@ static int string_io(struct dec_insn *d, uint8_t op)
 }
 
 /* 8c mov sreg -> r/m16, 8e mov r/m16 -> sreg (never to %cs). */
-static int mov_seg(struct cursor *c, struct dec_insn *d, bool to)
+GROUP mov_seg(struct cursor *c, struct dec_insn *d, bool to)
 {
 	unsigned reg, mod;
 
@@ -271,7 +279,7 @@ static int mov_seg(struct cursor *c, struct dec_insn *d, bool to)
 	return 0;
 }
 
-static int seg_stack(struct dec_insn *d, int sreg)
+GROUP seg_stack(struct dec_insn *d, int sreg)
 {
 	reg_op(&d->ops[0], DEC_K_SREG, sreg, 2);
 	d->nops = 1;
@@ -279,7 +287,7 @@ static int seg_stack(struct dec_insn *d, int sreg)
 }
 
 /* lds les lss lfs lgs: a far pointer in memory to a GPR and a sreg. */
-static int load_far(struct cursor *c, struct dec_insn *d)
+GROUP load_far(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg;
 
@@ -290,7 +298,7 @@ static int load_far(struct cursor *c, struct dec_insn *d)
 	return 0;
 }
 
-static int arpl(struct cursor *c, struct dec_insn *d)
+GROUP arpl(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg, mod;
 
@@ -302,7 +310,7 @@ static int arpl(struct cursor *c, struct dec_insn *d)
 }
 
 /* ljmp/lcall ptr16:32: the offset, then the selector. */
-static int far_ptr(struct cursor *c, struct dec_insn *d)
+GROUP far_ptr(struct cursor *c, struct dec_insn *d)
 {
 	uint32_t v, sel;
 
@@ -314,7 +322,7 @@ static int far_ptr(struct cursor *c, struct dec_insn *d)
 	return 0;
 }
 
-static int lret_imm(struct cursor *c, struct dec_insn *d)
+GROUP lret_imm(struct cursor *c, struct dec_insn *d)
 {
 	uint32_t v;
 
@@ -326,7 +334,7 @@ static int lret_imm(struct cursor *c, struct dec_insn *d)
 }
 
 /* ff /3 lcall, /5 ljmp through memory; the other /r are not sensitive. */
-static int grp5(struct cursor *c, struct dec_insn *d)
+GROUP grp5(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg, mod;
 
@@ -342,7 +350,7 @@ static int grp5(struct cursor *c, struct dec_insn *d)
 }
 
 /* 0f 00: sldt str lldt ltr verr verw. */
-static int grp6(struct cursor *c, struct dec_insn *d)
+GROUP grp6(struct cursor *c, struct dec_insn *d)
 {
 	static const uint8_t ops[6] = { DEC_SLDT, DEC_STR, DEC_LLDT, DEC_LTR, DEC_VERR, DEC_VERW };
 	struct dec_operand rm;
@@ -360,34 +368,30 @@ static int grp6(struct cursor *c, struct dec_insn *d)
 	return 0;
 }
 
-/* 0f 01 with mod == 3: 1 if the ModRM byte is a whole instruction (d->op
- * set), 0 if it is smsw/lmsw to go on with, -1 if rejected. */
-static int grp7_reg(struct cursor *c, struct dec_insn *d, unsigned reg, int rm)
+/* 0f 01 with mod == 3 other than smsw/lmsw: the ModRM byte is the
+ * instruction. */
+GROUP grp7_reg(struct cursor *c, struct dec_insn *d, unsigned reg, int rm)
 {
 	switch (0xc0 | reg << 3 | (rm & 7)) {
-	case 0xc8: d->op = DEC_MONITOR; return 1;
-	case 0xc9: d->op = DEC_MWAIT; return 1;
-	case 0xca: d->op = DEC_CLAC; return 1;
-	case 0xcb: d->op = DEC_STAC; return 1;
-	case 0xd1: d->op = DEC_XSETBV; return 1;
-	default: break;
+	case 0xc8: d->op = DEC_MONITOR; return 0;
+	case 0xc9: d->op = DEC_MWAIT; return 0;
+	case 0xca: d->op = DEC_CLAC; return 0;
+	case 0xcb: d->op = DEC_STAC; return 0;
+	case 0xd1: d->op = DEC_XSETBV; return 0;
+	default: return reject(c, "0f 01 register form not in the sensitive set");
 	}
-	if (reg != 4 && reg != 6)
-		return reject(c, "0f 01 register form not in the sensitive set");
-	return 0;
 }
 
 /* 0f 01: sgdt sidt lgdt lidt smsw lmsw invlpg, and the register forms. */
-static int grp7(struct cursor *c, struct dec_insn *d)
+GROUP grp7(struct cursor *c, struct dec_insn *d)
 {
 	struct dec_operand rm;
 	unsigned reg, mod;
-	int r;
 
 	if (modrm(c, d->seg, d->opsize, 6, &rm, &reg, &mod))
 		return -1;
-	if (mod == 3 && (r = grp7_reg(c, d, reg, rm.reg)) != 0)
-		return r > 0 ? 0 : -1;
+	if (mod == 3 && reg != 4 && reg != 6)
+		return grp7_reg(c, d, reg, rm.reg);
 	switch (reg) {
 	case 0: d->op = DEC_SGDT; break;
 	case 1: d->op = DEC_SIDT; break;
@@ -404,7 +408,7 @@ static int grp7(struct cursor *c, struct dec_insn *d)
 }
 
 /* lar lsl: a selector in r/m16 to a GPR. */
-static int segchk(struct cursor *c, struct dec_insn *d)
+GROUP segchk(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg, mod;
 
@@ -417,7 +421,7 @@ static int segchk(struct cursor *c, struct dec_insn *d)
 
 /* 0f 20-23: mov from/to cr (bit 1 clear/set), cr/dr (bit 0). mod is
  * ignored: the operand is always a register. */
-static int mov_crdr(struct cursor *c, struct dec_insn *d, uint8_t op)
+GROUP mov_crdr(struct cursor *c, struct dec_insn *d, uint8_t op)
 {
 	unsigned reg;
 	uint8_t x;
@@ -439,7 +443,7 @@ static int mov_crdr(struct cursor *c, struct dec_insn *d, uint8_t op)
 }
 
 /* 0f 38: only 66 0f 38 82 invpcid is sensitive. */
-static int map_0f38(struct cursor *c, struct dec_insn *d)
+GROUP map_0f38(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg;
 	uint8_t x;
@@ -458,7 +462,7 @@ static int map_0f38(struct cursor *c, struct dec_insn *d)
 
 /* 0f c7 /3 xrstors, /5 xsaves (CPL 0 only); the other forms (cmpxchg8b,
  * xsavec, rdrand...) run the same in ring 1. */
-static int grp9(struct cursor *c, struct dec_insn *d)
+GROUP grp9(struct cursor *c, struct dec_insn *d)
 {
 	unsigned reg;
 
@@ -483,9 +487,12 @@ static int decode_op(struct cursor *c, struct dec_insn *d, const struct dec_entr
 	d->op = e.op;
 	switch (e.group) {
 	case G_BARE: return 0;
-	case G_PORT_IMM: return port_io(c, d, op, true);
-	case G_PORT_DX: return port_io(c, d, op, false);
-	case G_INS: case G_OUTS: return string_io(d, op);
+	case G_IN_IMM: return port_io(c, d, op, true, true);
+	case G_OUT_IMM: return port_io(c, d, op, true, false);
+	case G_IN_DX: return port_io(c, d, op, false, true);
+	case G_OUT_DX: return port_io(c, d, op, false, false);
+	case G_INS: return string_io(d, op, true);
+	case G_OUTS: return string_io(d, op, false);
 	case G_MOV_FROM_SEG: return mov_seg(c, d, false);
 	case G_MOV_TO_SEG: return mov_seg(c, d, true);
 	case G_SEG_STACK: return seg_stack(d, op >> 3);
@@ -515,7 +522,7 @@ static int decode_op(struct cursor *c, struct dec_insn *d, const struct dec_entr
 int dec_decode(const uint8_t *bytes, unsigned avail, struct dec_insn *out,
 	       const char **why)
 {
-	struct cursor c = { bytes, 0, avail, "?" };
+	struct cursor c = { bytes, 0, avail < DEC_MAX_LEN ? avail : DEC_MAX_LEN, "?" };
 	struct dec_insn d = { 0 };
 	const struct dec_entry *map;
 	uint8_t b;
@@ -549,9 +556,9 @@ int dec_decode(const uint8_t *bytes, unsigned avail, struct dec_insn *out,
 	d.op = DEC_OP_COUNT;
 	map = map_1;
 	if (b == 0x0f) {	/* two-byte opcodes 0f xx */
+		map = map_0f;
 		if (take(&c, &b))
 			goto fail;
-		map = map_0f;
 	}
 	if (decode_op(&c, &d, map, b))
 		goto fail;
