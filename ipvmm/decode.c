@@ -222,9 +222,9 @@ static const struct dec_entry map_0f[256] = {
 
 /*
  * The group handlers below are inlined into decode_op with constant
- * arguments: the trap path decodes every trapping instruction, and one
- * switch whose cases know their operands is as cheap as the decoder gets
- * (make bench, the trap rows).
+ * arguments: trap mode decodes every trapped instruction, and called out
+ * of line they cost it ~30 instructions per port access (performance.md,
+ * "The decoder split into instruction groups").
  */
 #define GROUP static inline __attribute__((always_inline)) int
 
