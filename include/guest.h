@@ -67,12 +67,6 @@ struct vcpu_hv {
 	uint32_t fixups;                       /* IPVMM guest copies resumed (ipvmm_fixup.c) */
 };
 
-/* Per-guest state of the trap-and-emulate path (kernel/emulate.c). */
-struct vcom1 {
-	uint8_t reg[8];          /* what the guest last wrote, per port offset */
-	uint8_t dll, dlm;        /* divisor latch (DLAB=1 writes to 0 and 1) */
-};
-
 /* console= of a guest module: where its COM1 goes and whether it gets
  * the serial input (docs/ipvmm.md, "Life of a guest"). */
 enum guest_console {
@@ -103,7 +97,6 @@ struct guest {
 	struct ipvmm_shared *shared;          /* its shared page (hypervisor virtual) */
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
-	int vif;                              /* virtual EFLAGS.IF (trap path) */
 	enum guest_console console;
 	uint32_t con_dropped;                 /* output bytes of a console=none guest */
 	int con_waiting;                      /* its VM thread waits for output ring room */
@@ -111,7 +104,7 @@ struct guest {
 	uint32_t con_in_tail;                 /* console input appended (the shared page's copy is the guest's) */
 	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
-	struct vcom1 com1;
+	int no_ipvmm;                         /* its image's .no_ipvmm: a direct test guest, no IPVMM */
 	int exit_status;                      /* HC_SHUTDOWN's status */
 	int kill_pending;                     /* stop at the next safe point */
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
@@ -201,7 +194,7 @@ void guest_clock_start(struct guest *g);
  * that HC_SET_TIMER's invoke cannot fail. */
 int guest_irq_thread_create(struct guest *g);
 void guest_set_timer(struct guest *g, uint64_t deadline);   /* guest ns, 0 = cancel */
-void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
+void guest_wait(struct guest *g);                /* HC_WAIT (the IPVMM's hlt too) */
 void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
 /* Before returning to the guest: deliver a due interrupt upcall. */
 void guest_deliver_events(struct guest *g, struct trap_frame *tf);
@@ -246,9 +239,6 @@ void console_mux_put(struct guest *g, const char *buf, uint32_t len);
 void console_mux_flush(struct guest *g);
 int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
 void console_mux_room(void);                     /* the output ring drained: wake writers */
-
-/* kernel/emulate.c: 0 handled (EIP advanced), or -1 (guest killed) */
-int emulate_gp(struct guest *g, struct trap_frame *tf);
 
 /* kernel/entry.asm: load the frame and iret into the guest */
 void enter_guest(struct trap_frame *tf) __attribute__((noreturn));

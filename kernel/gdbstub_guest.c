@@ -284,7 +284,7 @@ void target_kill(void)
 
 static int vif_of(const struct guest *g)
 {
-	return ipvmm_runs(g) ? (g->shared && g->shared->vif) : g->vif;
+	return g->shared && g->shared->vif;   /* the IPVMM's, or an ipvmm=self guest's own */
 }
 
 /* The guest kernel's selectors carry RPL 1 on the real CPU; under the
@@ -321,10 +321,8 @@ int target_write_reg(unsigned n, uint32_t v)
 	}
 	if (n == 9) {
 		f->eflags = (f->eflags & ~EFLAGS_GDB_RW) | (v & EFLAGS_GDB_RW);
-		if (ipvmm_runs(g) && g->shared)
+		if (g->shared)
 			g->shared->vif = (v & EFLAGS_IF) != 0;
-		else
-			g->vif = (v & EFLAGS_IF) != 0;
 		return 0;
 	}
 	/* Segment registers hold descriptors the hypervisor validated: GDB
@@ -467,7 +465,7 @@ unsigned target_describe(char *out, unsigned max)
 		"guest %s (%s): virtual IF %d, cr0 %08x cr3 %08x cr4 %08x, paging %s\n"
 		"pending %08x (shared page), redirect due %d, timer %s\n"
 		"real: cs %04x eflags %08x esp %08x, shadow cr3 %08x\n"
-		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "trap path",
+		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "its own IPVMM",
 		vif_of(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
 		s ? s->pending : 0, g->v.redirect_due, g->v.timer_deadline ? "armed" : "not armed",
 		f->cs, f->eflags, f->esp, vtlb_current_cr3(g));

@@ -52,7 +52,6 @@ static void vm_thread(void *arg)
 	f->ss = GK_DS;
 	if (ipvmm_runs(g))       /* through burn_start: the IPVMM rewrites, then enters */
 		ipvmm_start_frame(g, f);
-	g->vif = 0;              /* GRUB hands over with interrupts disabled */
 	cli();                   /* the iret sets IF; no tick on the way */
 	pr_info("vm: guest '%s' entering at %08x%s (cr3 %08x)\n", g->name, g->entry,
 		ipvmm_runs(g) ? " through the IPVMM" : "", g->phys.cr3);
@@ -253,6 +252,24 @@ static int ipvmm_bounce(struct guest *g, struct trap_frame *tf, uint32_t la)
 	return 1;
 }
 
+/* A #GP(0) in ring 1 no exception upcall took: a guest without the
+ * IPVMM (ipvmm=self, .no_ipvmm; every other one has the IPVMM's upcall,
+ * whose #GP fallback emulates sensitive instructions) ran an instruction
+ * its ring forbids. Nothing is emulated here; the kill names the bytes. */
+static void kill_gp(struct guest *g, const struct trap_frame *tf)
+{
+	uint8_t b[2] = { 0, 0 };
+	int got = guest_fetch(g, tf, b, 2);
+	if (got < 1)
+		kill_guest(g, "#GP at %08x, outside its memory or its code segment", tf->eip);
+	else if (got < 2)
+		kill_guest(g, "#GP general protection (vector 13) error 0 at eip %08x (opcode %02x)",
+			   tf->eip, b[0]);
+	else
+		kill_guest(g, "#GP general protection (vector 13) error 0 at eip %08x (opcode %02x %02x)",
+			   tf->eip, b[0], b[1]);
+}
+
 void guest_fault(struct trap_frame *tf)
 {
 	struct guest *g = guest_current();
@@ -283,7 +300,7 @@ void guest_fault(struct trap_frame *tf)
 		return;                        /* the IPVMM's business now */
 	}
 	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1) {
-		emulate_gp(g, tf);             /* handles it or kills the guest */
+		kill_gp(g, tf);
 		return;
 	}
 	if (tf->vector == 14)

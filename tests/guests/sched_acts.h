@@ -11,7 +11,6 @@
  *                   every 50 us: that must not buy it CPU time)
  *   act=conflood    64 console writes of 4 KiB each
  *   act=waitforever HC_WAIT with no timer armed  -> killed by the watchdog
- *   act=hltforever  sti; hlt with no timer armed -> killed by the watchdog
  * Guest time is the hypervisor's clock read from the shared page (the
  * formula of docs/hypercalls.md), the same one HC_SET_TIMER compares with.
  */
@@ -127,11 +126,6 @@ static int sched_act(const char *cmd, int *status)
 		puts_hc("hostile: HC_WAIT with nothing armed\n");
 		hc(HC_WAIT, 0, 0);
 		puts_hc("hostile: still alive after its wait\n");
-		*status = 4;
-	} else if (has_word(cmd, "act=hltforever")) {
-		puts_hc("hostile: sti; hlt with nothing armed\n");
-		__asm__ volatile("sti; hlt");
-		puts_hc("hostile: still alive after its hlt\n");
 		*status = 4;
 	} else {
 		return 0;
