@@ -63,6 +63,8 @@ struct vcpu_hv {
 	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */
+	int cli_watch;                         /* an event pending, vIF clear, since cli_since */
+	uint64_t cli_since;                    /* its CPU time (sched.cpu_tsc) then */
 	uint32_t upcalls_irq, upcalls_exc, rollbacks, timer_fires;
 	uint32_t fixups;                       /* IPVMM guest copies resumed (ipvmm_fixup.c) */
 };

@@ -226,9 +226,35 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 	return 0;
 }
 
+/* The interrupts-off watchdog: an event pending that the virtual IF keeps
+ * out for CONFIG_GUEST_CLI_LIMIT_MS of the guest's own CPU time (a busy
+ * loop after cli never ends) kills the guest. The shared page's vif and
+ * pending are the guest's to write: they only decide whether this guest
+ * is charged, and both read here once. */
+static void watch_cli(struct guest *g)
+{
+	const struct ipvmm_shared *s = g->shared;
+	uint32_t pending = s->pending;
+	if (!pending || s->vif) {
+		g->v.cli_watch = 0;
+		return;
+	}
+	if (!g->v.cli_watch) {
+		g->v.cli_watch = 1;
+		g->v.cli_since = g->sched.cpu_tsc;
+		return;
+	}
+	if (g->sched.cpu_tsc - g->v.cli_since >= clock_tsc_hz / 1000 * CONFIG_GUEST_CLI_LIMIT_MS)
+		kill_guest(g, "interrupts disabled for %u ms of its CPU time with an event pending "
+			   "(%#x)", CONFIG_GUEST_CLI_LIMIT_MS, pending);
+}
+
 void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 {
 	struct ipvmm_shared *s = g->shared;
+	watch_cli(g);
+	if (g->kill_pending)
+		return;
 	if (!g->v.redirect_due || !g->v.upcall_irq || !(tf->cs & 3))
 		return;
 	if (!s->pending) {                       /* the IPVMM took the bits itself */

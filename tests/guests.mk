@@ -502,6 +502,35 @@ test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 .PHONY: test-guests-watchdog
 TEST_TARGETS += test-guests-watchdog
 
+# The interrupts-off watchdog (CONFIG_GUEST_CLI_LIMIT_MS, 300 ms in a tree
+# of its own): a busy loop after cli with its timer's event pending never
+# ends; it is killed after 300 ms of its own CPU time, while a guest that
+# keeps the same event out for 100 ms and then takes it goes on, and hello
+# beside them finishes. (Before the watchdog the run hung until QEMU's
+# timeout.)
+GT_CLI := $(GT)/cli300
+test-guests-cli-watchdog: $(GT)/hostile.elf $(GT)/hello.elf
+	@mkdir -p $(GT_CLI)
+	KCONFIG_CONFIG=$(GT_CLI)/.config $(KPY) -m defconfig --kconfig $(KCONFIG) configs/defconfig >/dev/null
+	echo CONFIG_GUEST_CLI_LIMIT_MS=300 >> $(GT_CLI)/.config
+	KCONFIG_CONFIG=$(GT_CLI)/.config $(KPY) -m olddefconfig $(KCONFIG) >/dev/null
+	$(MAKE) --no-print-directory BUILD=$(GT_CLI) CONFIG=$(GT_CLI)/.config $(GT_CLI)/hypervisor.elf >/dev/null
+	$(PYTHON) scripts/systest.py --name guests-cli-watchdog --timeout 60 --exit 35 \
+		--expect '^\[h-cli\] hostile: cli, timer pending, spinning$$' \
+		--expect '^guest h-cli killed: interrupts disabled for 300 ms of its CPU time with an event pending \(0x1\)$$' \
+		--expect '^\[h-short\] hostile: clishort ok$$' \
+		--expect '^guest h-short exited with status 0$$' \
+		--expect '^guest hello exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--reject PANIC --reject 'still alive' --reject 'clishort FAIL' --reject 'NOT ALL RETURNED' \
+		-- scripts/run-qemu.sh --kernel $(GT_CLI)/hypervisor.elf --timeout 50 --icount --append shutdown \
+		--initrd "$(GT)/hostile.elf name=h-cli mem=4M act=clispin,$(GT)/hostile.elf name=h-short mem=4M act=clishort,\
+	$(GT)/hello.elf name=hello mem=4M"
+
+.PHONY: test-guests-cli-watchdog
+TEST_TARGETS += test-guests-cli-watchdog
+
 # A console flood: 64 writes of 4 KiB (4096 lines of 63 bytes) beside a
 # CPU-bound guest. The output ring takes them and the UART's interrupt
 # drains it with interrupts on; a flooder that fills it blocks (counted:
