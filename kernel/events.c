@@ -249,6 +249,17 @@ static void watch_cli(struct guest *g)
 			   "(%#x)", CONFIG_GUEST_CLI_LIMIT_MS, pending);
 }
 
+/* The roll-back region the shared page claims (guest memory: read once)
+ * is honoured only inside the IPVMM's text and for a ring-1 frame, where
+ * the IPVMM's own iret_restart lies; any other claim is ignored and the
+ * event is delivered as anywhere else. */
+static int iret_region_ok(const struct guest *g, const struct trap_frame *tf, uint32_t restart,
+			  uint32_t end)
+{
+	return (tf->cs & 3) == 1 && restart < end && guest_in_ipvmm(g, restart) &&
+	       guest_in_ipvmm(g, end - 1);
+}
+
 void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 {
 	struct ipvmm_shared *s = g->shared;
@@ -261,9 +272,9 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 		g->v.redirect_due = 0;
 		return;
 	}
-	uint32_t eip = tf->eip;
-	if (s->iret_restart && eip >= s->iret_restart && eip < s->iret_restart_end) {
-		tf->eip = s->iret_restart;           /* redo the pending check */
+	uint32_t eip = tf->eip, restart = s->iret_restart, end = s->iret_restart_end;
+	if (iret_region_ok(g, tf, restart, end) && eip >= restart && eip < end) {
+		tf->eip = restart;                   /* redo the pending check */
 		g->v.rollbacks++;
 		g->v.redirect_due = 0;
 		return;

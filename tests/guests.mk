@@ -409,7 +409,7 @@ test-guests-vtlb: $(HV_ELF) $(GT)/paging.elf $(GT)/hello.elf
 		--expect '^\[pg1\] paging: all checks passed$$' \
 		--expect '^\[pg2\] paging: all checks passed$$' \
 		--expect '^guest pg1 exited with status 0$$' \
-		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 3 interrupt, 1 roll-backs; 5 timer expiries$$' \
+		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 4 interrupt, 1 roll-backs; 6 timer expiries$$' \
 		--expect '^\[pg2\] paging: reading 0x00000010 unmapped, no upcall$$' \
 		--expect '^guest pg2 killed: \#PF its page tables do not allow: error 0 at eip 002[0-9a-f]{5} cr2 00000010 \(no exception upcall\)$$' \
 		--expect '^guest hello exited with status 0$$' \

@@ -64,6 +64,13 @@ __asm__(".section .text.upcall, \"ax\"\n"
 	"   je ipvmm_spin\n"
 	"   movb $0, 0xfc800000 + 4\n"
 	"   ret\n"
+	/* The iret race's region, in the "IPVMM text" as the real one is:
+	 * spins until a pending bit shows up. */
+	".globl rb_wait, rb_lo, rb_hi\n"
+	"rb_wait:\n"
+	"rb_lo: cmpl $0, 0xfc800000 + 20\n"
+	"   je rb_lo\n"
+	"rb_hi: ret\n"
 	"upcall_hi:\n"
 	".previous\n"
 	/* void enter_user(uint32_t eip, uint32_t esp): iret to ring 3; the
@@ -91,6 +98,7 @@ __asm__(".section .text.upcall, \"ax\"\n"
 
 uint32_t saved_kesp;
 void ipvmm_spin(void);
+void rb_wait(void);
 _Static_assert(__builtin_offsetof(struct ipvmm_shared, pending) == 20, "ipvmm_spin's offset");
 _Static_assert(__builtin_offsetof(struct ipvmm_shared, vif) == 4, "ipvmm_spin's offset");
 extern char user_code[], user_done[];
@@ -348,10 +356,28 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	deadline = now_ns() + 20000000ull;
 	hc(HC_SET_TIMER, (uint32_t)(deadline >> 32), (uint32_t)deadline);
 	sh->vif = 1;
-	__asm__ volatile("rb_lo: cmpl $0, %0; je rb_lo\nrb_hi:" : : "m"(sh->pending) : "cc", "memory");
+	rb_wait();
 	sh->vif = 0;
 	sh->iret_restart = sh->iret_restart_end = 0;
 	check("no upcall inside the iret region", irq_count, 1);
+	__atomic_exchange_n(&sh->pending, 0, __ATOMIC_SEQ_CST);
+
+	/* A hostile IPVMM's region outside its text (here: this loop, in
+	 * ring 1): no roll-back, the interrupt is delivered as anywhere
+	 * (before the check the hypervisor rolled the loop back to its start
+	 * and no upcall came). */
+	extern char hrb_lo[], hrb_hi[];
+	sh->iret_restart = (uint32_t)hrb_lo;
+	sh->iret_restart_end = (uint32_t)hrb_hi;
+	deadline = now_ns() + 20000000ull;
+	hc(HC_SET_TIMER, (uint32_t)(deadline >> 32), (uint32_t)deadline);
+	sh->vif = 1;
+	spins = 0;
+	__asm__ volatile("hrb_lo: cmpl $1, %1; jne 1f; incl %0; cmpl $0x10000000, %0; jb hrb_lo\n"
+			 "1:\n hrb_hi:" : "+r"(spins) : "m"(irq_count) : "cc", "memory");
+	sh->vif = 0;
+	sh->iret_restart = sh->iret_restart_end = 0;
+	check("a roll-back region outside the IPVMM text is ignored", irq_count, 2);
 	__atomic_exchange_n(&sh->pending, 0, __ATOMIC_SEQ_CST);
 
 	/* Inside the IPVMM's text no redirect happens; the bit waits and the
@@ -364,8 +390,8 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	sh->vif = 1;
 	hc(HC_VERSION, 0, 0);                  /* a way out: the upcall comes here */
 	sh->vif = 0;
-	check("no upcall inside the IPVMM text", seen, 1);
-	check("  delivered at the next exit with vif set", irq_count, 2);
+	check("no upcall inside the IPVMM text", seen, 2);
+	check("  delivered at the next exit with vif set", irq_count, 3);
 
 	/* HC_WAIT with IF set: the upcall arrives right after the wait. */
 	deadline = now_ns() + 20000000ull;
@@ -373,7 +399,7 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	sh->vif = 1;
 	hc(HC_WAIT, 0, 0);
 	sh->vif = 0;
-	check("upcall delivered after HC_WAIT", irq_count, 3);
+	check("upcall delivered after HC_WAIT", irq_count, 4);
 
 	/* More page tables than the pool holds (CONFIG_VTLB_PT_PAGES = 24):
 	 * 40 directory entries share pt_va; the pool is reset on the way
