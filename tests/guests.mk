@@ -450,7 +450,7 @@ TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
 # hostile.c includes these acts (the pattern rule's recipe still builds it).
 $(GT)/paging.elf: tests/guests/vtlb_acts.h include/ipvmm/shared.h
-$(GT)/hostile.elf: tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
+$(GT)/hostile.elf: tests/guests/shared_acts.h tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
 
 # A deadline at 2^64-1 saturates instead of wrapping into the past: it
 # never fires, and the clock event stays at the scheduler tick (about 100
@@ -543,6 +543,37 @@ test-guests-cli-watchdog: $(GT)/hostile.elf $(GT)/hello.elf
 
 .PHONY: test-guests-cli-watchdog
 TEST_TARGETS += test-guests-cli-watchdog
+
+# What the hypervisor shares with a guest (tests/guests/shared_acts.h):
+# h-sh overwrites its whole shared page (the guest's own memory) and its
+# calls still answer as documented; its exit with the IPVMM's stop status
+# is an ordinary exit for a guest the IPVMM does not run. h-exit leaves
+# with a timer 20 ms ahead and a partial console line: the line comes out
+# once before its exit line and nothing of it after, its timer never
+# fires (the spinner keeps the machine up well past the deadline), the
+# pools are whole.
+test-guests-shared: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-shared --timeout 60 --exit 35 \
+		--expect '^\[h-sh\] hostile: shpage console$$' \
+		--expect '^\[h-sh\] hostile: shpage calls answered$$' \
+		--expect '^guest h-sh exited with status -559087614$$' \
+		--expect '^\[h-exit\] hostile: exitbusy partial line$$' \
+		--expect '^guest h-exit exited with status 0$$' \
+		--expect '^stats: guest h-exit upcalls irq 0 exc 0, soft ints 0, rollbacks 0, timer fires 0;' \
+		--expect '^guest h-spin exited with status 0$$' \
+		--expect '^guest hello exited with status 0$$' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject 'shpage FAIL' --reject 'NOT ALL RETURNED' \
+		--reject '^\[h-exit\] (?!hostile:)(.{0,62}|.{64,})$$' \
+		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-sh mem=4M act=shpage,\
+	$(GT)/hostile.elf name=h-exit mem=4M act=exitbusy,$(GT)/hostile.elf name=h-spin mem=4M act=spin,\
+	$(GT)/hello.elf name=hello mem=4M"
+	tr -d '\r' < $(BUILD)/test-logs/guests-shared.log | awk '/^guest h-exit exited/ { gone = 1 } \
+		gone && /^\[h-exit\]/ { print "guests-shared: after its exit: " $$0; bad = 1 } END { exit bad }'
+
+.PHONY: test-guests-shared
+TEST_TARGETS += test-guests-shared
 
 # A console flood: 64 writes of 4 KiB (4096 lines of 63 bytes) beside a
 # CPU-bound guest. The output ring takes them and the UART's interrupt

@@ -18,6 +18,7 @@
  */
 #include "guest.h"
 #include "sched_acts.h"   /* time, scheduling, console acts: their own block */
+#include "shared_acts.h"  /* the shared page corrupted, an exit while busy */
 
 static int failed;
 
@@ -97,6 +98,8 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	{
 		int status;
 		if (sched_act(cmd, &status))     /* tests/guests/sched_acts.h */
+			return status | failed;
+		if (shared_act(cmd, &status))    /* tests/guests/shared_acts.h */
 			return status | failed;
 		if (retpath_act(cmd, &status))   /* tests/guests/retpath_acts.h */
 			return status | failed;
