@@ -136,6 +136,7 @@ void probe_sidt(uint32_t addr);
 extern char probe_lidt_insn[], probe_lgdt_insn[], probe_sidt_insn[];
 void probe_low_stack(void);
 void __attribute__((noreturn)) probe_bad_stack(void);
+void __attribute__((noreturn)) probe_empty_idt(void);
 uint32_t farjmp_cs(void);
 uint32_t lret_cs(void);
 uint32_t lcall_cs(void);
@@ -169,7 +170,7 @@ void test_misc_dev(void);
 void test_cpu(void);
 
 /* faults.c: the fault modes (command-line words, docs/testos.md) */
-enum fault_mode { FM_NONE, FM_TRIPLE_STACK, FM_TRIPLE_TSS, FM_LOW_STACK };
+enum fault_mode { FM_NONE, FM_TRIPLE_STACK, FM_TRIPLE_TSS, FM_TRIPLE_IDT, FM_LOW_STACK };
 void __attribute__((noreturn)) fault_run(enum fault_mode m);
 
 /* bench.c */
