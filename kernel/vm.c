@@ -160,6 +160,7 @@ int guest_pools_check(void)
 static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how)
 {
 	cli();
+	g->v.timer_deadline = 0;    /* its timer ends here, not when its last line has drained */
 	gdbstub_stopping(g);
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);

@@ -515,66 +515,6 @@ test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 .PHONY: test-guests-watchdog
 TEST_TARGETS += test-guests-watchdog
 
-# The interrupts-off watchdog (CONFIG_GUEST_CLI_LIMIT_MS, 300 ms in a tree
-# of its own): a busy loop after cli with its timer's event pending never
-# ends; it is killed after 300 ms of its own CPU time, while a guest that
-# keeps the same event out for 100 ms and then takes it goes on, and hello
-# beside them finishes. (Before the watchdog the run hung until QEMU's
-# timeout.)
-GT_CLI := $(GT)/cli300
-test-guests-cli-watchdog: $(GT)/hostile.elf $(GT)/hello.elf
-	@mkdir -p $(GT_CLI)
-	KCONFIG_CONFIG=$(GT_CLI)/.config $(KPY) -m defconfig --kconfig $(KCONFIG) configs/defconfig >/dev/null
-	echo CONFIG_GUEST_CLI_LIMIT_MS=300 >> $(GT_CLI)/.config
-	KCONFIG_CONFIG=$(GT_CLI)/.config $(KPY) -m olddefconfig $(KCONFIG) >/dev/null
-	$(MAKE) --no-print-directory BUILD=$(GT_CLI) CONFIG=$(GT_CLI)/.config $(GT_CLI)/hypervisor.elf >/dev/null
-	$(PYTHON) scripts/systest.py --name guests-cli-watchdog --timeout 60 --exit 35 \
-		--expect '^\[h-cli\] hostile: cli, timer pending, spinning$$' \
-		--expect '^guest h-cli killed: interrupts disabled for 300 ms of its CPU time with an event pending \(0x1\)$$' \
-		--expect '^\[h-short\] hostile: clishort ok$$' \
-		--expect '^guest h-short exited with status 0$$' \
-		--expect '^guest hello exited with status 0$$' \
-		--expect '^hypervisor: shutdown \(failure\)' \
-		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
-		--reject PANIC --reject 'still alive' --reject 'clishort FAIL' --reject 'NOT ALL RETURNED' \
-		-- scripts/run-qemu.sh --kernel $(GT_CLI)/hypervisor.elf --timeout 50 --icount --append shutdown \
-		--initrd "$(GT)/hostile.elf name=h-cli mem=4M act=clispin,$(GT)/hostile.elf name=h-short mem=4M act=clishort,\
-	$(GT)/hello.elf name=hello mem=4M"
-
-.PHONY: test-guests-cli-watchdog
-TEST_TARGETS += test-guests-cli-watchdog
-
-# What the hypervisor shares with a guest (tests/guests/shared_acts.h):
-# h-sh overwrites its whole shared page (the guest's own memory) and its
-# calls still answer as documented; its exit with the IPVMM's stop status
-# is an ordinary exit for a guest the IPVMM does not run. h-exit leaves
-# with a timer 20 ms ahead and a partial console line: the line comes out
-# once before its exit line and nothing of it after, its timer never
-# fires (the spinner keeps the machine up well past the deadline), the
-# pools are whole.
-test-guests-shared: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
-	$(PYTHON) scripts/systest.py --name guests-shared --timeout 60 --exit 35 \
-		--expect '^\[h-sh\] hostile: shpage console$$' \
-		--expect '^\[h-sh\] hostile: shpage calls answered$$' \
-		--expect '^guest h-sh exited with status -559087614$$' \
-		--expect '^\[h-exit\] hostile: exitbusy partial line$$' \
-		--expect '^guest h-exit exited with status 0$$' \
-		--expect '^stats: guest h-exit upcalls irq 0 exc 0, soft ints 0, rollbacks 0, timer fires 0;' \
-		--expect '^guest h-spin exited with status 0$$' \
-		--expect '^guest hello exited with status 0$$' \
-		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
-		--expect '^hypervisor: shutdown \(failure\)' \
-		--reject PANIC --reject 'shpage FAIL' --reject 'NOT ALL RETURNED' \
-		--reject '^\[h-exit\] (?!hostile:)(.{0,62}|.{64,})$$' \
-		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-sh mem=4M act=shpage,\
-	$(GT)/hostile.elf name=h-exit mem=4M act=exitbusy,$(GT)/hostile.elf name=h-spin mem=4M act=spin,\
-	$(GT)/hello.elf name=hello mem=4M"
-	tr -d '\r' < $(BUILD)/test-logs/guests-shared.log | awk '/^guest h-exit exited/ { gone = 1 } \
-		gone && /^\[h-exit\]/ { print "guests-shared: after its exit: " $$0; bad = 1 } END { exit bad }'
-
-.PHONY: test-guests-shared
-TEST_TARGETS += test-guests-shared
-
 # A console flood: 64 writes of 4 KiB (4096 lines of 63 bytes) beside a
 # CPU-bound guest. The output ring takes them and the UART's interrupt
 # drains it with interrupts on; a flooder that fills it blocks (counted:

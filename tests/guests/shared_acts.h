@@ -8,8 +8,8 @@
  *                console) still answer as documented, and it exits with
  *                the IPVMM's own "stop" status, which is a kill only for a
  *                guest the IPVMM runs: exit status 0xdead0002
- *   act=exitbusy exits with a timer deadline 20 ms ahead and a console
- *                line half written: its partial line comes out once, before
+ *   act=exitbusy exits with a timer deadline 200 ms ahead, 4 KiB of console
+ *                output still draining and a line half written: its partial line comes out once, before
  *                its exit line, nothing of it after, its timer never fires
  * Uses sched_acts.h's clock and timer (SH, sa_*).
  */
@@ -46,9 +46,10 @@ static int sh_exitbusy(void)
 	for (unsigned i = 0; i < sizeof(lines); i++)
 		lines[i] = (i % 64 == 63) ? '\n' : (char)('a' + i % 26);
 	puts_hc("hostile: exitbusy\n");
-	sa_set_timer(sa_now_ns() + 20000000ull);
-	hc(HC_CONSOLE_WRITE, (uint32_t)lines, sizeof(lines));
+	hc(HC_CONSOLE_WRITE, (uint32_t)lines, sizeof(lines));   /* the ring busy draining */
 	puts_hc("hostile: exitbusy partial line");   /* no newline: still buffered */
+	/* Last, so no console wait (Bochs paces the UART) outlasts it. */
+	sa_set_timer(sa_now_ns() + 200000000ull);
 	return 0;
 }
 
