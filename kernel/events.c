@@ -84,6 +84,8 @@ void guest_raise(struct guest *g, uint32_t bits)
 	s->pending |= bits;      /* one CPU: the guest is not running right now */
 	if (s->sti_deliver)
 		s->sti_hook = s->sti_deliver;
+	if (!g->v.redirect_due)
+		g->v.cli_watch = 0;  /* a new episode for the interrupts-off watchdog */
 	g->v.redirect_due = 1;
 	if (g->v.waiting && g->vm)
 		thread_wake(g->vm);
@@ -228,9 +230,11 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 
 /* The interrupts-off watchdog: an event pending that the virtual IF keeps
  * out for CONFIG_GUEST_CLI_LIMIT_MS of the guest's own CPU time (a busy
- * loop after cli never ends) kills the guest. The shared page's vif and
- * pending are the guest's to write: they only decide whether this guest
- * is charged, and both read here once. */
+ * loop after cli never ends) kills the guest. Checked only while a raise
+ * is not yet delivered (redirect_due), off the common return path; an
+ * episode starts at the raise that set it (guest_raise). The shared
+ * page's vif and pending are the guest's to write: they only decide
+ * whether this guest is charged, and both are read here once. */
 static void watch_cli(struct guest *g)
 {
 	const struct ipvmm_shared *s = g->shared;
@@ -263,10 +267,10 @@ static int iret_region_ok(const struct guest *g, const struct trap_frame *tf, ui
 void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 {
 	struct ipvmm_shared *s = g->shared;
+	if (!g->v.redirect_due)
+		return;                              /* nothing raised since the last delivery */
 	watch_cli(g);
-	if (g->kill_pending)
-		return;
-	if (!g->v.redirect_due || !g->v.upcall_irq || !(tf->cs & 3))
+	if (g->kill_pending || !g->v.upcall_irq || !(tf->cs & 3))
 		return;
 	if (!s->pending) {                       /* the IPVMM took the bits itself */
 		g->v.redirect_due = 0;
