@@ -230,9 +230,10 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 
 /* The interrupts-off watchdog: an event pending that the virtual IF keeps
  * out for CONFIG_GUEST_CLI_LIMIT_MS of the guest's own CPU time (a busy
- * loop after cli never ends) kills the guest. Checked only while a raise
- * is not yet delivered (redirect_due), off the common return path; an
- * episode starts at the raise that set it (guest_raise). The shared
+ * loop after cli never ends) kills the guest. Checked only on the way
+ * back from an interrupt (the tick preempts a spinner at least once a
+ * quantum) while a raise is not yet delivered (redirect_due), off the
+ * hypercall path; an episode starts at the raise that set it. The shared
  * page's vif and pending are the guest's to write: they only decide
  * whether this guest is charged, and both are read here once. */
 static void watch_cli(struct guest *g)
@@ -248,7 +249,10 @@ static void watch_cli(struct guest *g)
 		g->v.cli_since = g->sched.cpu_tsc;
 		return;
 	}
-	if (g->sched.cpu_tsc - g->v.cli_since >= clock_tsc_hz / 1000 * CONFIG_GUEST_CLI_LIMIT_MS)
+	static uint64_t limit;      /* in TSC ticks, once: clock_init calibrated before any guest */
+	if (!limit)
+		limit = clock_tsc_hz / 1000 * CONFIG_GUEST_CLI_LIMIT_MS;
+	if (g->sched.cpu_tsc - g->v.cli_since >= limit)
 		kill_guest(g, "interrupts disabled for %u ms of its CPU time with an event pending "
 			   "(%#x)", CONFIG_GUEST_CLI_LIMIT_MS, pending);
 }
@@ -269,15 +273,19 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	struct ipvmm_shared *s = g->shared;
 	if (!g->v.redirect_due)
 		return;                              /* nothing raised since the last delivery */
-	watch_cli(g);
-	if (g->kill_pending || !g->v.upcall_irq || !(tf->cs & 3))
+	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS) {
+		watch_cli(g);                    /* at interrupts: a spinner gets the tick */
+		if (g->kill_pending)
+			return;
+	}
+	if (!g->v.upcall_irq || !(tf->cs & 3))
 		return;
 	if (!s->pending) {                       /* the IPVMM took the bits itself */
 		g->v.redirect_due = 0;
 		return;
 	}
 	uint32_t eip = tf->eip, restart = s->iret_restart, end = s->iret_restart_end;
-	if (iret_region_ok(g, tf, restart, end) && eip >= restart && eip < end) {
+	if (eip >= restart && eip < end && iret_region_ok(g, tf, restart, end)) {
 		tf->eip = restart;                   /* redo the pending check */
 		g->v.rollbacks++;
 		g->v.redirect_due = 0;
