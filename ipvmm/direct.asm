@@ -46,6 +46,8 @@ burn_int_direct:
 	mov [ss:DG(DG_SAVE)], eax
 	mov [ss:DG(DG_SAVE) + 4], ecx
 	mov [ss:DG(DG_SAVE) + 8], edx
+	test byte [F_CS], 2		; RPL 3: from ring 3, with a stack switch
+	jz .ring1
 	cmp dword [ss:DG(DG_OK)], 0
 	je .slow
 	; The guest's gate as its IDT has it now (below the IPVMM window).
@@ -133,6 +135,7 @@ burn_int_direct:
 	mov esp, ipvmm_stack_top
 	push dword [ss:eax + 16]	; ss
 	push dword [ss:eax + 12]	; esp
+.state:					; eax = the CPU's eip, cs, eflags
 	push dword [ss:eax + 8]		; eflags
 	push dword [ss:eax + 4]		; cs
 	push dword [ss:eax]		; eip
@@ -151,6 +154,18 @@ burn_int_direct:
 	mov ds, eax
 	mov es, eax
 	jmp burn_upcall_exc
+
+; The guest kernel's own int (the gate's DPL 3 admits ring 1 too): the CPU
+; pushed eip, cs, eflags on its stack, with its SS (flat, as the IPVMM
+; assumes of every guest segment). Always the emulated delivery.
+.ring1:
+	inc dword [ss:DG(DG_SLOW)]
+	mov eax, esp
+	mov esp, ipvmm_stack_top
+	push ss				; ss
+	lea ecx, [eax + 12]
+	push ecx			; esp before the int
+	jmp .state
 
 ; Each guest read or write above may fault on the guest's memory; the
 ; hypervisor then resumes at .slow (include/ipvmm/extable.h).

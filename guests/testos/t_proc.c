@@ -75,6 +75,13 @@ static void test_gate_changes(void)
 	CHECKF(run && !probe_if[4] && !probe_if[5] && probe_frame[4] == k && probe_frame[5] == alt, "proc",
 	       "int 0x80 follows the gate back and a tss esp0 moved at run time", "if=%x,%x frame=%x,%x",
 	       probe_if[4], probe_if[5], probe_frame[4], probe_frame[5]);
+
+	/* The kernel's own int $0x80: the DPL 3 gate admits CPL 0 too, with
+	   no stack switch; proc_syscall answers -1 outside a process. */
+	uint32_t rv = SYS_GETPID, esp0 = tss_esp0();
+	__asm__ volatile("int $0x80" : "+a"(rv) : : "memory");
+	CHECKF(rv == (uint32_t)-1 && tss_esp0() == esp0, "proc", "int 0x80 from the kernel: same-level delivery",
+	       "eax=%x", rv);
 }
 
 void test_proc(void)
