@@ -257,10 +257,12 @@ static int decode_direct_gate(const struct guest *g, const struct hc_in_direct_g
 	*op = (struct hc_direct_gate){ 0, 0 };
 	if (!in->vector)
 		return 0;                        /* remove */
+	if (in->vector > 0xff)
+		return REFUSE(HC_EINVAL, "vector above 255");
+	if (idt_vector_owned(in->vector))
+		return REFUSE(HC_EPERM, "a vector the hypervisor owns");
 	if (!g->v.upcall_exc || g->ipvmm_self)
 		return REFUSE(HC_EPERM, "no IPVMM: the gate enters the IPVMM's text");
-	if (in->vector > 0xff || idt_vector_owned(in->vector))
-		return REFUSE(HC_EPERM, "a vector the hypervisor owns, or above 255");
 	if (in->stack % 4 || lo < IPVMM_SHARED_ADDR + PAGE_SIZE || lo > in->stack ||
 	    shadow_window_write(g, lo, &ma) || shadow_window_write(g, in->stack - 1, &ma))
 		return REFUSE(HC_EFAULT, "stack unaligned or its 32 bytes not in the data window");
