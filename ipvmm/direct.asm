@@ -111,7 +111,7 @@ burn_int_direct:
 	jne .keep_if
 	mov byte [ss:VIF], 0
 .keep_if:
-	inc dword [ss:DG(DG_FAST)]
+	inc dword [ss:ipvmm_shared + SH_DIRECT_FAST]
 	; Ring 3's arithmetic flags, as the CPU leaves them for the handler.
 	mov eax, [F_EFLAGS]
 	and eax, EF_REAL
@@ -130,7 +130,7 @@ burn_int_direct:
 ; frame (also from the exception table: EAX, ECX, EDX are then the
 ; fault's, the guest's are in DG_SAVE).
 .slow:
-	inc dword [ss:DG(DG_SLOW)]
+	inc dword [ss:ipvmm_shared + SH_DIRECT_SLOW]
 	mov eax, esp
 	mov esp, ipvmm_stack_top
 	push dword [ss:eax + 16]	; ss
@@ -159,7 +159,7 @@ burn_int_direct:
 ; pushed eip, cs, eflags on its stack, with its SS (flat, as the IPVMM
 ; assumes of every guest segment). Always the emulated delivery.
 .ring1:
-	inc dword [ss:DG(DG_SLOW)]
+	inc dword [ss:ipvmm_shared + SH_DIRECT_SLOW]
 	mov eax, esp
 	mov esp, ipvmm_stack_top
 	push ss				; ss

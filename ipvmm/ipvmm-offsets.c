@@ -45,8 +45,8 @@ void ipvmm_offsets(void)
 	OFFSET(DG_TRAP, vcpu_direct, trap);
 	OFFSET(DG_SAVE, vcpu_direct, save);
 	OFFSET(DG_NEW_ESP, vcpu_direct, new_esp);
-	OFFSET(DG_FAST, vcpu_direct, fast);
-	OFFSET(DG_SLOW, vcpu_direct, slow);
+	OFFSET(SH_DIRECT_FAST, ipvmm_shared, direct_fast);
+	OFFSET(SH_DIRECT_SLOW, ipvmm_shared, direct_slow);
 	DEFINE(DIRECT_VEC, DIRECT_VEC);
 	DEFINE(IPVMM_BASE, IPVMM_BASE);
 	DEFINE(UP_SOFT, IPVMM_UPCALL_SOFT);

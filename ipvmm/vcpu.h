@@ -147,7 +147,6 @@ struct vcpu_direct {
 	uint32_t installed;	/* HC_DIRECT_GATE succeeded */
 	uint32_t save[3];	/* eax, ecx, edx while the stub runs */
 	uint32_t new_esp, new_ss;	/* lss operand: the guest's ss0:esp0 less the frame */
-	uint32_t fast, slow;	/* entries by path */
 	uint32_t stack[8];	/* the real TSS's ring-1 stack: the CPU's frame */
 };
 

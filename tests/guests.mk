@@ -185,6 +185,7 @@ test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $
 		--expect $(TESTOS_STOP) \
 		--expect '^\[h-int80\] hostile: int \$$0x80$$' \
 		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
+		--expect '^ipvmm: guest testos: direct gate 80: [1-9][0-9]* entries direct, [1-9][0-9]* emulated$$' \
 		--expect 'stats: guest testos .*HC_DIRECT_GATE:1' \
 		--expect '^hypervisor: shutdown \(failure\)' \
 		--reject PANIC --reject '^\[testos\] not ok' --reject 'hostile: FAIL' \
