@@ -59,6 +59,7 @@ struct vcpu_hv {
 	uint32_t upcall_stack;                 /* the ipvmm_upcall_state sits below it */
 	uint32_t self_lo, self_hi;             /* ipvmm=self: the guest's "IPVMM text" */
 	uint32_t ss1, esp1;                    /* HC_SET_STACK */
+	uint32_t direct_vec;                   /* HC_DIRECT_GATE: its vector, 0 = none */
 	uint64_t timer_deadline;               /* guest ns; 0 = not armed */
 	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
 	int redirect_due;                      /* new pending bits since the last upcall */

@@ -299,8 +299,8 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	}
 }
 
-/* On a switch to a VM thread: its guest's part of the GDT, its LDT and the TSS's
- * ring-1 stack. The GDT copy is skipped when the same guest ran last. */
+/* On a switch to a VM thread: its guest's part of the GDT, its LDT, the TSS's
+ * ring-1 stack and its direct system-call gate. The GDT copy is skipped when the same guest ran last. */
 void guest_load_cpu_state(const struct guest *g)
 {
 	static const struct guest *owner;
@@ -313,6 +313,7 @@ void guest_load_cpu_state(const struct guest *g)
 	}
 	hv_tss.ss1 = g->v.ss1;
 	hv_tss.esp1 = g->v.esp1;
+	idt_set_direct(g->v.direct_vec);    /* this guest's gate only, or none */
 	fpu_switch_to((struct guest *)g);
 	guest_load_cr4(g);
 }

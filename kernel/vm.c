@@ -164,6 +164,7 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	gdbstub_stopping(g);
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);
+	ipvmm_report_direct(g);
 	if (g->bounces)
 		pr_info("vm: guest %s: %u IPVMM calls from its load address (paging off)\n", g->name,
 			g->bounces);

@@ -174,6 +174,27 @@ GT_RUN_LONG := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 110 --icount
 $(eval $(call testos_qemu,,previrt))
 $(eval $(call testos_qemu,-trap,trap))
 
+# The direct system-call gate is per guest (docs/security.md, "The direct
+# system-call gate"): the test OS installs one for int $0x80 at its start;
+# a direct guest beside it that issues int $0x80 must still get the #GP
+# of a vector it has no gate for, not the test OS's entry, and the test
+# OS's own int $0x80 cases still match its native transcript.
+test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-direct-gate --timeout 120 --exit 35 \
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect $(TESTOS_STOP) \
+		--expect '^\[h-int80\] hostile: int \$$0x80$$' \
+		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
+		--expect '^ipvmm: guest testos: direct gate 80: [1-9][0-9]* entries direct, [1-9][0-9]* emulated$$' \
+		--expect 'stats: guest testos .*HC_DIRECT_GATE:1' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[testos\] not ok' --reject 'hostile: FAIL' \
+		-- $(GT_RUN_LONG) --append "shutdown" \
+		--initrd "$(TESTOS_ELF) name=testos,$(GT)/hostile.elf name=h-int80 mem=4M act=int80 late"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-direct-gate.log \
+		$(GT)/testos-native.log all
+TEST_TARGETS += test-guests-direct-gate
+
 # Both modes on Bochs, through GRUB (the previrt run also rides along in
 # test-guests-bochs, beside the hostile guests).
 # $(1) name, $(2) rewrite mode

@@ -149,9 +149,12 @@ void int81(void);
 void int82(void);
 
 /* user.S: ring-3 programs, copied into user pages (not executable here) */
+/* SYS_PROBE's hook: what a test does inside a process's system call. */
+extern void (*syscall_probe)(struct proc *p, struct trapframe *tf);
+
 #define USER_PROGS(X) X(spin) X(worker) X(separate) X(rd_kernel) X(wr_kernel) \
 	X(rd_super) X(wr_ro) X(rd_hole) X(wr_dz) X(cli) X(inport) X(intdpl0) \
-	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack)
+	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack) X(probe6)
 #define DECLARE_UPROG(n) extern const uint8_t uprog_##n[], uprog_##n##_end[];
 USER_PROGS(DECLARE_UPROG)
 #define UPROG(n) uprog_##n, uprog_##n##_end
