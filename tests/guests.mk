@@ -47,7 +47,7 @@ test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 		--expect "^loader: guest 1 'com1': partition [0-9a-f]{8}-[0-9a-f]{8} \([0-9]+ KiB\), entry 0020000c, [0-9]+ segments, 0 afterburn sites" \
 		--expect "^vm: guest 'hello' entering at 0020000c \(cr3" \
 		--expect "^vm: guest 'com1' entering at 0020000c through the IPVMM" \
-		--expect '^\[hello\] hello: version 00010000 magic 2badb002 mem_upper 00001bd0 KiB$$' \
+		--expect '^\[hello\] hello: version 00010001 magic 2badb002 mem_upper 00001bd0 KiB$$' \
 		--expect "^\[hello\] hello: cmdline 'alpha beta'$$" \
 		--expect '^\[hello\] hello: done$$' \
 		--expect '^guest hello exited with status 0$$' \
