@@ -136,7 +136,18 @@ struct guest {
 	int line_open;                        /* part of its line is on the terminal (console=input) */
 };
 
-extern struct guest guests[CONFIG_MAX_GUESTS];
+/* kernel/guest_table.c: the table of guests, its one owner. Walk it with
+ * for_each_guest, reach a slot with guest_at; nothing else names it. */
+extern struct guest guest_table[CONFIG_MAX_GUESTS];
+#define for_each_guest(g) \
+	for (struct guest *g = guest_table; g < guest_table + CONFIG_MAX_GUESTS; g++)
+static inline struct guest *guest_at(unsigned i)
+{
+	return i < CONFIG_MAX_GUESTS ? &guest_table[i] : 0;
+}
+struct guest *guest_slot_reset(unsigned slot);   /* the loader's next module */
+unsigned guests_live(void);
+int guests_summary(void);                        /* 1 if every guest exited 0 */
 
 /* kernel/fpu.c: the guests' FPU/SSE state, switched between guests. */
 void fpu_init(void);
@@ -233,8 +244,6 @@ void kill_guest(struct guest *g, const char *fmt, ...) __attribute__((format(pri
 void guest_exit(struct guest *g, int status) __attribute__((noreturn));
 void guest_safe_point(struct trap_frame *tf);    /* before returning to a guest */
 void guest_fault(struct trap_frame *tf);         /* an exception from ring 1/3 */
-unsigned guests_live(void);
-int guests_summary(void);                        /* 1 if every guest exited 0 */
 void guest_pools_mark(void);                     /* before loading: the pools' state */
 int guest_pools_check(void);                     /* at shutdown: all returned? */
 

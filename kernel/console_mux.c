@@ -40,19 +40,19 @@ static void wait_room(struct guest *g)
 
 void console_mux_room(void)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].con_waiting && guests[i].vm)
-			thread_wake(guests[i].vm);
+	for_each_guest(g)
+		if (g->con_waiting && g->vm)
+			thread_wake(g->vm);
 }
 
 /* Another guest's line left open on the terminal (an interactive
  * guest's prompt) is ended first, so no two guests share a line. */
 static void close_others(const struct guest *g)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (&guests[i] != g && guests[i].line_open) {
+	for_each_guest(o)
+		if (o != g && o->line_open) {
 			kprintf("\n");
-			guests[i].line_open = 0;
+			o->line_open = 0;
 		}
 }
 
@@ -121,8 +121,7 @@ void console_mux_flush(struct guest *g)
 static struct guest *console_owner(void)
 {
 	struct guest *first = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		struct guest *g = &guests[i];
+	for_each_guest(g) {
 		if (g->state != G_RUNNING || !g->shared || !ipvmm_runs(g) || g->console == CONSOLE_NONE)
 			continue;
 		if (g->console == CONSOLE_INPUT)

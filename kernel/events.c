@@ -60,8 +60,7 @@ static int deadline_due(const struct guest *g)
 int guest_events_tick(uint64_t *next)
 {
 	int woke = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		struct guest *g = &guests[i];
+	for_each_guest(g) {
 		if (!g->irq)
 			continue;
 		if (g->state != G_RUNNING || deadline_due(g)) {

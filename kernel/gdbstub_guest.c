@@ -98,8 +98,8 @@ int target_exists(void)
 {
 	if (t.g)
 		return 1;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if ((guests[i].state == G_LOADED || guests[i].state == G_RUNNING) && name_is(&guests[i]))
+	for_each_guest(o)
+		if ((o->state == G_LOADED || o->state == G_RUNNING) && name_is(o))
 			return 1;
 	return 0;
 }
@@ -107,9 +107,9 @@ int target_exists(void)
 static uint64_t others_cpu(const struct guest *g)
 {
 	uint64_t n = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (&guests[i] != g && guests[i].state != G_FREE)
-			n += guests[i].sched.cpu_tsc;
+	for_each_guest(o)
+		if (o != g && o->state != G_FREE)
+			n += o->sched.cpu_tsc;
 	return n;
 }
 

@@ -91,11 +91,11 @@ static int run_guests(void)
 	unsigned started = 0, unstarted = 0;
 	guest_pools_mark();      /* every guest returns what it takes */
 	loader_load_all(&boot_info);
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].state == G_LOADED) {
+	for_each_guest(g)
+		if (g->state == G_LOADED) {
 			const char *why;
-			if (guest_start(&guests[i], &why) < 0) {
-				pr_err("vm: refusing guest %s at its start: %s\n", guests[i].name, why);
+			if (guest_start(g, &why) < 0) {
+				pr_err("vm: refusing guest %s at its start: %s\n", g->name, why);
 				unstarted++;
 			} else {
 				started++;

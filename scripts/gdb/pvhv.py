@@ -51,7 +51,7 @@ def cstr(v):
 
 
 def guests():
-    arr = value("guests")
+    arr = value("guest_table")   # kernel/guest_table.c
     n = arr.type.range()[1] + 1
     return [arr[i] for i in range(n)]
 
