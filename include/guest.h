@@ -103,7 +103,6 @@ struct guest {
 	struct ipvmm_shared *shared;          /* its shared page (hypervisor virtual) */
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
-	int vif;                              /* virtual EFLAGS.IF (trap path) */
 	enum guest_console console;
 	uint32_t con_dropped;                 /* output bytes of a console=none guest */
 	int con_waiting;                      /* its VM thread waits for output ring room */
@@ -144,6 +143,22 @@ extern struct guest guest_table[CONFIG_MAX_GUESTS];
 static inline struct guest *guest_at(unsigned i)
 {
 	return i < CONFIG_MAX_GUESTS ? &guest_table[i] : 0;
+}
+/*
+ * The virtual IF has one home: the shared page's byte (shared.vif). The
+ * IPVMM's inline cli/sti store it without entering the hypervisor, so any
+ * other copy would be stale; the hypervisor reads and writes it through
+ * these two (docs/ipvmm.md, "Virtual CPU"). A guest whose page is released
+ * (stopped) reads as IF=0.
+ */
+static inline int guest_vif(const struct guest *g)
+{
+	return g->shared && g->shared->vif;
+}
+static inline void guest_set_vif(struct guest *g, int on)
+{
+	if (g->shared)
+		g->shared->vif = on ? 1 : 0;
 }
 struct guest *guest_slot_reset(unsigned slot);   /* the loader's next module */
 unsigned guests_live(void);

@@ -79,7 +79,7 @@ static int sensitive_opcode(uint8_t op)
 
 static void emulate_hlt(struct guest *g, struct trap_frame *tf)
 {
-	if (!g->vif) {
+	if (!guest_vif(g)) {
 		kill_guest(g, "hlt with interrupts disabled at %08x", tf->eip);
 		return;
 	}
@@ -101,8 +101,8 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 	}
 	g->traps_emulated++;
 	switch (b[0]) {
-	case 0xfa: g->vif = g->shared->vif = 0; return guest_advance(g, tf, 1);
-	case 0xfb: g->vif = g->shared->vif = 1; return guest_advance(g, tf, 1);
+	case 0xfa: guest_set_vif(g, 0); return guest_advance(g, tf, 1);
+	case 0xfb: guest_set_vif(g, 1); return guest_advance(g, tf, 1);
 	case 0xf4: emulate_hlt(g, tf); return g->kill_pending ? -1 : 0;
 	case 0xee:                                        /* out %al, (%dx) */
 		if (com1_out(g, tf->edx & 0xffff, (uint8_t)tf->eax) < 0)

@@ -282,11 +282,6 @@ void target_kill(void)
 
 /* --- registers ---------------------------------------------------------- */
 
-static int vif_of(const struct guest *g)
-{
-	return ipvmm_runs(g) ? (g->shared && g->shared->vif) : g->vif;
-}
-
 /* The guest kernel's selectors carry RPL 1 on the real CPU; under the
  * IPVMM the guest believes they are its RPL-0 ones (ipvmm/vcpu.h, sel_virt). */
 static uint32_t sel_view(const struct guest *g, uint32_t s)
@@ -302,7 +297,7 @@ void target_read_regs(uint32_t r[GDB_NREGS])
 	r[0] = f->eax; r[1] = f->ecx; r[2] = f->edx; r[3] = f->ebx;
 	r[4] = f->esp; r[5] = f->ebp; r[6] = f->esi; r[7] = f->edi;
 	r[8] = f->eip;
-	r[9] = (f->eflags & ~(EFLAGS_IF | EFLAGS_TF)) | (vif_of(g) ? EFLAGS_IF : 0);
+	r[9] = (f->eflags & ~(EFLAGS_IF | EFLAGS_TF)) | (guest_vif(g) ? EFLAGS_IF : 0);
 	r[10] = sel_view(g, f->cs); r[11] = sel_view(g, f->ss);
 	r[12] = sel_view(g, f->ds); r[13] = sel_view(g, f->es);
 	r[14] = sel_view(g, f->fs); r[15] = sel_view(g, f->gs);
@@ -321,10 +316,7 @@ int target_write_reg(unsigned n, uint32_t v)
 	}
 	if (n == 9) {
 		f->eflags = (f->eflags & ~EFLAGS_GDB_RW) | (v & EFLAGS_GDB_RW);
-		if (ipvmm_runs(g) && g->shared)
-			g->shared->vif = (v & EFLAGS_IF) != 0;
-		else
-			g->vif = (v & EFLAGS_IF) != 0;
+		guest_set_vif(g, (v & EFLAGS_IF) != 0);
 		return 0;
 	}
 	/* Segment registers hold descriptors the hypervisor validated: GDB
@@ -468,7 +460,7 @@ unsigned target_describe(char *out, unsigned max)
 		"pending %08x (shared page), redirect due %d, timer %s\n"
 		"real: cs %04x eflags %08x esp %08x, shadow cr3 %08x\n"
 		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "trap path",
-		vif_of(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
+		guest_vif(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
 		s ? s->pending : 0, g->v.redirect_due, g->v.timer_deadline ? "armed" : "not armed",
 		f->cs, f->eflags, f->esp, vtlb_current_cr3(g));
 	for (unsigned i = 0; i < CONFIG_GDB_BREAKPOINTS && n > 0 && (unsigned)n < max; i++)

@@ -52,7 +52,7 @@ static void vm_thread(void *arg)
 	f->ss = GK_DS;
 	if (ipvmm_runs(g))       /* through burn_start: the IPVMM rewrites, then enters */
 		ipvmm_start_frame(g, f);
-	g->vif = 0;              /* GRUB hands over with interrupts disabled */
+	guest_set_vif(g, 0);     /* GRUB hands over with interrupts disabled */
 	cli();                   /* the iret sets IF; no tick on the way */
 	pr_info("vm: guest '%s' entering at %08x%s (cr3 %08x)\n", g->name, g->entry,
 		ipvmm_runs(g) ? " through the IPVMM" : "", g->phys.cr3);

@@ -123,7 +123,7 @@ class Vcpu(gdb.Command):
                 and int(s["sti_deliver"]) else "sti_ret"
             src = "shared page"
         else:
-            vif, pend, hook, src = int(g["vif"]), 0, "-", "trap path (no shared page)"
+            vif, pend, hook, src = 0, 0, "-", "stopped: its shared page is released"
         print("guest %s: virtual IF %d (%s), pending %08x, sti_hook %s" %
               (name, vif, src, pend, hook))
         print("guest %s: cr0 %08x cr3 %08x cr4 %08x, paging %s, shadow slot %d" %
