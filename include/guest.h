@@ -13,6 +13,8 @@
 #include "multiboot.h"
 #include "layout.h"
 #include "ipvmm/shared.h"
+#include "ipvmm_load.h"
+#include "trap.h"
 
 #define GUEST_NAME_MAX   32
 #define GUEST_REASON_MAX 128
@@ -95,6 +97,8 @@ struct guest {
 	uint32_t bounces;                     /* IPVMM calls from the load address (kernel/vm.c) */
 	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
 	struct shadow phys;                   /* the physical-mode shadow */
+	struct ipvmm_tail tail;               /* its IPVMM data window and records (ipvmm_load.c) */
+	struct trap_frame start_frame;        /* the VM thread's first entry (vm.c) */
 	struct thread *vm;                    /* its VM thread */
 	struct thread *irq;                   /* its IRQ thread (created at its start) */
 	char irq_name[GUEST_NAME_MAX + 4];

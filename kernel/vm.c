@@ -25,8 +25,6 @@
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
 #define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
 
-static struct trap_frame start_frame[CONFIG_MAX_GUESTS];
-
 struct guest *guest_current(void)
 {
 	return current ? current->guest : 0;
@@ -35,7 +33,7 @@ struct guest *guest_current(void)
 static void vm_thread(void *arg)
 {
 	struct guest *g = arg;
-	struct trap_frame *f = &start_frame[g->index];
+	struct trap_frame *f = &g->start_frame;
 	f->gs = f->fs = f->es = f->ds = GK_DS;
 	f->edi = f->esi = f->ebp = f->esp_dummy = f->edx = f->ecx = 0;
 	f->eax = MB_BOOT_MAGIC;
