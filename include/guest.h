@@ -34,10 +34,14 @@ struct shadow {
 
 /* The virtual TLB of one guest (kernel/vtlb.c): shadows keyed by guest
  * CR3, their page tables from a per-guest pool that is reset (every shadow
- * emptied) when it runs dry. Page directories and tables live in static
- * arrays in vtlb.c, indexed by the guest. */
+ * emptied) when it runs dry. The page directories and tables are pages of
+ * the guest object itself (first, so only they need the page alignment). */
 #define VTLB_USED_WORDS (((IPVMM_BASE >> 22) + 31) / 32)   /* a bit per PDE below the hole */
 struct vtlb {
+	uint32_t pd[CONFIG_VTLB_SHADOWS][1024] __attribute__((aligned(PAGE_SIZE)));
+	uint32_t pt[CONFIG_VTLB_PT_PAGES][1024];
+	uint16_t pt_free[CONFIG_VTLB_PT_PAGES];  /* free page tables: a stack of indices into pt */
+	unsigned pt_nfree;
 	uint32_t used[CONFIG_VTLB_SHADOWS][VTLB_USED_WORDS];  /* PDEs with a page table */
 	uint32_t key[CONFIG_VTLB_SHADOWS];     /* guest CR3 (page) of each slot */
 	uint8_t valid[CONFIG_VTLB_SHADOWS];

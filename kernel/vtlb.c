@@ -25,14 +25,6 @@
 #define CR4_PAE      0x20u
 #define CR4_PGE      0x80u
 
-static uint32_t vt_pd[CONFIG_MAX_GUESTS][CONFIG_VTLB_SHADOWS][1024]
-	__attribute__((aligned(PAGE_SIZE)));
-static uint32_t vt_pt[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES][1024]
-	__attribute__((aligned(PAGE_SIZE)));
-/* Free page tables of each guest: a stack of indices into vt_pt. */
-static uint16_t vt_free[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES];
-static unsigned vt_nfree[CONFIG_MAX_GUESTS];
-
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 
 int vtlb_paging(const struct guest *g)
@@ -40,14 +32,14 @@ int vtlb_paging(const struct guest *g)
 	return (g->v.cr0 & VTLB_CR0_PG) != 0;
 }
 
-static uint32_t *pd_of(const struct guest *g, int slot)
+static uint32_t *pd_of(struct guest *g, int slot)
 {
-	return vt_pd[g->index][slot];
+	return g->vtlb.pd[slot];
 }
 
 uint32_t vtlb_current_cr3(const struct guest *g)
 {
-	return vtlb_paging(g) ? virt_to_phys(pd_of(g, g->vtlb.cur)) : g->phys.cr3;
+	return vtlb_paging(g) ? virt_to_phys(g->vtlb.pd[g->vtlb.cur]) : g->phys.cr3;
 }
 
 static void sync_thread(struct guest *g)
@@ -91,18 +83,18 @@ static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_acces
 
 static void pt_pool_init(struct guest *g)
 {
-	unsigned gi = g->index;
-	vt_nfree[gi] = CONFIG_VTLB_PT_PAGES;
+	struct vtlb *v = &g->vtlb;
+	v->pt_nfree = CONFIG_VTLB_PT_PAGES;
 	for (unsigned i = 0; i < CONFIG_VTLB_PT_PAGES; i++)
-		vt_free[gi][i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
+		v->pt_free[i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
 }
 
 static uint32_t *pt_alloc(struct guest *g)
 {
-	unsigned gi = g->index;
-	if (!vt_nfree[gi])
+	struct vtlb *v = &g->vtlb;
+	if (!v->pt_nfree)
 		return 0;
-	uint32_t *pt = vt_pt[gi][vt_free[gi][--vt_nfree[gi]]];
+	uint32_t *pt = v->pt[v->pt_free[--v->pt_nfree]];
 	for (unsigned i = 0; i < 1024; i++)
 		pt[i] = 0;
 	g->vtlb.pt_used++;
@@ -111,12 +103,12 @@ static uint32_t *pt_alloc(struct guest *g)
 
 static void pt_free(struct guest *g, uint32_t pde)
 {
-	unsigned gi = g->index;
+	struct vtlb *v = &g->vtlb;
 	uint32_t *pt = phys_to_virt(FRAME(pde));
-	unsigned idx = (unsigned)((pt - vt_pt[gi][0]) / 1024);
-	if (idx >= CONFIG_VTLB_PT_PAGES || vt_nfree[gi] >= CONFIG_VTLB_PT_PAGES)
+	unsigned idx = (unsigned)((pt - v->pt[0]) / 1024);
+	if (idx >= CONFIG_VTLB_PT_PAGES || v->pt_nfree >= CONFIG_VTLB_PT_PAGES)
 		panic("vtlb: freeing a page table that is not the guest's");
-	vt_free[gi][vt_nfree[gi]++] = (uint16_t)idx;
+	v->pt_free[v->pt_nfree++] = (uint16_t)idx;
 	g->vtlb.pt_used--;
 }
 

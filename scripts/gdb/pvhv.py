@@ -219,7 +219,7 @@ class Shadow(gdb.Command):
         if int(phys["pd"]):
             show_pd("phys", int(phys["pd"]), 4)
         vt = g["vtlb"]
-        pds = value("vt_pd")[int(g["index"])]
+        pds = vt["pd"]   # its page directories, pages of the guest object
         slots = pds.type.range()[1] + 1
         print("guest %s: virtual TLB, %d slots, current %d, %d page tables in use, "
               "%d fills" % (name, slots, int(vt["cur"]), int(vt["pt_used"]), int(vt["fills"])))
