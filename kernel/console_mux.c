@@ -8,6 +8,9 @@
  * guest's benchmark lines with the hypervisor's entry counts.
  */
 #include "guest.h"
+#include "events.h"
+#include "console_mux.h"
+#include "guest_args.h"
 #include "log.h"
 #include "uart.h"
 #include "ipvmm_load.h"

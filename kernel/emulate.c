@@ -15,6 +15,10 @@
  * ipvmm/decode.c and the IPVMM's device switch emulate it.
  */
 #include "guest.h"
+#include "events.h"
+#include "console_mux.h"
+#include "vm.h"
+#include "trap_emulate.h"
 #include "guest_code.h"
 #include "trap.h"
 #include "thread.h"

@@ -15,6 +15,11 @@
  * such trap returns through that point, so no thread edits another's frame.
  */
 #include "guest.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "vm.h"
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"

@@ -14,6 +14,7 @@
  * guest's virtual CR4 (guest_load_cr4), so SSE faults as the guest asked.
  */
 #include "guest.h"
+#include "fpu.h"
 #include "x86.h"
 #include "log.h"
 

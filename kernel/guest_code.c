@@ -7,6 +7,9 @@
  */
 #include "guest_code.h"
 #include "guest.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "vm.h"
 #include "gdt.h"
 #include "desc_check.h"
 

@@ -6,6 +6,7 @@
  * too, beside the table they walk.
  */
 #include "guest.h"
+#include "hypercall_hv.h"
 #include "log.h"
 #include "hypercall.h"
 

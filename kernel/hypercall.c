@@ -10,6 +10,13 @@
  * (kernel/hypercall_glue.h). Only EAX changes in the guest's registers.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "vm.h"
+#include "hypercall_hv.h"
 #include "hypercall.h"
 #include "trap.h"
 #include "log.h"

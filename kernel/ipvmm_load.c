@@ -21,6 +21,9 @@
  * page with ipvmm=self); only afterburned guests start at burn_start.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "guest_mem.h"
+#include "vm.h"
 #include "guest_elf.h"
 #include "ipvmm_load.h"
 #include "ipvmm/shared.h"

@@ -9,6 +9,11 @@
  * boot protocol's zero page instead (kernel/linux_load.c).
  */
 #include "guest.h"
+#include "multiboot.h"
+#include "shadow.h"
+#include "guest_mem.h"
+#include "guest_args.h"
+#include "loader.h"
 #include "guest_elf.h"
 #include "frame.h"
 #include "mm.h"

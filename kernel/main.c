@@ -20,6 +20,10 @@
 #include "machine.h"
 #include "x86.h"
 #include "guest.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "loader.h"
+#include "vm.h"
 #include "gdbstub.h"
 
 static struct boot_info boot_info;

@@ -20,6 +20,7 @@
  */
 #include "retpath.h"
 #include "guest.h"
+#include "vm.h"
 #include "log.h"
 #include "x86.h"
 

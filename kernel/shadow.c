@@ -13,6 +13,8 @@
  * too (kernel/ipvmm_load.c), so every shadow of the guest has it.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
 #include "mm.h"
 #include "log.h"
 #include "hv.h"

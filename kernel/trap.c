@@ -13,6 +13,8 @@
 #include "hv.h"
 #include "thread.h"
 #include "guest.h"
+#include "vm.h"
+#include "hypercall_hv.h"
 #include "hypercall.h"
 #include "retpath.h"
 #include "x86.h"

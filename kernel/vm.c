@@ -7,6 +7,14 @@
  */
 #include <stdarg.h>
 #include "guest.h"
+#include "multiboot.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "vm.h"
+#include "trap_emulate.h"
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"

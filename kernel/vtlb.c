@@ -12,6 +12,10 @@
  * shadow entry never needs an invlpg of its own.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "vm.h"
 #include "mm.h"
 #include "log.h"
 #include "vtlb_walk.h"

@@ -1,0 +1,28 @@
+/*
+ * The console multiplexer (kernel/console_mux.c): each guest's COM1
+ * output as "[NAME] " lines on the serial port, and the serial input to
+ * the guest that owns it.
+ */
+#ifndef CONSOLE_MUX_H
+#define CONSOLE_MUX_H
+
+#include <stdint.h>
+
+struct guest;
+
+/* console= of a guest module: where its COM1 goes and whether it gets
+ * the serial input (docs/ipvmm.md, "Life of a guest"). */
+enum guest_console {
+	CONSOLE_SERIAL = 0,   /* default: "[NAME] " lines on the serial port */
+	CONSOLE_INPUT,        /* the same, and it receives the serial input */
+	CONSOLE_NONE,         /* output counted and dropped, no input */
+};
+
+void console_mux_put(struct guest *g, const char *buf, uint32_t len);
+void console_mux_flush(struct guest *g);
+void console_mux_room(void);                     /* the output ring drained: wake writers */
+int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
+/* From the timer interrupt: serial input to the console guest. */
+void console_input_poll(void);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * Events for guests (kernel/events.c; docs/ipvmm.md, "Events and
+ * upcalls"): guest time, the IRQ thread, waiting, the upcalls, and the
+ * per-guest CPU state loaded on a switch.
+ */
+#ifndef EVENTS_H
+#define EVENTS_H
+
+#include <stdint.h>
+
+struct guest;
+struct trap_frame;
+
+uint64_t guest_time_ns(const struct guest *g);
+/* Guest start: time 0 is now, published in its shared page. */
+void guest_clock_start(struct guest *g);
+/* From the timer interrupt: wake the IRQ threads whose deadline passed
+ * (returns how many) and lower *next (hypervisor ns) to the earliest
+ * deadline still ahead. */
+int guest_events_tick(uint64_t *next);
+/* Guest start: its IRQ thread (0, or -1 with the thread table full), so
+ * that HC_SET_TIMER's invoke cannot fail. */
+int guest_irq_thread_create(struct guest *g);
+void guest_set_timer(struct guest *g, uint64_t deadline);   /* guest ns, 0 = cancel */
+void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
+void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
+int guest_in_ipvmm(const struct guest *g, uint32_t eip);
+/* Before returning to the guest: deliver a due interrupt upcall. */
+void guest_deliver_events(struct guest *g, struct trap_frame *tf);
+/* Redirect to the exception upcall: 0, or -1 none registered / impossible. */
+int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector,
+		     uint32_t error, uint32_t cr2);
+void guest_load_cpu_state(const struct guest *g);  /* its GDT part and TSS ss1/esp1 */
+void guest_load_cr4(const struct guest *g);
+
+#endif
