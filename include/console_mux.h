@@ -7,6 +7,7 @@
 #define CONSOLE_MUX_H
 
 #include <stdint.h>
+#include "config.h"
 
 struct guest;
 
@@ -16,6 +17,18 @@ enum guest_console {
 	CONSOLE_SERIAL = 0,   /* default: "[NAME] " lines on the serial port */
 	CONSOLE_INPUT,        /* the same, and it receives the serial input */
 	CONSOLE_NONE,         /* output counted and dropped, no input */
+};
+
+/* A guest's part (struct guest's `con`). */
+struct guest_con {
+	enum guest_console mode;             /* console= */
+	uint32_t dropped;                    /* output bytes of a console=none guest */
+	int waiting;                         /* its VM thread waits for output ring room */
+	uint32_t waits;                      /* times it did */
+	uint32_t in_tail;                    /* input appended (the shared page's copy is the guest's) */
+	char line[CONFIG_CONSOLE_LINE];      /* the line being collected */
+	unsigned line_len;
+	int line_open;                       /* part of its line is on the terminal (console=input) */
 };
 
 void console_mux_put(struct guest *g, const char *buf, uint32_t len);

@@ -69,11 +69,7 @@ struct guest {
 	struct ipvmm_shared *shared;          /* its shared page (hypervisor virtual) */
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
-	enum guest_console console;
-	uint32_t con_dropped;                 /* output bytes of a console=none guest */
-	int con_waiting;                      /* its VM thread waits for output ring room */
-	uint32_t con_waits;                   /* times it did */
-	uint32_t con_in_tail;                 /* console input appended (the shared page's copy is the guest's) */
+	struct guest_con con;                 /* its console (console_mux.c) */
 	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;
@@ -96,9 +92,6 @@ struct guest {
 	struct sched_account sched;           /* kernel/sched.c's accounting (thread.h) */
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area (kernel/fpu.c) */
 	int fpu_valid;                        /* fpu holds a state (0: reset on first run) */
-	char line[CONFIG_CONSOLE_LINE];       /* console multiplexer line */
-	unsigned line_len;
-	int line_open;                        /* part of its line is on the terminal (console=input) */
 };
 
 /* kernel/guest_table.c: the table of guests, its one owner. Walk it with

@@ -60,9 +60,9 @@ int guests_summary(void)
 					kprintf(" %s:%u", hc_names[n], g->hc_count[n]);
 			kprintf("\n");
 			sched_report(g->name, &g->sched, g->v.start_tsc);
-			if (g->con_waits)
+			if (g->con.waits)
 				pr_info("console: guest %s waited %u times for the output ring\n", g->name,
-					g->con_waits);
+					g->con.waits);
 		}
 	}
 	return ok;

@@ -184,7 +184,7 @@ static int decode(unsigned slot, const struct mb_module *m, struct guest *g, con
 	if (slot >= CONFIG_MAX_GUESTS)
 		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
-	g->console = a.console;
+	g->con.mode = a.console;
 	g->size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
 	if (g->size % PAGE_SIZE || g->size < 2 * MIB)
 		return *why = "mem= must be a multiple of 4 KiB and at least 2M", -1;
