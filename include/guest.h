@@ -45,6 +45,21 @@ struct vcpu_hv {
 	uint32_t fixups;                       /* IPVMM guest copies resumed (ipvmm_fixup.c) */
 };
 
+/* A guest's counters (struct guest's `stats`): the summary's "stats:"
+ * line (kernel/guest_table.c) and the bench lines (kernel/bench_report.c). */
+struct guest_stats {
+	uint32_t hypercalls, traps_emulated;
+	uint32_t hc_count[HC_NR_CALLS];       /* per call number */
+	uint32_t soft_ints;                   /* int $0x82 reflected to the guest's IDT */
+	uint32_t bounces;                     /* IPVMM calls from the load address (kernel/vm.c) */
+	uint32_t seg_nulled;                  /* data selectors the return path nulled */
+	/* Entries into the hypervisor on this guest's behalf (docs/performance.md,
+	 * "hv: bench-entries"): exceptions it caused, hypercalls but console
+	 * writes, real interrupts taken while its VM thread ran; and their
+	 * values at the end of its last complete console line. */
+	struct guest_entries { uint32_t traps, hcalls, irqs; } entries, entries_mark;
+};
+
 struct guest {
 	enum guest_state state;
 	unsigned index;
@@ -56,7 +71,6 @@ struct guest {
 	int linux_boot;                       /* a vmlinux: started by the Linux boot protocol */
 	uint32_t initrd, initrd_len;          /* guest-physical initramfs (Linux), or 0 */
 	uint32_t link_offset;                 /* its code's link minus load address */
-	uint32_t bounces;                     /* IPVMM calls from the load address (kernel/vm.c) */
 	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
 	struct shadow phys;                   /* the physical-mode shadow */
 	struct ipvmm_tail tail;               /* its IPVMM data window and records (ipvmm_load.c) */
@@ -70,25 +84,17 @@ struct guest {
 	uint64_t gdt[CONFIG_GUEST_GDT_ENTRIES]; /* validated copies (HC_LOAD_DESC) */
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	struct guest_con con;                 /* its console (console_mux.c) */
-	uint32_t soft_ints;                    /* int $0x82 reflected to the guest's IDT */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
 	struct vcom1 com1;
 	int exit_status;                      /* HC_SHUTDOWN's status */
 	int kill_pending;                     /* stop at the next safe point */
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
-	uint32_t hypercalls, traps_emulated;
-	uint32_t seg_nulled;                  /* data selectors the return path nulled */
 	/* kernel/retpath.c: the descriptor tables' generation (HC_LOAD_DESC
 	 * bumps it) and the last selectors checked against it, so an unchanged
 	 * return costs a compare, not six lar */
 	uint32_t desc_gen;
 	struct { uint32_t gen, key[3]; } rp_seen;   /* gen 0: none yet */
-	uint32_t hc_count[HC_NR_CALLS];       /* per call number, for the stats line */
-	/* Entries into the hypervisor on this guest's behalf (docs/performance.md,
-	 * "hv: bench-entries"): exceptions it caused, hypercalls but console
-	 * writes, real interrupts taken while its VM thread ran; and their
-	 * values at the end of its last complete console line. */
-	struct guest_entries { uint32_t traps, hcalls, irqs; } entries, entries_mark;
+	struct guest_stats stats;             /* counters for the summary and bench lines */
 	struct sched_account sched;           /* kernel/sched.c's accounting (thread.h) */
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area (kernel/fpu.c) */
 	int fpu_valid;                        /* fpu holds a state (0: reset on first run) */

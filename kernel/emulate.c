@@ -103,7 +103,7 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 		kill_guest(g, "#GP at %08x, outside its memory or its code segment", tf->eip);
 		return -1;
 	}
-	g->traps_emulated++;
+	g->stats.traps_emulated++;
 	switch (b[0]) {
 	case 0xfa: guest_set_vif(g, 0); return guest_advance(g, tf, 1);
 	case 0xfb: guest_set_vif(g, 1); return guest_advance(g, tf, 1);
@@ -127,7 +127,7 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 		tf->eax = (tf->eax & ~0xffu) | v;
 		return guest_advance(g, tf, 2);
 	}
-	g->traps_emulated--;
+	g->stats.traps_emulated--;
 	if (!sensitive_opcode(b[0]))
 		kill_guest(g, "#GP general protection (vector 13) error 0 at eip %08x (opcode %02x)",
 			   tf->eip, b[0]);

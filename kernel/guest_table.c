@@ -41,11 +41,11 @@ int guests_summary(void)
 	for_each_guest(g) {
 		if (g->state == G_EXITED) {
 			pr_info("summary: guest %s exited with status %d (%u hypercalls, %u traps emulated)\n",
-				g->name, g->exit_status, g->hypercalls, g->traps_emulated);
+				g->name, g->exit_status, g->stats.hypercalls, g->stats.traps_emulated);
 			ok &= g->exit_status == 0;
 		} else if (g->state == G_KILLED) {
 			pr_info("summary: guest %s killed: %s (%u hypercalls, %u traps emulated)\n",
-				g->name, g->reason, g->hypercalls, g->traps_emulated);
+				g->name, g->reason, g->stats.hypercalls, g->stats.traps_emulated);
 			ok = 0;
 		} else if (g->state != G_FREE) {
 			pr_info("summary: guest %s still running\n", g->name);
@@ -54,10 +54,10 @@ int guests_summary(void)
 		if (g->state != G_FREE) {
 			pr_info("stats: guest %s upcalls irq %u exc %u, soft ints %u, rollbacks %u, "
 				"timer fires %u; hypercalls by call:", g->name, g->v.upcalls_irq,
-				g->v.upcalls_exc, g->soft_ints, g->v.rollbacks, g->v.timer_fires);
+				g->v.upcalls_exc, g->stats.soft_ints, g->v.rollbacks, g->v.timer_fires);
 			for (unsigned n = 0; n < HC_NR_CALLS; n++)
-				if (g->hc_count[n])
-					kprintf(" %s:%u", hc_names[n], g->hc_count[n]);
+				if (g->stats.hc_count[n])
+					kprintf(" %s:%u", hc_names[n], g->stats.hc_count[n]);
 			kprintf("\n");
 			sched_report(g->name, &g->sched, g->v.start_tsc);
 			if (g->con.waits)

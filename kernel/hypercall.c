@@ -398,18 +398,18 @@ void hypercall_dispatch(struct trap_frame *tf)
 	 * through its virtual IDT, as on hardware. */
 	if (g->v.upcall_exc && !g->ipvmm_self && !guest_in_ipvmm(g, tf->eip - 2)) {
 		guest_upcall_exc(g, tf, HC_VECTOR | IPVMM_UPCALL_SOFT, 0, 0);
-		g->soft_ints++;
+		g->stats.soft_ints++;
 		return;
 	}
 	uint32_t nr = tf->eax;
-	g->hypercalls++;
+	g->stats.hypercalls++;
 	if (nr != HC_CONSOLE_WRITE)
-		g->entries.hcalls++;    /* the console is the bench's instrument */
+		g->stats.entries.hcalls++;    /* the console is the bench's instrument */
 	if (nr >= HC_NR_CALLS) {
 		tf->eax = (uint32_t)hc_refused(g, nr, HC_ENOSYS, "no such call");
 		return;
 	}
-	g->hc_count[nr]++;
+	g->stats.hc_count[nr]++;
 	switch (nr) {
 	HC_CALLS(HC_CASE_)
 	}

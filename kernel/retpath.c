@@ -129,7 +129,7 @@ int retpath_check(struct guest *g, struct trap_frame *tf)
 			pr_debug("retpath: guest %s: %cs %04x no longer loads, returned null\n",
 				g->name, "defg"[i], *seg[i] & 0xffffu);
 			*seg[i] = 0;
-			g->seg_nulled++;
+			g->stats.seg_nulled++;
 		}
 	selector_key(tf, g->rp_seen.key);   /* as returned: each of them loads */
 	g->rp_seen.gen = g->desc_gen + 1;   /* + 1: a zeroed guest has seen nothing */

@@ -93,9 +93,9 @@ static void count_entry(const struct trap_frame *tf, int from_guest)
 	if (!g)
 		return;
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
-		g->entries.irqs++;
+		g->stats.entries.irqs++;
 	else if (tf->vector < 32 && from_guest)
-		g->entries.traps++;
+		g->stats.entries.traps++;
 }
 
 void trap_dispatch(struct trap_frame *tf)

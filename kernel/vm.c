@@ -169,9 +169,9 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	gdbstub_stopping(g);
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);
-	if (g->bounces)
+	if (g->stats.bounces)
 		pr_info("vm: guest %s: %u IPVMM calls from its load address (paging off)\n", g->name,
-			g->bounces);
+			g->stats.bounces);
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
 	guest_release(g);
@@ -233,7 +233,7 @@ static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 	uint64_t t = rdtsc();
 	tf->eax = (uint32_t)t;
 	tf->edx = (uint32_t)(t >> 32);
-	g->traps_emulated++;
+	g->stats.traps_emulated++;
 	(void)guest_advance(g, tf, 2);   /* past CS's limit: its #GP, or its kill */
 	return 1;
 }
@@ -255,7 +255,7 @@ static int ipvmm_bounce(struct guest *g, struct trap_frame *tf, uint32_t la)
 	    to >= (uint32_t)(uintptr_t)__ipvmm_text_end)
 		return 0;
 	tf->eip = to;
-	g->bounces++;
+	g->stats.bounces++;
 	return 1;
 }
 
