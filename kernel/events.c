@@ -29,7 +29,7 @@
 #include "hypercall.h"
 #include "ipvmm_load.h"
 
-#define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
+#define UPCALL_EFLAGS (EF_IF | EF_RSV1)   /* the real IF, always on in ring 1 */
 
 uint64_t guest_time_ns(const struct guest *g)
 {
@@ -215,10 +215,10 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 {
 	if (!g->v.upcall_exc)
 		return -1;
-	if (vector == 1 && (tf->eflags & EFLAGS_TF) && guest_in_ipvmm(g, tf->eip)) {
+	if (vector == 1 && (tf->eflags & EF_TF) && guest_in_ipvmm(g, tf->eip)) {
 		/* The IPVMM's sti-shadow step ended on a site's call: the
 		 * trampoline it entered delivers the pending work. */
-		tf->eflags &= ~EFLAGS_TF;
+		tf->eflags &= ~EF_TF;
 		return 0;
 	}
 	if (guest_in_ipvmm(g, tf->eip)) {

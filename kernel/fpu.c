@@ -18,10 +18,6 @@
 #include "x86.h"
 #include "log.h"
 
-#define CR0_MP (1u << 1)
-#define CR0_EM (1u << 2)
-#define CR0_TS (1u << 3)
-#define CR0_NE (1u << 5)
 #define CPUID1_EDX_FXSR (1u << 24)
 #define MXCSR_DEFAULT 0x1f80u
 

@@ -25,10 +25,8 @@
 #include "ipvmm/image.h"
 #include "hypercall_glue.h"
 #include "thread.h"
+#include "x86/cr.h"
 
-#define CR0_PE   0x00000001u
-#define CR0_PG   0x80000000u
-#define CR4_PAE  0x00000020u
 #define CR3_FLAGS 0x18u          /* PWT, PCD: accepted, no effect on the shadow */
 #define UPCALL_STATE_SIZE ((uint32_t)sizeof(struct ipvmm_upcall_state))
 #define DESC_ACCESSED (1ull << 40)   /* preset: the GDT is read-only in the shadow */

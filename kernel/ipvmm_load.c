@@ -169,7 +169,7 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f)
 	s.cr2 = 0;
 	s.eip = f->eip;
 	s.cs = f->cs;
-	s.eflags = 0x2;           /* the guest's own: IF=0, as GRUB hands over */
+	s.eflags = EF_RSV1;       /* the guest's own: IF=0, as GRUB hands over */
 	s.esp = f->esp;
 	s.ss = f->ss;
 	if (guest_phys_write(g, g->tail.win + (at - IPVMM_SHARED_ADDR), &s, sizeof(s)) < 0)

@@ -24,9 +24,6 @@
 #include "log.h"
 #include "x86.h"
 
-#define EFLAGS_IOPL (3u << 12)
-#define EFLAGS_VIF  (1u << 19)
-#define EFLAGS_VIP  (1u << 20)
 
 /* lar's access rights (the descriptor's high dword, bits 8..23) */
 #define AR_ACCESSED   (1u << 8)
@@ -108,12 +105,12 @@ static int seen_before(const struct guest *g, const uint32_t key[3])
 int retpath_check(struct guest *g, struct trap_frame *tf)
 {
 	const char *why = 0;
-	if (tf->eflags & EFLAGS_VM) {
+	if (tf->eflags & EF_VM) {
 		kill_guest(g, "entered virtual-8086 mode (EFLAGS.VM) at %04x:%08x",
 			tf->cs & 0xffffu, tf->eip);
 		return -1;
 	}
-	tf->eflags = (tf->eflags & ~(EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP)) | EFLAGS_IF | 0x2u;
+	tf->eflags = (tf->eflags & ~(EF_IOPL | EF_VIF | EF_VIP)) | EF_IF | EF_RSV1;
 	uint32_t key[3];
 	selector_key(tf, key);
 	if (seen_before(g, key))

@@ -102,13 +102,13 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	/* From a guest: ring 1/3, or virtual-8086 mode (whose CS is a real-mode
 	 * segment with any low bits: QEMU lets ring 1 iret into it). */
-	int from_guest = (tf->cs & 3) != 0 || (tf->eflags & EFLAGS_VM);
+	int from_guest = (tf->cs & 3) != 0 || (tf->eflags & EF_VM);
 	count_entry(tf, from_guest);
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		handle_irq(tf);
 	else if (tf->vector == HC_VECTOR)
 		hypercall_dispatch(tf);
-	else if (tf->vector < 32 && (tf->eflags & EFLAGS_VM) && current->guest)
+	else if (tf->vector < 32 && (tf->eflags & EF_VM) && current->guest)
 		retpath_check(current->guest, tf);   /* kills: no virtual-8086 mode */
 	else if (tf->vector < 32 && from_guest)
 		guest_fault(tf);        /* emulated, or the guest is killed */

@@ -31,7 +31,7 @@
 #include "gdbstub.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
-#define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
+#define GUEST_EFLAGS   (EF_IF | EF_RSV1)   /* the real IF=1, IOPL=0 */
 
 struct guest *guest_current(void)
 {
@@ -250,7 +250,7 @@ static int ipvmm_bounce(struct guest *g, struct trap_frame *tf, uint32_t la)
 {
 	extern char __ipvmm_text_end[];   /* linker.ld */
 	uint32_t to = tf->eip + g->link_offset;
-	if (!g->link_offset || (tf->cs & 3) != 1 || (tf->eflags & EFLAGS_VM) || la != tf->eip ||
+	if (!g->link_offset || (tf->cs & 3) != 1 || (tf->eflags & EF_VM) || la != tf->eip ||
 	    tf->eip >= g->link_offset || to < IPVMM_BASE ||
 	    to >= (uint32_t)(uintptr_t)__ipvmm_text_end)
 		return 0;

@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "log.h"
 #include "vtlb_walk.h"
+#include "x86/cr.h"
 #include "thread.h"
 
 #define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
@@ -26,14 +27,12 @@
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
 #define SPTE_A       0x020u     /* the real accessed bit the CPU sets in the shadow */
-#define CR4_PAE      0x20u
-#define CR4_PGE      0x80u
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 
 int vtlb_paging(const struct guest *g)
 {
-	return (g->v.cr0 & VTLB_CR0_PG) != 0;
+	return (g->v.cr0 & CR0_PG) != 0;
 }
 
 static uint32_t *pd_of(struct guest *g, int slot)
@@ -278,8 +277,8 @@ void vtlb_set_cr3(struct guest *g, uint32_t cr3)
 
 void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
 {
-	uint32_t c0 = (g->v.cr0 ^ cr0) & (VTLB_CR0_PG | VTLB_CR0_WP);
-	uint32_t c4 = (g->v.cr4 ^ cr4) & (VTLB_CR4_PSE | CR4_PGE);
+	uint32_t c0 = (g->v.cr0 ^ cr0) & (CR0_PG | CR0_WP);
+	uint32_t c4 = (g->v.cr4 ^ cr4) & (CR4_PSE | CR4_PGE);
 	g->v.cr0 = cr0;
 	g->v.cr4 = cr4;
 	if (c0 || c4)

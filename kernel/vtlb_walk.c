@@ -43,7 +43,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	bool large;
 
 	*res = (struct vtlb_result){ 0 };
-	if (!(cpu->cr0 & VTLB_CR0_PG)) {
+	if (!(cpu->cr0 & CR0_PG)) {
 		/* Physical mode: identity, everything allowed. */
 		if (!in_partition(mem, linear & PAGE_MASK, 4096)) {
 			res->bad_gpa = linear;
@@ -63,7 +63,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	pde = mem->read32(mem->ctx, pde_gpa);
 	if (!(pde & VTLB_PTE_P))
 		return fault(res, base_err);
-	large = (cpu->cr4 & VTLB_CR4_PSE) && (pde & VTLB_PDE_PS);
+	large = (cpu->cr4 & CR4_PSE) && (pde & VTLB_PDE_PS);
 	if (large && (pde & VTLB_PDE_PSE_RSVD))
 		return fault(res, base_err | VTLB_PF_P | VTLB_PF_RSVD);
 
@@ -91,7 +91,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	res->rw = perm & VTLB_PTE_RW;
 	if (user && !res->user)
 		return fault(res, base_err | VTLB_PF_P);
-	if (write && !res->rw && (user || (cpu->cr0 & VTLB_CR0_WP)))
+	if (write && !res->rw && (user || (cpu->cr0 & CR0_WP)))
 		return fault(res, base_err | VTLB_PF_P);
 	if (!in_partition(mem, frame, 4096)) {
 		res->bad_gpa = frame;
@@ -104,6 +104,6 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	res->global = pte & VTLB_PTE_G;
 	res->dirty = pte & VTLB_PTE_D;
 	res->writable = res->dirty &&
-		(res->rw || (!user && !(cpu->cr0 & VTLB_CR0_WP)));
+		(res->rw || (!user && !(cpu->cr0 & CR0_WP)));
 	return VTLB_OK;
 }

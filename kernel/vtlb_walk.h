@@ -9,10 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-#define VTLB_CR0_PG   0x80000000u
-#define VTLB_CR0_WP   0x00010000u
-#define VTLB_CR4_PSE  0x00000010u
+#include "x86/cr.h"
 
 #define VTLB_PTE_P    0x001u
 #define VTLB_PTE_RW   0x002u

@@ -31,7 +31,7 @@ static void wr(void *ctx, uint32_t gpa, uint32_t v)
 }
 
 static const struct vtlb_mem mem = { MEM_SIZE, rd, wr, 0 };
-static struct vtlb_cpu cpu = { VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+static struct vtlb_cpu cpu = { CR0_PG | CR0_WP, PD, 0 };
 
 static uint32_t *pde(uint32_t la) { return &ram[PD / 4 + (la >> 22)]; }
 static uint32_t *pte(uint32_t la) { return &ram[PT / 4 + ((la >> 12) & 0x3ff)]; }
@@ -40,7 +40,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(ram, 0, sizeof(ram));
-	cpu = (struct vtlb_cpu){ VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+	cpu = (struct vtlb_cpu){ CR0_PG | CR0_WP, PD, 0 };
 	reads = writes = 0;
 	return 0;
 }
@@ -116,7 +116,7 @@ static void test_protection_matrix(void **state)
 					bool ok = (!u || us) && (!w || rw || (!u && !wp));
 
 					setup(0);
-					cpu.cr0 = VTLB_CR0_PG | (wp ? VTLB_CR0_WP : 0);
+					cpu.cr0 = CR0_PG | (wp ? CR0_WP : 0);
 					map(f1, f2);
 					enum vtlb_status s = walk(w ? VTLB_WRITE : VTLB_READ, u, &r);
 					assert_int_equal(s, ok ? VTLB_OK : VTLB_FAULT);
@@ -147,7 +147,7 @@ static void test_large_pages(void **state)
 	assert_int_equal(r.gpa, 0x00777123u);
 	/* With PSE: one 4 MiB page. */
 	setup(0);
-	cpu.cr4 = VTLB_CR4_PSE;
+	cpu.cr4 = CR4_PSE;
 	*pde(LA) = 0x00400000u | VTLB_PDE_PS | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_G;
 	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_OK);
 	assert_int_equal(r.gpa, 0x00403123u);
@@ -187,7 +187,7 @@ static void test_outside_partition(void **state)
 	*pte(LA) = (MEM_SIZE - 4096) | VTLB_PTE_P;
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
 	/* A large page straddling the end: only frames inside translate. */
-	cpu.cr4 = VTLB_CR4_PSE;
+	cpu.cr4 = CR4_PSE;
 	*pde(LA) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
 	*pde(0x00c00000u) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
 	ram[PD / 4 + 3] = 0x00800000u | VTLB_PDE_PS | VTLB_PTE_P;	/* 8..12 MiB */
