@@ -152,8 +152,8 @@ unsigned vcpu_access_fault(struct vcpu *v, unsigned acc, uint32_t *err)
 	const struct ipvmm_fault *f = &v->mfault;
 
 	if (f->vector == VEC_PF) {
-		*err = (f->error & ~(PF_W | PF_U)) | ((acc & ACC_WRITE) ? PF_W : 0) |
-		       ((acc & ACC_USER) ? PF_U : 0);
+		*err = (f->error & ~(PFE_W | PFE_U)) | ((acc & ACC_WRITE) ? PFE_W : 0) |
+		       ((acc & ACC_USER) ? PFE_U : 0);
 		v->cr2 = f->cr2;
 		return VEC_PF;
 	}

@@ -22,11 +22,9 @@
 #include "x86/cr.h"
 #include "thread.h"
 
-#define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
-#define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
-#define SPTE_A       0x020u     /* the real accessed bit the CPU sets in the shadow */
+#define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 
@@ -347,8 +345,8 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err)
 {
 	struct vtlb_result r;
-	bool user = (hw_err & VTLB_PF_U) != 0;
-	enum vtlb_access acc = (hw_err & VTLB_PF_W) ? VTLB_WRITE : VTLB_READ;
+	bool user = (hw_err & PFE_U) != 0;
+	enum vtlb_access acc = (hw_err & PFE_W) ? VTLB_WRITE : VTLB_READ;
 	switch (walk(g, la, acc, user, &r)) {
 	case VTLB_FAULT:
 		*err = r.error;

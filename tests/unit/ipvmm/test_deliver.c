@@ -59,7 +59,7 @@ static void f_shutdown(void *c, uint32_t s) { (void)c; hv.shutdown_status = s; h
    ipvmm/copy.asm reports one (supervisor; W for a store). */
 static bool f_fault(uint32_t lin, bool write)
 {
-	ipvmm_vcpu.mfault = (struct ipvmm_fault){ VEC_PF, write ? PF_W : 0, lin < MEM_SIZE ? MEM_SIZE : lin };
+	ipvmm_vcpu.mfault = (struct ipvmm_fault){ VEC_PF, write ? PFE_W : 0, lin < MEM_SIZE ? MEM_SIZE : lin };
 	return false;
 }
 static bool f_read(void *c, uint32_t lin, void *b, unsigned n)
