@@ -215,7 +215,7 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 {
 	if (!g->v.upcall_exc)
 		return -1;
-	if (vector == 1 && (tf->eflags & EF_TF) && guest_in_ipvmm(g, tf->eip)) {
+	if (vector == VEC_DB && (tf->eflags & EF_TF) && guest_in_ipvmm(g, tf->eip)) {
 		/* The IPVMM's sti-shadow step ended on a site's call: the
 		 * trampoline it entered delivers the pending work. */
 		tf->eflags &= ~EF_TF;
@@ -248,7 +248,7 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	}
 	if (guest_in_ipvmm(g, eip) || !s->vif)
 		return;                              /* the bit waits for a sync point */
-	if (upcall(g, tf, g->v.upcall_irq, 0xffffffffu, 0, 0) == 0) {
+	if (upcall(g, tf, g->v.upcall_irq, IPVMM_UPCALL_IRQ, 0, 0) == 0) {
 		g->v.upcalls_irq++;
 		g->v.redirect_due = 0;
 	}

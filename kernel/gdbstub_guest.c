@@ -199,7 +199,7 @@ void gdbstub_park_point(struct guest *g, struct trap_frame *tf)
 	 * when its TF was replaced by the guest's own flags, and when the
 	 * hypervisor completed the instruction itself (an emulated #GP/#UD
 	 * or a hypercall from guest code: no #DB follows those). */
-	if (t.stepping && (!(tf->eflags & EF_TF) || tf->vector == 13 || tf->vector == 6 ||
+	if (t.stepping && (!(tf->eflags & EF_TF) || tf->vector == VEC_GP || tf->vector == VEC_UD ||
 			   tf->vector == HC_VECTOR))
 		t.stop_req = 1;
 	if (!t.stop_req)
@@ -230,7 +230,7 @@ int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 	uint32_t gpa;
 	if (g != t.g || t.state != TGT_RUNNING || (tf->eflags & EF_VM))
 		return 0;
-	if (tf->vector == 13 && tf->error == BP_GP_ERROR) {
+	if (tf->vector == VEC_GP && tf->error == BP_GP_ERROR) {
 		struct bp *b = bp_at(tf->eip);
 		if (!b || vtlb_translate(g, tf->eip, 0, &gpa) < 0 || gpa != b->gpa)
 			return 0;             /* the guest's own int3: its business */
@@ -238,7 +238,7 @@ int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 		t.req_sig = 5;
 		return 1;
 	}
-	if (tf->vector == 1 && t.stepping) {
+	if (tf->vector == VEC_DB && t.stepping) {
 		/* TF may be clear in the frame: a popf in the IPVMM cleared it,
 		 * and the trap still follows that popf. */
 		if (guest_in_ipvmm(g, tf->eip) && ++t.step_ipvmm < STEP_IPVMM_MAX) {

@@ -94,7 +94,7 @@ static void count_entry(const struct trap_frame *tf, int from_guest)
 		return;
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		g->stats.entries.irqs++;
-	else if (tf->vector < 32 && from_guest)
+	else if (tf->vector < VEC_EXCEPTIONS && from_guest)
 		g->stats.entries.traps++;
 }
 
@@ -108,11 +108,11 @@ void trap_dispatch(struct trap_frame *tf)
 		handle_irq(tf);
 	else if (tf->vector == HC_VECTOR)
 		hypercall_dispatch(tf);
-	else if (tf->vector < 32 && (tf->eflags & EF_VM) && current->guest)
+	else if (tf->vector < VEC_EXCEPTIONS && (tf->eflags & EF_VM) && current->guest)
 		retpath_check(current->guest, tf);   /* kills: no virtual-8086 mode */
-	else if (tf->vector < 32 && from_guest)
+	else if (tf->vector < VEC_EXCEPTIONS && from_guest)
 		guest_fault(tf);        /* emulated, or the guest is killed */
-	else if (tf->vector < 32)
+	else if (tf->vector < VEC_EXCEPTIONS)
 		handle_exception(tf);
 	else
 		panic_frame(tf, "vector %u has no handler", tf->vector);

@@ -266,9 +266,9 @@ void guest_fault(struct trap_frame *tf)
 		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
 	if (gdbstub_trap(g, tf))
 		return;                        /* a stub breakpoint or step: the stub's stop */
-	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
+	if (tf->vector == VEC_GP && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
 		return;
-	if (tf->vector == 14) {
+	if (tf->vector == VEC_PF) {
 		uint32_t la = read_cr2(), err;
 		/* Paging on: the virtual TLB fills, or the guest's tables say
 		 * #PF. Paging off, or the hole: a kill (there is nothing a
@@ -278,7 +278,7 @@ void guest_fault(struct trap_frame *tf)
 				return;                /* filled, or killed */
 			if (ipvmm_bounce(g, tf, la))
 				return;
-			if (guest_upcall_exc(g, tf, 14, err, la) < 0)
+			if (guest_upcall_exc(g, tf, VEC_PF, err, la) < 0)
 				kill_guest(g, "#PF its page tables do not allow: error %#x at eip %08x "
 					   "cr2 %08x (no exception upcall)", err, tf->eip, la);
 			return;
@@ -288,11 +288,11 @@ void guest_fault(struct trap_frame *tf)
 	} else if (guest_upcall_exc(g, tf, tf->vector, tf->error, 0) == 0) {
 		return;                        /* the IPVMM's business now */
 	}
-	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1) {
+	if (tf->vector == VEC_GP && tf->error == 0 && (tf->cs & 3) == 1) {
 		emulate_gp(g, tf);             /* handles it or kills the guest */
 		return;
 	}
-	if (tf->vector == 14)
+	if (tf->vector == VEC_PF)
 		kill_guest(g, "%s (vector %u) error %#x at eip %08x cr2 %08x", trap_name(tf->vector),
 			   tf->vector, tf->error, tf->eip, read_cr2());
 	else
