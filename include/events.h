@@ -7,9 +7,24 @@
 #define EVENTS_H
 
 #include <stdint.h>
+#include "trap.h"
+#include "ipvmm/shared.h"
 
 struct guest;
-struct trap_frame;
+
+/* The guest's state at a trap as the IPVMM's upcalls read it (the one
+ * place it is built: the upcalls here and the start in ipvmm_load.c). */
+static inline void upcall_state_of(struct ipvmm_upcall_state *st, const struct trap_frame *tf,
+				   uint32_t vector, uint32_t error, uint32_t cr2)
+{
+	*st = (struct ipvmm_upcall_state){
+		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp, .esp_unused = 0,
+		.ebx = tf->ebx, .edx = tf->edx, .ecx = tf->ecx, .eax = tf->eax,
+		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
+		.vector = vector, .error = error, .cr2 = cr2,
+		.eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags, .esp = tf->esp, .ss = tf->ss,
+	};
+}
 
 uint64_t guest_time_ns(const struct guest *g);
 /* Guest start: time 0 is now, published in its shared page. */

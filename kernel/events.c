@@ -174,13 +174,8 @@ int guest_in_ipvmm(const struct guest *g, uint32_t eip)
 static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32_t vector,
 		  uint32_t error, uint32_t cr2)
 {
-	struct ipvmm_upcall_state st = {
-		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp, .esp_unused = 0,
-		.ebx = tf->ebx, .edx = tf->edx, .ecx = tf->ecx, .eax = tf->eax,
-		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
-		.vector = vector, .error = error, .cr2 = cr2,
-		.eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags, .esp = tf->esp, .ss = tf->ss,
-	};
+	struct ipvmm_upcall_state st;
+	upcall_state_of(&st, tf, vector, error, cr2);
 	uint32_t at = g->v.upcall_stack - sizeof(st);
 	if (guest_write(g, at, &st, sizeof(st)) < 0) {
 		kill_guest(g, "upcall stack %08x not writable (vector %#x at eip %08x)",

@@ -23,6 +23,7 @@
 #include "guest.h"
 #include "shadow.h"
 #include "guest_mem.h"
+#include "events.h"
 #include "vm.h"
 #include "guest_elf.h"
 #include "ipvmm_load.h"
@@ -152,26 +153,8 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f)
 	struct ipvmm_upcall_state s;
 	uint32_t at = (uint32_t)(uintptr_t)ipvmm_stack_top - sizeof(s);
 
-	s.edi = f->edi;
-	s.esi = f->esi;
-	s.ebp = f->ebp;
-	s.esp_unused = 0;
-	s.ebx = f->ebx;
-	s.edx = f->edx;
-	s.ecx = f->ecx;
-	s.eax = f->eax;
-	s.gs = f->gs;
-	s.fs = f->fs;
-	s.es = f->es;
-	s.ds = f->ds;
-	s.vector = 0;
-	s.error = 0;
-	s.cr2 = 0;
-	s.eip = f->eip;
-	s.cs = f->cs;
+	upcall_state_of(&s, f, 0, 0, 0);
 	s.eflags = EF_RSV1;       /* the guest's own: IF=0, as GRUB hands over */
-	s.esp = f->esp;
-	s.ss = f->ss;
 	if (guest_phys_write(g, g->tail.win + (at - IPVMM_SHARED_ADDR), &s, sizeof(s)) < 0)
 		kill_guest(g, "IPVMM start state did not fit its data window");
 	f->eip = (uint32_t)(uintptr_t)burn_start;
