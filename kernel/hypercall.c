@@ -26,6 +26,7 @@
 #include "hypercall_glue.h"
 #include "thread.h"
 #include "x86/cr.h"
+#include "x86/desc.h"
 
 #define CR3_FLAGS 0x18u          /* PWT, PCD: accepted, no effect on the shadow */
 #define UPCALL_STATE_SIZE ((uint32_t)sizeof(struct ipvmm_upcall_state))
@@ -161,9 +162,9 @@ static int stack_sel_ok(const struct guest *g, uint32_t ss)
 	uint32_t idx = ss >> 3;
 	if (idx == 0 || idx >= CONFIG_GUEST_GDT_ENTRIES)
 		return 0;
-	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32);
-	uint32_t type = (hi >> 8) & 0xf, s = (hi >> 12) & 1, dpl = (hi >> 13) & 3, p = (hi >> 15) & 1;
-	return p && s && dpl == 1 && !(type & 8) && (type & 2);
+	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32), type = DESC_TYPE(hi);
+	return (hi & DESC_P) && DESC_DPL(hi) == 1 &&
+	       (type & (DT_S | DT_CODE | DT_WRITE)) == (DT_S | DT_WRITE);   /* writable data */
 }
 
 static int decode_set_stack(const struct guest *g, const struct hc_in_set_stack *in,
