@@ -1,5 +1,5 @@
 /*
- * Port -> device dispatch. The table is the whole wiring of the virtual
+ * Port -> device dispatch. DEVSW_TABLE is the whole wiring of the virtual
  * board: adding a device is one row here (docs/devices.md).
  */
 #include "config.h"
@@ -18,31 +18,48 @@ static void sink_write(struct ipvmm_devs *d, unsigned arg, uint16_t port, uint32
 	(void)d, (void)arg, (void)port, (void)v;
 }
 
-static const struct devsw_range table[] = {
-	{ 0x020, 0x021, 0, "pic-master", vpic_read, vpic_write },
-	{ 0x040, 0x043, 0, "pit", vpit_read, vpit_write },
-	{ 0x060, 0x060, 0, "i8042", vkbc_read, vkbc_write },
-	{ 0x061, 0x061, 0, "port61", vport61_read, vport61_write },
-	{ 0x064, 0x064, 0, "i8042", vkbc_read, vkbc_write },
-	{ 0x070, 0x071, 0, "rtc", vrtc_read, vrtc_write },
-	{ 0x080, 0x080, 0, "post", sink_read, sink_write },
-	{ 0x0a0, 0x0a1, 1, "pic-slave", vpic_read, vpic_write },
-	{ 0x0f4, 0x0f7, 0, "debug-exit", vexit_read, vexit_write },
-	{ 0x3f8, 0x3ff, 0, "com1", vuart_read, vuart_write },
-	{ 0xcf8, 0xcff, 0, "pci", vpci_read, vpci_write },
-	{ 0x8900, 0x8900, 0, "bochs-shutdown", vexit_read, vexit_write },
+/* X(id, first, last, arg, name, read, write): one row per port range. */
+#define DEVSW_TABLE(X) \
+	X(PIC_MASTER, 0x020, 0x021, 0, "pic-master", vpic_read, vpic_write) \
+	X(PIT, 0x040, 0x043, 0, "pit", vpit_read, vpit_write) \
+	X(KBC_DATA, 0x060, 0x060, 0, "i8042", vkbc_read, vkbc_write) \
+	X(PORT61, 0x061, 0x061, 0, "port61", vport61_read, vport61_write) \
+	X(KBC_CMD, 0x064, 0x064, 0, "i8042", vkbc_read, vkbc_write) \
+	X(RTC, 0x070, 0x071, 0, "rtc", vrtc_read, vrtc_write) \
+	X(POST, 0x080, 0x080, 0, "post", sink_read, sink_write) \
+	X(PIC_SLAVE, 0x0a0, 0x0a1, 1, "pic-slave", vpic_read, vpic_write) \
+	X(DEBUG_EXIT, 0x0f4, 0x0f7, 0, "debug-exit", vexit_read, vexit_write) \
+	X(COM1, 0x3f8, 0x3ff, 0, "com1", vuart_read, vuart_write) \
+	X(PCI, 0xcf8, 0xcff, 0, "pci", vpci_read, vpci_write) \
+	X(BOCHS_SHUTDOWN, 0x8900, 0x8900, 0, "bochs-shutdown", vexit_read, vexit_write)
+
+enum {
+#define DEVSW_ENUM(id, first, last, arg, name, rd, wr) DEVSW_##id,
+	DEVSW_TABLE(DEVSW_ENUM)
+#undef DEVSW_ENUM
+	DEVSW_COUNT
 };
 
-_Static_assert(sizeof(table) / sizeof(table[0]) <= CONFIG_IPVMM_DEVSWITCH_MAX_RANGES,
+static const struct devsw_range table[] = {
+#define DEVSW_ROW(id, first, last, arg, name, rd, wr) [DEVSW_##id] = { first, last, arg, name, rd, wr },
+	DEVSW_TABLE(DEVSW_ROW)
+#undef DEVSW_ROW
+};
+
+_Static_assert(DEVSW_COUNT <= CONFIG_IPVMM_DEVSWITCH_MAX_RANGES,
 	       "device switch table larger than configured");
 
-/* Linear scan: the table is short and sorted; hot ports come first. */
+/* A switch over the same rows: the compiler's decision tree finds a port
+   in a few compares (the linear scan cost up to a dozen per byte). */
 const struct devsw_range *devsw_lookup(uint16_t port)
 {
-	for (unsigned i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (port >= table[i].first && port <= table[i].last)
-			return &table[i];
-	return 0;
+	switch (port) {
+#define DEVSW_CASE(id, first, last, arg, name, rd, wr) case first ... last: return &table[DEVSW_##id];
+	DEVSW_TABLE(DEVSW_CASE)
+#undef DEVSW_CASE
+	default:
+		return 0;
+	}
 }
 
 static uint8_t in8(struct ipvmm_devs *d, uint16_t port)

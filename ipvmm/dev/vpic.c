@@ -20,13 +20,12 @@ static const char *const name[2] = { "pic-master", "pic-slave" };
 /* Priority level (0 highest) of the best bit in mask, 8 if none. */
 static unsigned priority(const struct vpic_chip *c, uint8_t mask)
 {
-	unsigned p = 0;
+	/* Rotate so that bit 0 is the IRQ with the highest priority, then
+	   the lowest set bit is the level: bsf, no loop. */
+	uint32_t m = (uint32_t)mask | (uint32_t)mask << 8;
 
-	if (!mask)
-		return 8;
-	while (!(mask & (1u << ((p + c->priority_add) & 7))))
-		p++;
-	return p;
+	m = (m >> (c->priority_add & 7)) & 0xff;
+	return m ? (unsigned)__builtin_ctz(m) : 8;
 }
 
 /* The IRQ this chip would present now, or -1. */
@@ -99,7 +98,13 @@ void vpic_set_irq(struct ipvmm_devs *d, unsigned irq, bool level)
 				"irq line out of range", irq);
 		return;
 	}
-	chip_edge(&d->pic.chip[irq >> 3], irq & 7, level);
+	struct vpic_chip *c = &d->pic.chip[irq >> 3];
+
+	/* The line keeps its level: no edge, nothing changes (every change
+	   already ended in vpic_update), so the outputs stand. */
+	if (!(c->last_irr & (1u << (irq & 7))) == !level)
+		return;
+	chip_edge(c, irq & 7, level);
 	vpic_update(d);
 }
 

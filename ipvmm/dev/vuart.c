@@ -197,7 +197,11 @@ uint32_t vuart_read(struct ipvmm_devs *d, unsigned unit, uint16_t port)
 		return u->mcr;
 	case 5:
 		ret = u->lsr;
-		u->lsr &= ~(LSR_OE | LSR_BI);	/* error bits clear on read */
+		/* Error bits clear on read; without them the read changes
+		   nothing and the IRQ line (updated on every change) stands. */
+		if (!(ret & (LSR_OE | LSR_BI)))
+			return ret;
+		u->lsr &= ~(LSR_OE | LSR_BI);
 		break;
 	case 6:
 		ret = msr_value(u);
