@@ -10,7 +10,7 @@ bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
 extern burn_common_c, burn_upcall_c, burn_resume_check_c, burn_start_c
-extern fastio_c, fio_kernel_rpl
+extern fastio_c, fio_in8, fio_out8, fio_kernel_rpl
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
@@ -148,8 +148,20 @@ IO_IMM burn_io_out_l, 1, 2
 %else
 	movzx edx, byte [esp + 16]
 %endif
+%if %4 == 1
+	cld
+	mov [fio_guest_esp], esp
+	mov esp, C_STACK
+%if %3
+	call fio_out8
+%else
+	call fio_in8
+%endif
+	jmp fio_tail
+%else
 	or edx, (%3 | %4 << 1) << 16
 	jmp fio_common
+%endif
 %%slow:	popfd
 	pop edx
 	pop ecx
@@ -176,6 +188,7 @@ fio_common:
 	mov [fio_guest_esp], esp
 	mov esp, C_STACK
 	call fastio_c
+fio_tail:
 	mov esp, [fio_guest_esp]
 	test byte [VIF], 1
 	jz .out

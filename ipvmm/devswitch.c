@@ -62,26 +62,28 @@ const struct devsw_range *devsw_lookup(uint16_t port)
 	}
 }
 
-static uint8_t in8(struct ipvmm_devs *d, uint16_t port)
+/* One byte: the switch calls the row's handler directly. */
+uint8_t devsw_in8(struct ipvmm_devs *d, uint16_t port)
 {
-	const struct devsw_range *r = devsw_lookup(port);
-
-	if (!r) {
+	switch (port) {
+#define DEVSW_IN(id, first, last, arg, name, rd, wr) case first ... last: return (uint8_t)rd(d, arg, port);
+	DEVSW_TABLE(DEVSW_IN)
+#undef DEVSW_IN
+	default:
 		ipvmm_unimp(d, "devswitch", "read of unclaimed port", port);
 		return 0xff;
 	}
-	return (uint8_t)r->read(d, r->arg, port);
 }
 
-static void out8(struct ipvmm_devs *d, uint16_t port, uint8_t v)
+void devsw_out8(struct ipvmm_devs *d, uint16_t port, uint8_t v)
 {
-	const struct devsw_range *r = devsw_lookup(port);
-
-	if (!r) {
+	switch (port) {
+#define DEVSW_OUT(id, first, last, arg, name, rd, wr) case first ... last: wr(d, arg, port, v); return;
+	DEVSW_TABLE(DEVSW_OUT)
+#undef DEVSW_OUT
+	default:
 		ipvmm_unimp(d, "devswitch", "write to unclaimed port", port);
-		return;
 	}
-	r->write(d, r->arg, port, v);
 }
 
 uint32_t devsw_in(struct ipvmm_devs *d, uint16_t port, unsigned size)
@@ -91,7 +93,7 @@ uint32_t devsw_in(struct ipvmm_devs *d, uint16_t port, unsigned size)
 	if (size != 1 && size != 2 && size != 4)
 		size = 1;
 	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)in8(d, (uint16_t)(port + i)) << (8 * i);
+		v |= (uint32_t)devsw_in8(d, (uint16_t)(port + i)) << (8 * i);
 	return v;
 }
 
@@ -100,5 +102,5 @@ void devsw_out(struct ipvmm_devs *d, uint16_t port, unsigned size, uint32_t v)
 	if (size != 1 && size != 2 && size != 4)
 		size = 1;
 	for (unsigned i = 0; i < size; i++)
-		out8(d, (uint16_t)(port + i), (uint8_t)(v >> (8 * i)));
+		devsw_out8(d, (uint16_t)(port + i), (uint8_t)(v >> (8 * i)));
 }

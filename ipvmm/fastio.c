@@ -2,7 +2,7 @@
  * The fast port path (docs/rewriter.md, "Port sites"): a rewritten in/out
  * site (not ins/outs) calls a burn_fio_* entry of burn.asm, which saves
  * only %ecx, %edx and the real flags and calls fastio_c on the IPVMM
- * stack, registers only: no struct burn_frame, no decoded instruction,
+ * stack (fio_in8, fio_out8; fastio_c for words and dwords), registers only: no struct burn_frame, no decoded instruction,
  * no guest state. What the slow path (burn_io in frontend.c, then
  * emulate_io) does for such a site at virtual CPL 0 is done here the same
  * way: count the exit, fold pending work into the devices, the access
@@ -18,22 +18,51 @@
    guest kernel's. Any other caller takes the slow path's CPL/IOPL check. */
 const uint8_t fio_kernel_rpl = IPVMM_KERNEL_RPL;
 
-FIO_REGPARM uint32_t fastio_c(uint32_t eax, uint32_t port_info)
+/* The body every entry shares; out and size are constants in fio_in8 and
+   fio_out8, so their copies are straight-line. */
+static inline __attribute__((always_inline)) uint32_t fio_body(uint32_t eax, uint16_t port,
+								unsigned out, unsigned size)
 {
 	struct vcpu *v = &ipvmm_vcpu;
-	uint16_t port = (uint16_t)port_info;
-	unsigned info = port_info >> 16, size = FIO_INFO_SIZE(info);
+	struct ipvmm_shared *sh = v->sh;
 
-	v->stats.exits[(info & FIO_OUT) ? DEC_OUT : DEC_IN]++;
-	if (v->sh->pending || v->sh->con_in_head != v->sh->con_in_tail)
+	v->stats.exits[out ? DEC_OUT : DEC_IN]++;
+	if (sh->pending || sh->con_in_head != sh->con_in_tail)
 		vcpu_fold_pending(v);
-	if (info & FIO_OUT) {
-		devsw_out(&v->devs, port, size, eax);
+	if (out) {
+		if (size == 1)
+			devsw_out8(&v->devs, port, (uint8_t)eax);
+		else
+			devsw_out(&v->devs, port, size, eax);
+	} else if (size == 1) {
+		eax = (eax & ~0xffu) | devsw_in8(&v->devs, port);
 	} else {
-		uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+		uint32_t mask = size == 4 ? 0xffffffffu : 0xffffu;
 
 		eax = (eax & ~mask) | (devsw_in(&v->devs, port, size) & mask);
 	}
-	vcpu_update_hook(v);
+	/* vcpu_update_hook, inline: ret first, then the re-check. */
+	sh->sti_hook = sh->sti_ret;
+	if (sh->pending || v->devs.pic.intr)
+		sh->sti_hook = sh->sti_deliver;
 	return eax;
+}
+
+FIO_REGPARM uint32_t fio_in8(uint32_t eax, uint32_t port_info)
+{
+	return fio_body(eax, (uint16_t)port_info, 0, 1);
+}
+
+FIO_REGPARM uint32_t fio_out8(uint32_t eax, uint32_t port_info)
+{
+	return fio_body(eax, (uint16_t)port_info, 1, 1);
+}
+
+FIO_REGPARM uint32_t fastio_c(uint32_t eax, uint32_t port_info)
+{
+	unsigned info = port_info >> 16, size = FIO_INFO_SIZE(info);
+
+	if (info & FIO_OUT)
+		return fio_body(eax, (uint16_t)port_info, 1, size == 4 ? 4 : 2);
+	return fio_body(eax, (uint16_t)port_info, 0, size == 4 ? 4 : 2);
 }

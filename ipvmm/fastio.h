@@ -20,7 +20,9 @@
 #define FIO_REGPARM
 #endif
 
-FIO_REGPARM uint32_t fastio_c(uint32_t eax, uint32_t port_info);
+FIO_REGPARM uint32_t fastio_c(uint32_t eax, uint32_t port_info);	/* 2 or 4 bytes */
+FIO_REGPARM uint32_t fio_in8(uint32_t eax, uint32_t port_info);
+FIO_REGPARM uint32_t fio_out8(uint32_t eax, uint32_t port_info);
 extern const uint8_t fio_kernel_rpl;
 
 #endif /* IPVMM_FASTIO_H */

@@ -29,7 +29,7 @@ static unsigned priority(const struct vpic_chip *c, uint8_t mask)
 }
 
 /* The IRQ this chip would present now, or -1. */
-static int chip_pending(const struct vpic_chip *c, bool master)
+static inline __attribute__((always_inline)) int chip_pending(const struct vpic_chip *c, bool master)
 {
 	unsigned req = priority(c, c->irr & ~c->imr);
 	uint8_t in_service = c->isr;
@@ -261,7 +261,12 @@ void vpic_write(struct ipvmm_devs *d, unsigned chip, uint16_t port, uint32_t v)
 			break;
 		}
 	}
-	vpic_update(d);
+	/* A write to the master leaves the slave, and so the cascade line
+	   (set at the last update), as it was: only the master's output. */
+	if (chip == 0)
+		d->pic.intr = chip_pending(c, true) >= 0;
+	else
+		vpic_update(d);
 }
 
 uint32_t vpic_read(struct ipvmm_devs *d, unsigned chip, uint16_t port)
