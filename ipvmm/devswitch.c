@@ -86,21 +86,42 @@ void devsw_out8(struct ipvmm_devs *d, uint16_t port, uint8_t v)
 	}
 }
 
+/* The row claiming every byte of [port, port + size), or NULL: a wide
+   access inside one row finds its handler once. */
+static const struct devsw_range *whole(uint16_t port, unsigned size)
+{
+	const struct devsw_range *r = devsw_lookup(port);
+
+	return r && (uint32_t)port + size - 1 <= r->last ? r : 0;
+}
+
 uint32_t devsw_in(struct ipvmm_devs *d, uint16_t port, unsigned size)
 {
+	const struct devsw_range *r;
 	uint32_t v = 0;
 
 	if (size != 1 && size != 2 && size != 4)
 		size = 1;
+	r = whole(port, size);
 	for (unsigned i = 0; i < size; i++)
-		v |= (uint32_t)devsw_in8(d, (uint16_t)(port + i)) << (8 * i);
+		v |= (uint32_t)(r ? (uint8_t)r->read(d, r->arg, (uint16_t)(port + i)) :
+			       devsw_in8(d, (uint16_t)(port + i))) << (8 * i);
 	return v;
 }
 
 void devsw_out(struct ipvmm_devs *d, uint16_t port, unsigned size, uint32_t v)
 {
+	const struct devsw_range *r;
+
 	if (size != 1 && size != 2 && size != 4)
 		size = 1;
-	for (unsigned i = 0; i < size; i++)
-		devsw_out8(d, (uint16_t)(port + i), (uint8_t)(v >> (8 * i)));
+	r = whole(port, size);
+	for (unsigned i = 0; i < size; i++) {
+		uint8_t b = (uint8_t)(v >> (8 * i));
+
+		if (r)
+			r->write(d, r->arg, (uint16_t)(port + i), b);
+		else
+			devsw_out8(d, (uint16_t)(port + i), b);
+	}
 }
