@@ -262,7 +262,7 @@ iret_restart_end:
 
 ; --- upcalls: the hypervisor points EIP here with ESP at the state -------
 burn_upcall_irq:
-	mov dword [esp + UP_VECTOR], 0xffffffff
+	mov dword [esp + UP_VECTOR], UP_IRQ
 burn_upcall_exc:
 	cld
 	mov eax, esp
