@@ -168,7 +168,11 @@ uint32_t vuart_read(struct ipvmm_devs *d, unsigned unit, uint16_t port)
 		return u->mcr;
 	case UART_LSR:
 		ret = u->lsr;
-		u->lsr &= ~(UART_LSR_OE | UART_LSR_BI);	/* error bits clear on read */
+		/* Error bits clear on read; without them the read changes
+		   nothing and the IRQ line (updated on every change) stands. */
+		if (!(ret & (UART_LSR_OE | UART_LSR_BI)))
+			return ret;
+		u->lsr &= ~(UART_LSR_OE | UART_LSR_BI);
 		break;
 	case UART_MSR:
 		ret = msr_value(u);
