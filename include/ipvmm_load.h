@@ -14,6 +14,15 @@ struct guest;
 struct guest_image;
 struct trap_frame;
 
+/* A guest's part (struct guest's `tail`): where its tail lies
+ * (guest-physical). The window's machine address is g->base + win;
+ * guest_mem.c reaches it through the shadow. */
+struct ipvmm_tail {
+	uint32_t ram;        /* start of the tail = end of the guest's RAM */
+	uint32_t win;        /* the data window copy (== ram) */
+	uint32_t records;    /* the guest-physical .afterburn records */
+};
+
 /* kernel/ipvmm_fixup.c: check the IPVMM's exception table (once, before
  * the first guest); resume a fault at a listed IPVMM instruction at its
  * continuation (include/ipvmm/extable.h): 1 if tf now continues there. */
@@ -37,9 +46,10 @@ uint32_t ipvmm_guest_ram(const struct guest *g);
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
 		     const char **why);
 
-/* Does g start through the IPVMM (burn_start)? Afterburned guests do;
- * guests without .afterburn records and ipvmm=self test guests start at
- * their entry and talk to the hypervisor directly. */
+/* Does g start through the IPVMM (burn_start)? Every guest does (zero
+ * .afterburn records too) except an ipvmm=self one (its own IPVMM) and
+ * a direct test guest (a section .no_ipvmm in its image): those start at
+ * their entry and talk to the hypervisor themselves. */
 int ipvmm_runs(const struct guest *g);
 
 /* Turn the guest's Multiboot entry frame f into the start upcall: the
@@ -51,5 +61,6 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f);
 int ipvmm_exit_is_kill(struct guest *g, uint32_t status);
 
 void ipvmm_report_raw_traps(const struct guest *g);
+void ipvmm_report_direct(const struct guest *g);
 
 #endif

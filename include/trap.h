@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "generated/vectors.h"
+#include "x86/vectors.h"
 
 #define IRQ_BASE_MASTER 0x20
 #define IRQ_BASE_SLAVE  0x28
@@ -31,6 +32,8 @@ typedef void (*irq_handler_fn)(unsigned irq, struct trap_frame *tf);
 /* kernel/idt.c */
 void idt_init(void);
 void idt_set_gate(unsigned vector, uint32_t handler, unsigned dpl);
+int idt_vector_owned(unsigned vector);
+void idt_set_direct(unsigned vector);      /* 0: none */
 
 /* kernel/trap.c */
 void trap_dispatch(struct trap_frame *tf);

@@ -429,11 +429,9 @@ static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
 static bool sensitive_at(struct vcpu *v, uint32_t eip, struct dec_insn *d)
 {
 	uint8_t b[DEC_MAX_LEN];
-	unsigned n = 0;
+	unsigned n = emulate_fetch(v, eip, b);
 	const char *why;
 
-	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, b + n, 1))
-		n++;
 	return n && !dec_decode(b, n, d, &why);
 }
 
@@ -522,9 +520,12 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	upcall_to_state(v, s, &g);
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
-	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
-		if (deliver_soft(v, &g, vec & 0xff, 2))	/* int $0x82 from outside the IPVMM */
+	} else if (vec != IPVMM_UPCALL_IRQ && (vec & IPVMM_UPCALL_SOFT)) {
+		/* int $0x82 from outside the IPVMM; DIRECT_VEC from direct.asm's slow path */
+		if (deliver_soft(v, &g, vec & 0xff, 2))
 			stop(v);
+		if ((vec & 0xff) == DIRECT_VEC)
+			direct_gate_learn(v);
 	} else if (vec == VEC_UD && trap_site_here(v, &g)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */
@@ -549,19 +550,19 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
 		raw_trap_count(v, vcpu_cpl(&g) == 3 ? IPVMM_RAW_TRAP_USER : at, di.op);
-		if (emulate_at(v, &g, at, at) == EMU_STOP)
+		if (emulate_insn(v, &g, &di, at, at) == EMU_STOP)
 			stop(v);
 		if (sti_shadow(v, &g, at, was_if)) {
 			resume_commit(v, &g);
 			return;
 		}
-	} else if (vec != 0xffffffffu && vec < 32) {
+	} else if (vec != IPVMM_UPCALL_IRQ && vec < VEC_EXCEPTIONS) {
 		if (vec == VEC_PF)
 			v->cr2 = s->cr2;
 		if (deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error))
 			stop(v);
 	}
-	/* vector 0xffffffff (the interrupt upcall) and every path above:
+	/* IPVMM_UPCALL_IRQ (the interrupt upcall) and every path above:
 	   pending work is taken before the guest continues. */
 	deliver_pending(v, &g);
 	resume_commit(v, &g);

@@ -19,6 +19,7 @@
 #include "x86/cr.h"
 #include "x86/desc.h"
 #include "x86/eflags.h"
+#include "x86/paging.h"
 #include "x86/vectors.h"
 
 #define VCPU_GDT_CACHE 64	/* descriptors whose last installed copy is kept */
@@ -37,11 +38,6 @@
 #define SR_DS 3
 #define SR_FS 4
 #define SR_GS 5
-
-/* #PF error code bits. */
-#define PF_P 0x1u
-#define PF_W 0x2u
-#define PF_U 0x4u
 
 #define MSR_TSC           0x10
 #define MSR_BIOS_SIGN_ID  0x8b	/* microcode revision (IA32_BIOS_SIGN_ID) */
@@ -133,6 +129,23 @@ struct vcpu_hv_ops {
 	uint64_t (*rdtsc)(void *ctx);
 };
 
+/*
+ * The direct system-call gate (ipvmm/direct.asm, docs/security.md): the
+ * guest's IDT entry for DIRECT_VEC as last validated (direct_gate_learn),
+ * what burn_int_direct needs to enter its handler, and its scratch.
+ */
+#define DIRECT_VEC 0x80u
+struct vcpu_direct {
+	uint32_t ok;		/* lo/hi validated: the stub may take its fast path */
+	uint32_t lo, hi;	/* the guest's gate, compared on every entry */
+	uint32_t eip, cs;	/* its handler: offset and real selector (the retf frame) */
+	uint32_t trap;		/* 1: trap gate (IF kept), 0: interrupt gate */
+	uint32_t installed;	/* HC_DIRECT_GATE succeeded */
+	uint32_t save[3];	/* eax, ecx, edx while the stub runs */
+	uint32_t new_esp, new_ss;	/* lss operand: the guest's ss0:esp0 less the frame */
+	uint32_t stack[8];	/* the real TSS's ring-1 stack: the CPU's frame */
+};
+
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
 	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, desc_refresh;
@@ -168,6 +181,7 @@ struct vcpu {
 	struct ipvmm_fault mfault;	/* the last failed guest access (backend) */
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
+	struct vcpu_direct direct;
 	struct vcpu_stats stats;
 };
 
@@ -198,6 +212,10 @@ void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
 void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2]);
 void vcpu_console_putc(struct vcpu *v, uint8_t c);
 void vcpu_console_flush(struct vcpu *v);
+
+/* direct_gate.c: validate the guest's DIRECT_VEC gate for burn_int_direct. */
+void direct_gate_start(struct vcpu *v);
+void direct_gate_learn(struct vcpu *v);
 
 /* deliver.c */
 enum dlv_src { DLV_EXT, DLV_SOFT, DLV_EXC };
@@ -235,6 +253,12 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
    at eip; faults report site_eip (the ud2 in trap mode). Returns EMU_*
    and advances g->eip past the instruction. */
 enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint32_t site_eip);
+/* The instruction bytes at eip (at most DEC_MAX_LEN): how many could be read. */
+unsigned emulate_fetch(struct vcpu *v, uint32_t eip, uint8_t *buf);
+/* emulate_at's second half, for an instruction at eip already decoded
+   (the #GP fallback decodes to tell sensitive from not: once is enough). */
+enum emu_result emulate_insn(struct vcpu *v, struct gstate *g, const struct dec_insn *di,
+			     uint32_t eip, uint32_t site_eip);
 
 /* Trap mode's site table: add (any order), then sort once; lookup. */
 int vcpu_trap_site_add(struct vcpu *v, uint32_t start);

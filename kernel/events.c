@@ -15,6 +15,11 @@
  * such trap returns through that point, so no thread edits another's frame.
  */
 #include "guest.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "vm.h"
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"
@@ -24,7 +29,7 @@
 #include "hypercall.h"
 #include "ipvmm_load.h"
 
-#define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
+#define UPCALL_EFLAGS (EF_IF | EF_RSV1)   /* the real IF, always on in ring 1 */
 
 uint64_t guest_time_ns(const struct guest *g)
 {
@@ -60,8 +65,7 @@ static int deadline_due(const struct guest *g)
 int guest_events_tick(uint64_t *next)
 {
 	int woke = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		struct guest *g = &guests[i];
+	for_each_guest(g) {
 		if (!g->irq)
 			continue;
 		if (g->state != G_RUNNING || deadline_due(g)) {
@@ -84,6 +88,8 @@ void guest_raise(struct guest *g, uint32_t bits)
 	s->pending |= bits;      /* one CPU: the guest is not running right now */
 	if (s->sti_deliver)
 		s->sti_hook = s->sti_deliver;
+	if (!g->v.redirect_due)
+		g->v.cli_watch = 0;  /* a new episode for the interrupts-off watchdog */
 	g->v.redirect_due = 1;
 	if (g->v.waiting && g->vm)
 		thread_wake(g->vm);
@@ -170,13 +176,8 @@ int guest_in_ipvmm(const struct guest *g, uint32_t eip)
 static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32_t vector,
 		  uint32_t error, uint32_t cr2)
 {
-	struct ipvmm_upcall_state st = {
-		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp, .esp_unused = 0,
-		.ebx = tf->ebx, .edx = tf->edx, .ecx = tf->ecx, .eax = tf->eax,
-		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
-		.vector = vector, .error = error, .cr2 = cr2,
-		.eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags, .esp = tf->esp, .ss = tf->ss,
-	};
+	struct ipvmm_upcall_state st;
+	upcall_state_of(&st, tf, vector, error, cr2);
 	uint32_t at = g->v.upcall_stack - sizeof(st);
 	if (guest_write(g, at, &st, sizeof(st)) < 0) {
 		kill_guest(g, "upcall stack %08x not writable (vector %#x at eip %08x)",
@@ -211,10 +212,10 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 {
 	if (!g->v.upcall_exc)
 		return -1;
-	if (vector == 1 && (tf->eflags & EFLAGS_TF) && guest_in_ipvmm(g, tf->eip)) {
+	if (vector == VEC_DB && (tf->eflags & EF_TF) && guest_in_ipvmm(g, tf->eip)) {
 		/* The IPVMM's sti-shadow step ended on a site's call: the
 		 * trampoline it entered delivers the pending work. */
-		tf->eflags &= ~EFLAGS_TF;
+		tf->eflags &= ~EF_TF;
 		return 0;
 	}
 	if (guest_in_ipvmm(g, tf->eip)) {
@@ -226,32 +227,79 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 	return 0;
 }
 
+/* The interrupts-off watchdog: an event pending that the virtual IF keeps
+ * out for CONFIG_GUEST_CLI_LIMIT_MS of the guest's own CPU time (a busy
+ * loop after cli never ends) kills the guest. Checked only on the way
+ * back from an interrupt (the tick preempts a spinner at least once a
+ * quantum) while a raise is not yet delivered (redirect_due), off the
+ * hypercall path; an episode starts at the raise that set it. The shared
+ * page's vif and pending are the guest's to write: they only decide
+ * whether this guest is charged, and both are read here once. */
+static void watch_cli(struct guest *g)
+{
+	const struct ipvmm_shared *s = g->shared;
+	uint32_t pending = s->pending;
+	if (!pending || s->vif) {
+		g->v.cli_watch = 0;
+		return;
+	}
+	if (!g->v.cli_watch) {
+		g->v.cli_watch = 1;
+		g->v.cli_since = g->sched.cpu_tsc;
+		return;
+	}
+	static uint64_t limit;      /* in TSC ticks, once: clock_init calibrated before any guest */
+	if (!limit)
+		limit = clock_tsc_hz / 1000 * CONFIG_GUEST_CLI_LIMIT_MS;
+	if (g->sched.cpu_tsc - g->v.cli_since >= limit)
+		kill_guest(g, "interrupts disabled for %u ms of its CPU time with an event pending "
+			   "(%#x)", CONFIG_GUEST_CLI_LIMIT_MS, pending);
+}
+
+/* The roll-back region the shared page claims (guest memory: read once)
+ * is honoured only inside the IPVMM's text and for a ring-1 frame, where
+ * the IPVMM's own iret_restart lies; any other claim is ignored and the
+ * event is delivered as anywhere else. */
+static int iret_region_ok(const struct guest *g, const struct trap_frame *tf, uint32_t restart,
+			  uint32_t end)
+{
+	return (tf->cs & 3) == 1 && restart < end && guest_in_ipvmm(g, restart) &&
+	       guest_in_ipvmm(g, end - 1);
+}
+
 void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 {
 	struct ipvmm_shared *s = g->shared;
-	if (!g->v.redirect_due || !g->v.upcall_irq || !(tf->cs & 3))
+	if (!g->v.redirect_due)
+		return;                              /* nothing raised since the last delivery */
+	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS) {
+		watch_cli(g);                    /* at interrupts: a spinner gets the tick */
+		if (g->kill_pending)
+			return;
+	}
+	if (!g->v.upcall_irq || !(tf->cs & 3))
 		return;
 	if (!s->pending) {                       /* the IPVMM took the bits itself */
 		g->v.redirect_due = 0;
 		return;
 	}
-	uint32_t eip = tf->eip;
-	if (s->iret_restart && eip >= s->iret_restart && eip < s->iret_restart_end) {
-		tf->eip = s->iret_restart;           /* redo the pending check */
+	uint32_t eip = tf->eip, restart = s->iret_restart, end = s->iret_restart_end;
+	if (eip >= restart && eip < end && iret_region_ok(g, tf, restart, end)) {
+		tf->eip = restart;                   /* redo the pending check */
 		g->v.rollbacks++;
 		g->v.redirect_due = 0;
 		return;
 	}
 	if (guest_in_ipvmm(g, eip) || !s->vif)
 		return;                              /* the bit waits for a sync point */
-	if (upcall(g, tf, g->v.upcall_irq, 0xffffffffu, 0, 0) == 0) {
+	if (upcall(g, tf, g->v.upcall_irq, IPVMM_UPCALL_IRQ, 0, 0) == 0) {
 		g->v.upcalls_irq++;
 		g->v.redirect_due = 0;
 	}
 }
 
-/* On a switch to a VM thread: its guest's part of the GDT, its LDT and the TSS's
- * ring-1 stack. The GDT copy is skipped when the same guest ran last. */
+/* On a switch to a VM thread: its guest's part of the GDT, its LDT, the TSS's
+ * ring-1 stack and its direct system-call gate. The GDT copy is skipped when the same guest ran last. */
 void guest_load_cpu_state(const struct guest *g)
 {
 	static const struct guest *owner;
@@ -264,6 +312,7 @@ void guest_load_cpu_state(const struct guest *g)
 	}
 	hv_tss.ss1 = g->v.ss1;
 	hv_tss.esp1 = g->v.esp1;
+	idt_set_direct(g->v.direct_vec);    /* this guest's gate only, or none */
 	fpu_switch_to((struct guest *)g);
 	guest_load_cr4(g);
 }

@@ -10,6 +10,13 @@
  * (kernel/hypercall_glue.h). Only EAX changes in the guest's registers.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "vm.h"
+#include "hypercall_hv.h"
 #include "hypercall.h"
 #include "trap.h"
 #include "log.h"
@@ -18,10 +25,9 @@
 #include "ipvmm/image.h"
 #include "hypercall_glue.h"
 #include "thread.h"
+#include "x86/cr.h"
+#include "x86/desc.h"
 
-#define CR0_PE   0x00000001u
-#define CR0_PG   0x80000000u
-#define CR4_PAE  0x00000020u
 #define CR3_FLAGS 0x18u          /* PWT, PCD: accepted, no effect on the shadow */
 #define UPCALL_STATE_SIZE ((uint32_t)sizeof(struct ipvmm_upcall_state))
 #define DESC_ACCESSED (1ull << 40)   /* preset: the GDT is read-only in the shadow */
@@ -51,6 +57,7 @@ struct hc_set_timer { uint64_t deadline; };                  /* guest ns, 0 = ca
 struct hc_wait { char none; };
 struct hc_set_upcall { uint32_t irq, exc, stack, self_lo, self_hi; };   /* all 0: none */
 struct hc_unmap { uint32_t va, pages; };
+struct hc_direct_gate { uint32_t vector, stack; };           /* vector 0: none */
 
 const char *const hc_names[HC_NR_CALLS] = { HC_CALLS(HC_NAME_) };
 static const char *const hc_error_names[] = { HC_ERRORS(HC_ERROR_NAME_) };
@@ -156,9 +163,9 @@ static int stack_sel_ok(const struct guest *g, uint32_t ss)
 	uint32_t idx = ss >> 3;
 	if (idx == 0 || idx >= CONFIG_GUEST_GDT_ENTRIES)
 		return 0;
-	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32);
-	uint32_t type = (hi >> 8) & 0xf, s = (hi >> 12) & 1, dpl = (hi >> 13) & 3, p = (hi >> 15) & 1;
-	return p && s && dpl == 1 && !(type & 8) && (type & 2);
+	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32), type = DESC_TYPE(hi);
+	return (hi & DESC_P) && DESC_DPL(hi) == 1 &&
+	       (type & (DT_S | DT_CODE | DT_WRITE)) == (DT_S | DT_WRITE);   /* writable data */
 }
 
 static int decode_set_stack(const struct guest *g, const struct hc_in_set_stack *in,
@@ -242,6 +249,31 @@ static int decode_unmap(const struct guest *g, const struct hc_in_unmap *in, str
 		return REFUSE(HC_EINVAL, "range wraps past 4 GiB");
 	op->va = in->va;
 	op->pages = in->pages;
+	return 0;
+}
+
+/* The direct system-call gate (docs/security.md): only for a guest that
+ * runs the IPVMM (the gate enters its text), never on a vector the
+ * hypervisor owns; the ring-1 stack the CPU switches to is 32 bytes of
+ * the IPVMM data window, where burn_int_direct takes the frame from. */
+static int decode_direct_gate(const struct guest *g, const struct hc_in_direct_gate *in,
+			      struct hc_direct_gate *op, const char **why)
+{
+	uint32_t lo = in->stack - 32, ma;
+	*op = (struct hc_direct_gate){ 0, 0 };
+	if (!in->vector)
+		return 0;                        /* remove */
+	if (in->vector > 0xff)
+		return REFUSE(HC_EINVAL, "vector above 255");
+	if (idt_vector_owned(in->vector))
+		return REFUSE(HC_EPERM, "a vector the hypervisor owns");
+	if (!g->v.upcall_exc || g->ipvmm_self)
+		return REFUSE(HC_EPERM, "no IPVMM: the gate enters the IPVMM's text");
+	if (in->stack % 4 || lo < IPVMM_SHARED_ADDR + PAGE_SIZE || lo > in->stack ||
+	    shadow_window_write(g, lo, &ma) || shadow_window_write(g, in->stack - 1, &ma))
+		return REFUSE(HC_EFAULT, "stack unaligned or its 32 bytes not in the data window");
+	op->vector = in->vector;
+	op->stack = in->stack;
 	return 0;
 }
 
@@ -344,6 +376,17 @@ static int32_t invoke_set_upcall(struct guest *g, const struct hc_set_upcall *op
 	return 0;
 }
 
+static int32_t invoke_direct_gate(struct guest *g, const struct hc_direct_gate *op)
+{
+	g->v.direct_vec = op->vector;
+	if (op->vector) {
+		g->v.ss1 = GK_DS;                /* flat ring 1: the IPVMM data */
+		g->v.esp1 = op->stack;
+	}
+	guest_load_cpu_state(g);             /* the caller runs: install now */
+	return 0;
+}
+
 static int32_t invoke_unmap(struct guest *g, const struct hc_unmap *op)
 {
 	for (uint32_t i = 0; i < op->pages; i++)
@@ -391,18 +434,18 @@ void hypercall_dispatch(struct trap_frame *tf)
 	 * through its virtual IDT, as on hardware. */
 	if (g->v.upcall_exc && !g->ipvmm_self && !guest_in_ipvmm(g, tf->eip - 2)) {
 		guest_upcall_exc(g, tf, HC_VECTOR | IPVMM_UPCALL_SOFT, 0, 0);
-		g->soft_ints++;
+		g->stats.soft_ints++;
 		return;
 	}
 	uint32_t nr = tf->eax;
-	g->hypercalls++;
+	g->stats.hypercalls++;
 	if (nr != HC_CONSOLE_WRITE)
-		g->entries.hcalls++;    /* the console is the bench's instrument */
+		g->stats.entries.hcalls++;    /* the console is the bench's instrument */
 	if (nr >= HC_NR_CALLS) {
 		tf->eax = (uint32_t)hc_refused(g, nr, HC_ENOSYS, "no such call");
 		return;
 	}
-	g->hc_count[nr]++;
+	g->stats.hc_count[nr]++;
 	switch (nr) {
 	HC_CALLS(HC_CASE_)
 	}

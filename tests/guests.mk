@@ -14,6 +14,12 @@ $(GT)/%.elf: tests/guests/start.S tests/guests/%.c tests/guests/guest.h include/
 	@mkdir -p $(dir $@)
 	$(TCC) $(GT_CFLAGS) $(GT_LDFLAGS) -o $@ tests/guests/start.S tests/guests/$*.c
 
+# com1 knows nothing of the hypervisor: its own entry, no .no_ipvmm
+# section, so it starts through the IPVMM.
+$(GT)/com1.elf: tests/guests/start_raw.S tests/guests/com1.c tests/guests/guest.h
+	@mkdir -p $(dir $@)
+	$(TCC) $(GT_CFLAGS) $(GT_LDFLAGS) -o $@ tests/guests/start_raw.S tests/guests/com1.c
+
 $(GT)/truncated.elf: $(GT)/hello.elf tests/guests/corrupt.py
 	$(PYTHON) tests/guests/corrupt.py truncate $< $@
 $(GT)/outside.elf: $(GT)/hello.elf tests/guests/corrupt.py
@@ -31,13 +37,17 @@ GT_RUN := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 50
 # emulate; both exit 0, so the machine shuts down with success. hello's
 # mem_upper is 8 MiB - 1 MiB - the 48 KiB IPVMM data window in the
 # partition's tail (docs/ipvmm.md, "1. Load"). Neither has .afterburn
-# records, so neither starts through the IPVMM: com1's one hypercall is its
-# HC_SHUTDOWN.
+# records. hello runs without an IPVMM (start.S's .no_ipvmm section); com1
+# starts through the IPVMM, whose #GP fallback emulates its every cli, sti,
+# in and out (counted in its raw-traps lines) and whose power-off port
+# model ends it.
 test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 	$(PYTHON) scripts/systest.py --name guests-qemu --timeout 60 --exit 0 \
 		--expect "^loader: guest 0 'hello': partition [0-9a-f]{8}-[0-9a-f]{8} \(8192 KiB\), entry 0020000c, 4 segments, 0 afterburn sites, cmdline 'alpha beta'" \
-		--expect "^loader: guest 1 'com1': partition [0-9a-f]{8}-[0-9a-f]{8} \([0-9]+ KiB\)" \
-		--expect '^\[hello\] hello: version 00010000 magic 2badb002 mem_upper 00001bd0 KiB$$' \
+		--expect "^loader: guest 1 'com1': partition [0-9a-f]{8}-[0-9a-f]{8} \([0-9]+ KiB\), entry 0020000c, [0-9]+ segments, 0 afterburn sites" \
+		--expect "^vm: guest 'hello' entering at 0020000c \(cr3" \
+		--expect "^vm: guest 'com1' entering at 0020000c through the IPVMM" \
+		--expect '^\[hello\] hello: version 00010001 magic 2badb002 mem_upper 00001bd0 KiB$$' \
 		--expect "^\[hello\] hello: cmdline 'alpha beta'$$" \
 		--expect '^\[hello\] hello: done$$' \
 		--expect '^guest hello exited with status 0$$' \
@@ -46,7 +56,9 @@ test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 		--expect '^\[com1\] com1: partial line without newline$$' \
 		--expect '^guest com1 exited with status 0$$' \
 		--expect '^summary: guest hello exited with status 0 \([1-9][0-9]* hypercalls' \
-		--expect '^summary: guest com1 exited with status 0 \(1 hypercalls, [1-9][0-9]+ traps emulated\)' \
+		--expect '^raw traps: guest com1: [1-9][0-9]* unpadded sensitive sites trapped \([1-9][0-9]+ emulated in all\)$$' \
+		--expect '^raw trap: guest com1: CLI at 002[0-9a-f]{5} x1$$' \
+		--expect '^summary: guest com1 exited with status 0' \
 		--expect '^hypervisor: shutdown \(success\)' \
 		--reject PANIC --reject FAIL --reject killed \
 		-- $(GT_RUN) --append "shutdown" \
@@ -65,10 +77,10 @@ test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 test-guests-hostile: $(HV_ELF) $(GT_GUESTS)
 	$(PYTHON) scripts/systest.py --name guests-hostile --timeout 60 --exit 35 \
 		--expect '^\[h-lgdt\] hostile: all checks passed$$' \
-		--expect '^guest h-lgdt killed: unhandled sensitive instruction 0f 01 at 002[0-9a-f]{5}$$' \
+		--expect '^guest h-lgdt killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode 0f 01\)$$' \
 		--expect '^guest h-pf killed: \#PF page fault \(vector 14\) error 0 at eip 002[0-9a-f]{5} cr2 7ffffff0$$' \
 		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
-		--expect '^guest h-hlt killed: hlt with interrupts disabled at 002[0-9a-f]{5}$$' \
+		--expect '^guest h-hlt killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode fa f4\)$$' \
 		--expect '^loader: refusing module 8 \(h-ok\): guest table full \(CONFIG_MAX_GUESTS\)$$' \
 		--expect '^\[h-hv\] hostile: writing to 0xFD100000$$' \
 		--expect '^guest h-hv killed: \#PF page fault \(vector 14\) error 0x2 at eip 002[0-9a-f]{5} cr2 fd100000$$' \
@@ -122,9 +134,9 @@ test-guests-bochs: $(GT)/guests.iso $(GT)/testos-native.log
 		--expect '^\[com1\] com1: hello through the trap path$$' \
 		--expect '^guest com1 exited with status 0$$' \
 		--expect '^\[h-hv\] hostile: all checks passed$$' \
-		--expect '^guest h-hv killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode [0-9a-f]{2}\)$$' \
-		--expect '^guest h-lgdt killed: unhandled sensitive instruction 0f 01 at 002[0-9a-f]{5}$$' \
-		--expect '^guest h-text killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode [0-9a-f]{2}\)$$' \
+		--expect '^guest h-hv killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode [0-9a-f]{2} [0-9a-f]{2}\)$$' \
+		--expect '^guest h-lgdt killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode 0f 01\)$$' \
+		--expect '^guest h-text killed: \#GP general protection \(vector 13\) error 0 at eip 002[0-9a-f]{5} \(opcode [0-9a-f]{2} [0-9a-f]{2}\)$$' \
 		--expect '^\[testos\] testos: start' \
 		--expect $(TESTOS_STOP) \
 		--expect '^\[paging\] paging: all checks passed$$' \
@@ -173,6 +185,27 @@ endef
 GT_RUN_LONG := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 110 --icount
 $(eval $(call testos_qemu,,previrt))
 $(eval $(call testos_qemu,-trap,trap))
+
+# The direct system-call gate is per guest (docs/security.md, "The direct
+# system-call gate"): the test OS installs one for int $0x80 at its start;
+# a direct guest beside it that issues int $0x80 must still get the #GP
+# of a vector it has no gate for, not the test OS's entry, and the test
+# OS's own int $0x80 cases still match its native transcript.
+test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-direct-gate --timeout 120 --exit 35 \
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect $(TESTOS_STOP) \
+		--expect '^\[h-int80\] hostile: int \$$0x80$$' \
+		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
+		--expect '^ipvmm: guest testos: direct gate 80: [1-9][0-9]* entries direct, [1-9][0-9]* emulated$$' \
+		--expect 'stats: guest testos .*HC_DIRECT_GATE:1' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[testos\] not ok' --reject 'hostile: FAIL' \
+		-- $(GT_RUN_LONG) --append "shutdown" \
+		--initrd "$(TESTOS_ELF) name=testos,$(GT)/hostile.elf name=h-int80 mem=4M act=int80 late"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-direct-gate.log \
+		$(GT)/testos-native.log all
+TEST_TARGETS += test-guests-direct-gate
 
 # Both modes on Bochs, through GRUB (the previrt run also rides along in
 # test-guests-bochs, beside the hostile guests).
@@ -331,14 +364,18 @@ test-guests-gdb-testos: $(HV_ELF) | $(TESTOS_ELF)
 # Round-trip costs under -icount shift=0 (a TSC tick is one instruction):
 # the numbers are in the log; the test checks they were measured and that
 # a hypercall costs more than an empty loop iteration and less than a trap
-# through the #GP emulation path (which decodes from guest memory).
-test-guests-bench: $(HV_ELF) $(GT)/bench.elf
-	$(PYTHON) scripts/systest.py --name guests-bench --timeout 60 --ordered --exit 0 \
+# through the #GP emulation path: com1's inb, through the IPVMM (the
+# hypervisor's entry, the exception upcall, the decoder reading guest
+# memory, the device switch, the return through iret_restart).
+test-guests-bench: $(HV_ELF) $(GT)/bench.elf $(GT)/com1.elf
+	$(PYTHON) scripts/systest.py --name guests-bench --timeout 60 --exit 0 \
 		--expect '^\[bench\] bench: empty loop +0x0000000[0-9a-f] ticks' \
 		--expect '^\[bench\] bench: hypercall version +0x00000(0[1-9a-f]|1[0-9a-f])[0-9a-f] ticks' \
-		--expect '^\[bench\] bench: trapped inb 0x3fd +0x00000[1-9a-f][0-9a-f]{2} ticks' \
 		--expect '^guest bench exited with status 0$$' \
-		-- $(GT_RUN) --icount --append "shutdown" --initrd "$(GT)/bench.elf name=bench mem=4M"
+		--expect '^\[c-bench\] com1: bench trapped inb 0x3fd 0x0000(0[1-9a-f]|[1-9a-f][0-9a-f])[0-9a-f]{2} ticks' \
+		--expect '^guest c-bench exited with status 0$$' \
+		-- $(GT_RUN) --icount --append "shutdown" --initrd "$(GT)/bench.elf name=bench mem=4M,\
+	$(GT)/com1.elf name=c-bench mem=4M bench"
 
 TEST_TARGETS += test-guests-gdb test-guests-gdb-testos test-guests-bench test-guests-qemu test-guests-hostile test-guests-malformed \
 	test-guests-bochs test-guests-testos test-guests-testos-trap test-guests-testos-bochs \
@@ -401,22 +438,34 @@ TEST_TARGETS += test-guests-threads
 # (ipvmm=self), run their own page tables side by side with hello: A/D
 # bits, #PF upcalls with CR2 and error code, invlpg, two CR3s, ud2, ring-3
 # code (U/S, int $0x80 as #GP(0x402)), a timer with HC_WAIT, an interrupt
-# upcall, the iret_restart roll-back. The second one then takes a #PF
-# with no exception upcall registered and is killed for it (so the run
-# ends in failure, by design).
+# upcall, the iret_restart roll-back (and a hostile region outside its
+# "IPVMM text", ignored), a self-map, 4 MiB pages, its tail, a PDE of its
+# own in the hole (tests/guests/vtlb_acts.h). The second one then takes a
+# #PF with no exception upcall registered and is killed for it (so the
+# run ends in failure, by design); pg3..pg5 point a PTE, a 4 MiB page and
+# a page table at or past their partition's end (mem=8M), pg6 stores to
+# the hypervisor through a PDE of its own: each killed, the pools whole.
 test-guests-vtlb: $(HV_ELF) $(GT)/paging.elf $(GT)/hello.elf
 	$(PYTHON) scripts/systest.py --name guests-vtlb --timeout 60 --exit 35 \
 		--expect '^\[pg1\] paging: all checks passed$$' \
 		--expect '^\[pg2\] paging: all checks passed$$' \
 		--expect '^guest pg1 exited with status 0$$' \
-		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 3 interrupt, 1 roll-backs; 5 timer expiries$$' \
+		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 4 interrupt, 1 roll-backs; 6 timer expiries$$' \
 		--expect '^\[pg2\] paging: reading 0x00000010 unmapped, no upcall$$' \
 		--expect '^guest pg2 killed: \#PF its page tables do not allow: error 0 at eip 002[0-9a-f]{5} cr2 00000010 \(no exception upcall\)$$' \
+		--expect '^guest pg3 killed: page tables point outside the partition \(00800000, for 40006000\)$$' \
+		--expect '^guest pg4 killed: page tables point outside the partition \(00800000, for e0400000\)$$' \
+		--expect '^guest pg5 killed: page tables point outside the partition \(7ff00000, for e0800000\)$$' \
+		--expect '^\[pg6\] paging: storing to 0xFD100000 through its own PDE$$' \
+		--expect '^guest pg6 killed: \#PF page fault \(vector 14\) error 0x2 at eip 002[0-9a-f]{5} cr2 fd100000$$' \
 		--expect '^guest hello exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(failure\)' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
 		--reject PANIC --reject 'paging: FAIL' --reject 'still alive' \
 		-- $(GT_RUN) --append "shutdown" --initrd "$(GT)/paging.elf name=pg1 mem=8M ipvmm=self,\
-	$(GT)/paging.elf name=pg2 mem=8M ipvmm=self act=nohandler,$(GT)/hello.elf name=hello mem=4M"
+	$(GT)/paging.elf name=pg2 mem=8M ipvmm=self act=nohandler,$(GT)/hello.elf name=hello mem=4M,\
+	$(GT)/paging.elf name=pg3 mem=8M ipvmm=self act=pteend,$(GT)/paging.elf name=pg4 mem=8M ipvmm=self act=pseout,\
+	$(GT)/paging.elf name=pg5 mem=8M ipvmm=self act=ptout,$(GT)/paging.elf name=pg6 mem=8M ipvmm=self act=holewr"
 
 # The virtual TLB's costs under -icount (one tick = one instruction,
 # hypervisor included); the numbers are in the log.
@@ -437,7 +486,8 @@ TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 # counts are the guest-visible ones, never the host's wall clock).
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
 # hostile.c includes these acts (the pattern rule's recipe still builds it).
-$(GT)/hostile.elf: tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
+$(GT)/paging.elf: tests/guests/vtlb_acts.h include/ipvmm/shared.h
+$(GT)/hostile.elf: tests/guests/shared_acts.h tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
 
 # A deadline at 2^64-1 saturates instead of wrapping into the past: it
 # never fires, and the clock event stays at the scheduler tick (about 100
@@ -480,24 +530,23 @@ test-guests-fair: $(HV_ELF) $(GT)/hostile.elf
 .PHONY: test-guests-fair
 TEST_TARGETS += test-guests-fair
 
-# The watchdog: HC_WAIT, and hlt with interrupts on, with no timer armed
-# and no console input routed to the guest can never end; such a guest is
-# killed with its reason, and the machine still reaches its shutdown.
+# The watchdog: HC_WAIT with no timer armed and no console input routed
+# to the guest can never end; such a guest is killed with its reason, and
+# the machine still reaches its shutdown. (A guest's `sti; hlt` is no such
+# wait any more: every guest that hlts runs through the IPVMM, whose PIT
+# model counts from reset as a BIOS leaves it, so its timer is armed.)
 # (Before the watchdog the run hung here until the silence limit.)
 test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 	$(PYTHON) scripts/systest.py --name guests-watchdog --timeout 30 --exit 35 \
 		--expect '^\[h-wait\] hostile: HC_WAIT with nothing armed$$' \
 		--expect '^guest h-wait killed: waits with nothing armed \(no timer, no console input\)$$' \
-		--expect '^\[h-hltf\] hostile: sti; hlt with nothing armed$$' \
-		--expect '^guest h-hltf killed: waits with nothing armed \(no timer, no console input\)$$' \
 		--expect '^guest hello exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(failure\)' \
 		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
 		--reject 'not returned' --reject 'NOT ALL RETURNED' \
 		--reject PANIC --reject 'still alive' \
 		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 40 --append "shutdown" \
-		--initrd "$(GT)/hello.elf name=hello mem=4M,$(GT)/hostile.elf name=h-wait mem=4M act=waitforever,\
-	$(GT)/hostile.elf name=h-hltf mem=4M act=hltforever"
+		--initrd "$(GT)/hello.elf name=hello mem=4M,$(GT)/hostile.elf name=h-wait mem=4M act=waitforever"
 
 .PHONY: test-guests-watchdog
 TEST_TARGETS += test-guests-watchdog
