@@ -9,7 +9,7 @@
 bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
-extern burn_common_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+extern burn_common_c, burn_invlpg_c, burn_upcall_c, burn_resume_check_c, burn_start_c
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
@@ -123,6 +123,69 @@ IO_IMM burn_io_out_b, 1, 0
 IO_IMM burn_io_out_w, 1, 1
 IO_IMM burn_io_out_l, 1, 2
 
+; --- push %sreg: call stub ---------------------------------------------
+; On entry [esp] = ret at A-4 (A = guest esp before the site). Leaves the
+; guest's view of the selector (sel_virt: the kernel's real RPL 1 shown as
+; 0) zero-extended at A-4, as emu_push_seg does, and returns with esp =
+; A-4. The slot is the one the call just wrote, so the store cannot fault;
+; registers and flags are the guest's again on the way out.
+%macro PUSH_SREG 2			; segment register, SR_* index
+%assign sreg_n %2
+burn_push_sreg%[sreg_n]:
+	push eax			; A-8
+	push dword [esp + 4]		; A-12 = ret
+	pushfd				; A-16
+	xor eax, eax
+	mov ax, %1
+	push eax
+	and al, 3
+	cmp al, IPVMM_KERNEL_RPL
+	pop eax
+	jne %%as_is
+	and al, 0xfc
+%%as_is:
+	mov [esp + 12], eax		; A-4 = the selector the guest sees
+	popfd
+	mov eax, [esp + 4]
+	ret 4				; esp = A-4
+%endmacro
+PUSH_SREG es, SR_ES
+PUSH_SREG cs, SR_CS
+PUSH_SREG ss, SR_SS
+PUSH_SREG ds, SR_DS
+PUSH_SREG fs, SR_FS
+PUSH_SREG gs, SR_GS
+
+; --- invlpg: pushl %eax; lea MEM,%eax; call stub; popl %eax -------------
+; Stack [id][ret][guest eax], eax = the linear address. The site runs at
+; CPL 1 (ring 3 cannot reach the IPVMM window), where invlpg is allowed:
+; straight to HC_INVLPG (burn_invlpg_c), no frame, no decode. If that
+; leaves work pending with IF set, the common path runs the (idempotent)
+; invlpg again and delivers, as every frontend entry does.
+burn_invlpg:
+	pushfd
+	push ecx
+	push edx
+	push eax			; the address, for the common path
+	cld
+	mov ecx, esp
+	mov esp, C_STACK
+	push ecx
+	push eax
+	call burn_invlpg_c
+	add esp, 4
+	pop esp
+	test eax, eax			; the flags are the guest's again below
+	pop eax
+	pop edx
+	pop ecx
+	jnz .slow
+	popfd
+	lea esp, [esp + 4]		; id
+	ret				; the site's popl %eax follows
+.slow:	popfd
+	jmp burn_common
+
 ; --- the common path: build struct burn_frame, enter C --------------------
 ; Stack on entry: [id][ret][what the site pushed].
 burn_common:
@@ -201,12 +264,24 @@ burn_start:
 
 ; --- generic stubs: stub i pushes i (RW_ID) --------------------------------
 	align RW_STUB_STRIDE
+; Two operations skip the frame and the C decode (fast paths below):
+; push of a segment register (stub RW_ID_PUSH_SEG + SR_*) and invlpg.
 burn_generic_stubs:
 %assign i 0
 %rep RW_STUB_COUNT
+%if i >= RW_ID_PUSH_SEG && i < RW_ID_PUSH_SEG + 6
+%assign k i - RW_ID_PUSH_SEG
+	jmp strict near burn_push_sreg%[k]
+	times RW_STUB_STRIDE - 5 int3
+%else
 	push strict dword i
+%if i == RW_ID_INVLPG
+	jmp strict near burn_invlpg
+%else
 	jmp strict near burn_common
+%endif
 	times RW_STUB_STRIDE - 10 int3
+%endif
 %assign i i + 1
 %endrep
 burn_generic_end:

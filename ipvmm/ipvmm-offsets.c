@@ -33,6 +33,7 @@ void ipvmm_offsets(void)
 	OFFSET(FAULT_CR2, ipvmm_fault, cr2);
 
 	DEFINE(SR_ES, SR_ES);
+	DEFINE(SR_CS, SR_CS);
 	DEFINE(SR_SS, SR_SS);
 	DEFINE(SR_DS, SR_DS);
 	DEFINE(SR_FS, SR_FS);
@@ -54,4 +55,8 @@ void ipvmm_offsets(void)
 	DEFINE(BURN_ID_STI, BURN_ID_STI);
 	DEFINE(BURN_ID_IO_IMM, BURN_ID_IO_IMM);
 	DEFINE(IPVMM_STACK_SIZE, CONFIG_IPVMM_STACK_SIZE);
+	/* The generic stubs burn.asm sends to a fast path instead. */
+	DEFINE(RW_ID_PUSH_SEG, RW_ID(DEC_PUSH_SEG, 0, 0, 0));
+	DEFINE(RW_ID_INVLPG, RW_ID(DEC_INVLPG, 0, 1, 0));
+	DEFINE(IPVMM_KERNEL_RPL, IPVMM_KERNEL_RPL);
 }

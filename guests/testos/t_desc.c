@@ -7,6 +7,33 @@
 
 static uint64_t gdt_copy[GDT_ENTRIES] __attribute__((aligned(8)));
 
+/* pushl %sreg, as a program sees it: the selector in the low 16 bits of
+ * a 4-byte slot (the upper half is the CPU's choice, SDM Vol. 2 PUSH),
+ * %esp down by 4, every general register and the flags unchanged. */
+#define PUSH_SREG_OK(sreg, want)                                               \
+	({                                                                     \
+		uint32_t e0, e1, slot, a = 0x5a5a5a5a, f0, f1;                 \
+		__asm__ volatile("stc; pushfl; popl %[f0]\n\t"                 \
+				 "movl %%esp, %[e0]\n\t"                        \
+				 "pushl %%" #sreg "\n\t"                         \
+				 "movl %%esp, %[e1]\n\t"                        \
+				 "popl %[slot]\n\t"                              \
+				 "pushfl; popl %[f1]"                             \
+				 : [e0] "=&r"(e0), [e1] "=&r"(e1), [slot] "=&r"(slot), \
+				   [f0] "=&r"(f0), [f1] "=&r"(f1), "+a"(a)        \
+				 : : "memory", "cc");                              \
+		(uint16_t)slot == (want) && e0 - e1 == 4 && f0 == f1 && a == 0x5a5a5a5a; \
+	})
+
+static void test_push_sreg(void)
+{
+	bool ok = PUSH_SREG_OK(ds, read_ds()) && PUSH_SREG_OK(es, read_es()) &&
+		  PUSH_SREG_OK(fs, read_fs()) && PUSH_SREG_OK(gs, read_gs()) &&
+		  PUSH_SREG_OK(ss, read_ss()) && PUSH_SREG_OK(cs, read_cs());
+	CHECKF(ok, "desc", "push of every segment register stores its selector, registers and flags kept",
+	       "ds=%x cs=%x", read_ds(), read_cs());
+}
+
 void test_desc(void)
 {
 	struct dtr d;
@@ -23,6 +50,7 @@ void test_desc(void)
 	CHECKF(read_cs() == SEL_KCODE, "desc", "cs holds the kernel code selector", "cs=%x", read_cs());
 	CHECKF(read_ds() == SEL_KDATA && read_es() == SEL_KDATA && read_ss() == SEL_KDATA, "desc",
 	       "ds, es and ss hold the kernel data selector", "ds=%x es=%x ss=%x", read_ds(), read_es(), read_ss());
+	test_push_sreg();
 
 	/* A segment with a non-zero base from the LDT: fs:0 is ldt_buf[0]. */
 	ldt_buf[0x10] = 0;
