@@ -9,7 +9,7 @@
 bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
-extern burn_common_c, burn_invlpg_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_upcall_c, burn_resume_check_c, burn_start_c
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
@@ -186,6 +186,62 @@ burn_invlpg:
 .slow:	popfd
 	jmp burn_common
 
+; --- data segment loads: popl %sreg (call stub), movw %reg,%sreg --------
+; Stack [id][ret][the popped selector | the guest's eax]. The C half checks
+; the load as the CPU does (the guest's descriptor read now, installed if
+; it changed) and returns (SR_* << 16) | the real selector, or -1: then
+; the common path does it all again and raises the fault or delivers what
+; is pending. After the load only SS is used (the new DS may be anything).
+%macro FAST_SITE_C 1			; the C half
+	pushfd
+	pushad
+	cld
+	mov ecx, esp
+	mov esp, C_STACK
+	push ecx
+	push ecx			; its argument: the pushad block
+	call %1
+	add esp, 4
+	pop esp
+	cmp eax, -1
+	je %%slow
+	mov ecx, eax
+	shr ecx, 16
+	cmp ecx, SR_DS
+	jne %%not_ds
+	mov ds, ax
+	jmp %%done
+%%not_ds:
+	cmp ecx, SR_ES
+	jne %%not_es
+	mov es, ax
+	jmp %%done
+%%not_es:
+	cmp ecx, SR_FS
+	jne %%not_fs
+	mov fs, ax
+	jmp %%done
+%%not_fs:
+	mov gs, ax			; the C half returns only these four
+%%done:
+	popad
+	popfd
+	lea esp, [esp + 4]		; id
+	jmp %%out
+%%slow:	popad
+	popfd
+	jmp burn_common
+%%out:
+%endmacro
+
+burn_pop_sreg:
+	FAST_SITE_C burn_pop_sreg_c
+	ret 4				; past the popped selector
+
+burn_mov_sreg:
+	FAST_SITE_C burn_mov_sreg_c
+	ret				; the site's popl %eax follows
+
 ; --- the common path: build struct burn_frame, enter C --------------------
 ; Stack on entry: [id][ret][what the site pushed].
 burn_common:
@@ -264,8 +320,9 @@ burn_start:
 
 ; --- generic stubs: stub i pushes i (RW_ID) --------------------------------
 	align RW_STUB_STRIDE
-; Two operations skip the frame and the C decode (fast paths below):
-; push of a segment register (stub RW_ID_PUSH_SEG + SR_*) and invlpg.
+; Some operations skip the full frame and the C decode (fast sites,
+; below): push of a segment register (stub RW_ID_PUSH_SEG + SR_*),
+; invlpg, and data segment loads by popl and by movw from a register.
 burn_generic_stubs:
 %assign i 0
 %rep RW_STUB_COUNT
@@ -277,6 +334,10 @@ burn_generic_stubs:
 	push strict dword i
 %if i == RW_ID_INVLPG
 	jmp strict near burn_invlpg
+%elif i >= RW_ID_POP_SEG && i < RW_ID_POP_SEG + 6 && i != RW_ID_POP_SEG + SR_CS && i != RW_ID_POP_SEG + SR_SS
+	jmp strict near burn_pop_sreg
+%elif i >= RW_ID_MOV_TO_SEG && i < RW_ID_MOV_TO_SEG + 16
+	jmp strict near burn_mov_sreg
 %else
 	jmp strict near burn_common
 %endif

@@ -392,20 +392,6 @@ int burn_common_c(struct burn_frame *f)
 	return 1;
 }
 
-/* burn_invlpg's C half (burn.asm): the invalidation itself; non-zero
-   when the common path must run after all, to end an sti shadow or to
-   deliver work pending with IF set (it repeats the invlpg, harmlessly). */
-int burn_invlpg_c(uint32_t la)
-{
-	struct vcpu *v = &ipvmm_vcpu;
-
-	if (v->step_shadow)
-		return 1;
-	v->stats.exits[DEC_INVLPG]++;
-	v->hv->invlpg(v->hv_ctx, la);
-	return v->sh->vif && vcpu_has_pending(v);
-}
-
 static const uint8_t has_err[32] = { [8] = 1, [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [17] = 1 };
 
 /* The guest cannot go on (v->fatal says why): HC_SHUTDOWN, which the

@@ -58,5 +58,7 @@ void ipvmm_offsets(void)
 	/* The generic stubs burn.asm sends to a fast path instead. */
 	DEFINE(RW_ID_PUSH_SEG, RW_ID(DEC_PUSH_SEG, 0, 0, 0));
 	DEFINE(RW_ID_INVLPG, RW_ID(DEC_INVLPG, 0, 1, 0));
+	DEFINE(RW_ID_POP_SEG, RW_ID(DEC_POP_SEG, 0, 0, 0));
+	DEFINE(RW_ID_MOV_TO_SEG, RW_ID(DEC_MOV_TO_SEG, 0, 0, 0));	/* + 16: the register forms */
 	DEFINE(IPVMM_KERNEL_RPL, IPVMM_KERNEL_RPL);
 }

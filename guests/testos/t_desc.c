@@ -63,6 +63,26 @@ void test_desc(void)
 	CHECKF(fs == SEL_LDT_DATA && ldt_buf[0x10] == 0x5a && v == 0x5a, "desc",
 	       "ldt data segment applies its base", "fs=%x buf=%x read=%x", fs, ldt_buf[0x10], v);
 
+	/* The CPU reads the descriptor on each load: one rewritten in memory
+	 * (base moved by 0x100, no lldt) applies to the next movw and popl. */
+	uint64_t ldt0 = ldt[0];
+	ldt_buf[0x10] = 0x11;
+	ldt_buf[0x110] = 0x22;
+	ldt_buf[0x210] = 0x33;
+	uint32_t m1, m2, p1;
+	write_fs(SEL_LDT_DATA);
+	__asm__ volatile("movzbl %%fs:0x10, %0" : "=r"(m1));
+	ldt[0] = seg_desc((uint32_t)ldt_buf + 0x100, 0x0fff - 0x200, 0x80 | 0x10 | 0x02, 0x4);
+	write_fs(SEL_LDT_DATA);
+	__asm__ volatile("movzbl %%fs:0x10, %0" : "=r"(m2));
+	ldt[0] = seg_desc((uint32_t)ldt_buf + 0x200, 0x0fff - 0x200, 0x80 | 0x10 | 0x02, 0x4);
+	__asm__ volatile("pushl %1; popl %%fs; movzbl %%fs:0x10, %0" : "=r"(p1) : "i"(SEL_LDT_DATA) : "memory");
+	write_fs(0);
+	ldt[0] = ldt0;
+	CHECKF(m1 == 0x11 && m2 == 0x22 && p1 == 0x33, "desc",
+	       "segment loads by movw and popl read the descriptor as it is in memory now",
+	       "bytes=%x,%x,%x", m1, m2, p1);
+
 	gdt[SEL_FRESH >> 3] &= ~DESC_ACCESSED;
 	write_gs(SEL_FRESH);
 	write_gs(0);

@@ -1,0 +1,87 @@
+/*
+ * The C halves of burn.asm's fast sites: generic stubs whose operation
+ * needs neither the full frame nor the decode (docs/rewriter.md, "Fast
+ * sites"). Each does the operation or declines (non-zero / -1), and on
+ * declining burn.asm enters burn_common with the site untouched, so the
+ * common path does it again (harmless: each check here is repeated there)
+ * and raises the fault or delivers the pending work itself. Sites run at
+ * CPL 1 (ring 3 cannot reach the IPVMM window): the guest kernel's CPL 0.
+ */
+#include "vcpu.h"
+
+/* Declines where burn_common_c would do more than the operation: an sti
+   shadow to end, or work pending with IF set to deliver. */
+static bool must_decline(struct vcpu *v)
+{
+	return v->step_shadow || (v->sh->vif && vcpu_has_pending(v));
+}
+
+int burn_invlpg_c(uint32_t la)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+
+	if (v->step_shadow)
+		return 1;
+	v->stats.exits[DEC_INVLPG]++;
+	v->hv->invlpg(v->hv_ctx, la);
+	return v->sh->vif && vcpu_has_pending(v);
+}
+
+/* A data segment load checked as vcpu_load_sreg checks it (descriptor
+   read from the guest's table now, installed if it changed): the real
+   selector for burn.asm to load, (sr << 16) | selector, or -1. */
+static int32_t load_data_sreg(struct vcpu *v, unsigned sr, uint16_t sel, unsigned op)
+{
+	struct gstate g;
+
+	if ((sr != SR_DS && sr != SR_ES && sr != SR_FS && sr != SR_GS) || must_decline(v))
+		return -1;
+	g.sreg[SR_CS] = 0;		/* CPL 0, see above */
+	g.sreg_dirty = 0;
+	if (vcpu_load_sreg(v, &g, sr, sel))
+		return -1;
+	v->stats.exits[op]++;
+	return (int32_t)((sr << 16) | (sel_real(sel) & 0xffff));
+}
+
+/*
+ * p: burn.asm's pushad block, then the real EFLAGS, the stub id, the
+ * call's return address and what the site pushed: p[0..7] = edi esi ebp
+ * esp ebx edx ecx eax, p[8] eflags, p[9] id, p[10] ret, p[11]...
+ */
+enum { P_EAX = 7, P_ID = 9, P_PARAM = 11 };
+
+/* popl %sreg (call stub): the selector is at the guest's esp after the
+   call, p + P_PARAM; reading it may fault (the common path reports it). */
+int32_t burn_pop_sreg_c(const uint32_t *p)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	uint16_t sel;
+
+	if (!v->hv->read(v->hv_ctx, (uint32_t)(uintptr_t)(p + P_PARAM), &sel, 2))
+		return -1;
+	return load_data_sreg(v, RW_ID_REG(p[P_ID]), sel, DEC_POP_SEG);
+}
+
+/* movw %reg, %sreg (pushl %eax; movl $regs, %eax; call stub; popl %eax):
+   eax holds RW_REGS, the guest's eax is at p + P_PARAM. */
+int32_t burn_mov_sreg_c(const uint32_t *p)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	uint32_t regs = p[P_EAX];
+	unsigned k0 = (regs >> 16) & 0xff, k1 = regs >> 24, r0 = regs & 0xff, r1 = (regs >> 8) & 0xff;
+	unsigned sr, gpr;
+
+	if (k0 == DEC_K_SREG && k1 == DEC_K_GPR) {
+		sr = r0;
+		gpr = r1;
+	} else if (k1 == DEC_K_SREG && k0 == DEC_K_GPR) {
+		sr = r1;
+		gpr = r0;
+	} else {
+		return -1;
+	}
+	if (gpr > 7 || gpr == 4)
+		return -1;		/* %esp: the common path knows its value at the site */
+	return load_data_sreg(v, sr, (uint16_t)(gpr ? p[7 - gpr] : p[P_PARAM]), DEC_MOV_TO_SEG);
+}
