@@ -53,7 +53,7 @@ enum { P_EAX = 7, P_ID = 9, P_PARAM = 11 };
 
 /* popl %sreg (call stub): the selector is at the guest's esp after the
    call, p + P_PARAM; reading it may fault (the common path reports it). */
-int32_t burn_pop_sreg_c(const uint32_t *p)
+int32_t burn_pop_sreg_c(uint32_t *p)
 {
 	struct vcpu *v = &ipvmm_vcpu;
 	uint16_t sel;
@@ -63,25 +63,68 @@ int32_t burn_pop_sreg_c(const uint32_t *p)
 	return load_data_sreg(v, RW_ID_REG(p[P_ID]), sel, DEC_POP_SEG);
 }
 
-/* movw %reg, %sreg (pushl %eax; movl $regs, %eax; call stub; popl %eax):
-   eax holds RW_REGS, the guest's eax is at p + P_PARAM. */
-int32_t burn_mov_sreg_c(const uint32_t *p)
+/*
+ * A register-form generic site (pushl %eax; movl $regs, %eax; call stub;
+ * popl %eax): eax holds RW_REGS, the guest's eax is at p + P_PARAM. The
+ * number of the operand of kind `kind` and the guest's general register
+ * the other names (its slot in p, written back by popad or popl %eax);
+ * false for any other pair, or %esp (its value at the site is the common
+ * path's to compute).
+ */
+static bool reg_pair(uint32_t *p, unsigned kind, unsigned *n, uint32_t **gpr)
 {
-	struct vcpu *v = &ipvmm_vcpu;
 	uint32_t regs = p[P_EAX];
 	unsigned k0 = (regs >> 16) & 0xff, k1 = regs >> 24, r0 = regs & 0xff, r1 = (regs >> 8) & 0xff;
-	unsigned sr, gpr;
+	unsigned g;
 
-	if (k0 == DEC_K_SREG && k1 == DEC_K_GPR) {
-		sr = r0;
-		gpr = r1;
-	} else if (k1 == DEC_K_SREG && k0 == DEC_K_GPR) {
-		sr = r1;
-		gpr = r0;
+	if (k0 == kind && k1 == DEC_K_GPR) {
+		*n = r0;
+		g = r1;
+	} else if (k1 == kind && k0 == DEC_K_GPR) {
+		*n = r1;
+		g = r0;
+	} else {
+		return false;
+	}
+	if (g > 7 || g == 4)
+		return false;
+	*gpr = g ? &p[7 - g] : &p[P_PARAM];
+	return true;
+}
+
+/* movw %reg, %sreg. */
+int32_t burn_mov_sreg_c(uint32_t *p)
+{
+	unsigned sr;
+	uint32_t *gpr;
+
+	if (!reg_pair(p, DEC_K_SREG, &sr, &gpr))
+		return -1;
+	return load_data_sreg(&ipvmm_vcpu, sr, (uint16_t)*gpr, DEC_MOV_TO_SEG);
+}
+
+/* movl %crN, %reg for CR0/2/3/4 and movl %reg, %cr2|%cr3, as
+   emu_mov_from_cr and emu_mov_to_cr do them; 0 done, -1 declined. CR0
+   and CR4 writes (their checks, the shadow's bits) stay with the common
+   path. */
+int32_t burn_mov_cr_c(uint32_t *p)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	unsigned op = RW_ID_OP(p[P_ID]), n;
+	uint32_t *gpr;
+
+	if (v->step_shadow || !reg_pair(p, DEC_K_CREG, &n, &gpr))
+		return -1;
+	if (op == DEC_MOV_FROM_CR && (n == 0 || n == 2 || n == 3 || n == 4)) {
+		*gpr = n == 0 ? v->cr0 : n == 2 ? v->cr2 : n == 3 ? v->cr3 : v->cr4;
+	} else if (op == DEC_MOV_TO_CR && n == 2) {
+		v->cr2 = *gpr;
+	} else if (op == DEC_MOV_TO_CR && n == 3) {
+		v->cr3 = *gpr;
+		v->hv->set_cr3(v->hv_ctx, *gpr);
 	} else {
 		return -1;
 	}
-	if (gpr > 7 || gpr == 4)
-		return -1;		/* %esp: the common path knows its value at the site */
-	return load_data_sreg(v, sr, (uint16_t)(gpr ? p[7 - gpr] : p[P_PARAM]), DEC_MOV_TO_SEG);
+	v->stats.exits[op]++;
+	return must_decline(v) ? -1 : 0;	/* the common path repeats it: idempotent */
 }
