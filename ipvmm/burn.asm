@@ -9,7 +9,7 @@
 bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
-extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_mov_cr_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_reg_site_c, burn_upcall_c, burn_resume_check_c, burn_start_c
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
@@ -242,11 +242,11 @@ burn_mov_sreg:
 	FAST_SITE_C burn_mov_sreg_c
 	ret				; the site's popl %eax follows
 
-; --- movl %crN,%reg and movl %reg,%crN (register forms) -------------------
+; --- movl %crN,%reg, movl %reg,%crN, mov %sreg,%reg (register forms) -----
 ; Stack [id][ret][the guest's eax], eax = RW_REGS. The C half reads or
 ; writes the register in the pushad block (popad, or the site's popl %eax
 ; for eax, hands it to the guest) or declines (-1): the common path.
-burn_mov_cr:
+burn_reg_site:
 	pushfd
 	pushad
 	cld
@@ -254,7 +254,7 @@ burn_mov_cr:
 	mov esp, C_STACK
 	push ecx
 	push ecx
-	call burn_mov_cr_c
+	call burn_reg_site_c
 	add esp, 4
 	pop esp
 	cmp eax, -1			; popad and popfd keep or restore the flags
@@ -346,8 +346,8 @@ burn_start:
 	align RW_STUB_STRIDE
 ; Some operations skip the full frame and the C decode (fast sites,
 ; below): push of a segment register (stub RW_ID_PUSH_SEG + SR_*),
-; invlpg, data segment loads by popl and by movw from a register, and
-; control register moves.
+; invlpg, data segment loads by popl and by movw from a register, reads
+; of a segment register into a register, and control register moves.
 burn_generic_stubs:
 %assign i 0
 %rep RW_STUB_COUNT
@@ -363,8 +363,8 @@ burn_generic_stubs:
 	jmp strict near burn_pop_sreg
 %elif i >= RW_ID_MOV_TO_SEG && i < RW_ID_MOV_TO_SEG + 16
 	jmp strict near burn_mov_sreg
-%elif (i >= RW_ID_MOV_FROM_CR && i < RW_ID_MOV_FROM_CR + 16) || (i >= RW_ID_MOV_TO_CR && i < RW_ID_MOV_TO_CR + 16)
-	jmp strict near burn_mov_cr
+%elif (i >= RW_ID_MOV_FROM_CR && i < RW_ID_MOV_FROM_CR + 16) || (i >= RW_ID_MOV_TO_CR && i < RW_ID_MOV_TO_CR + 16) || (i >= RW_ID_MOV_FROM_SEG && i < RW_ID_MOV_FROM_SEG + 16)
+	jmp strict near burn_reg_site
 %else
 	jmp strict near burn_common
 %endif

@@ -103,17 +103,48 @@ int32_t burn_mov_sreg_c(uint32_t *p)
 	return load_data_sreg(&ipvmm_vcpu, sr, (uint16_t)*gpr, DEC_MOV_TO_SEG);
 }
 
-/* movl %crN, %reg for CR0/2/3/4 and movl %reg, %cr2|%cr3, as
-   emu_mov_from_cr and emu_mov_to_cr do them; 0 done, -1 declined. CR0
-   and CR4 writes (their checks, the shadow's bits) stay with the common
-   path. */
-int32_t burn_mov_cr_c(uint32_t *p)
+/* The selector in a data or code segment register now: the guest's own
+   (the trampolines load none); SS and CS are the site's too. */
+static uint16_t real_sreg(unsigned sr)
 {
-	struct vcpu *v = &ipvmm_vcpu;
-	unsigned op = RW_ID_OP(p[P_ID]), n;
+	uint16_t s = 0;
+
+	switch (sr) {
+	case SR_ES: __asm__ volatile("movw %%es, %0" : "=r"(s)); break;
+	case SR_CS: __asm__ volatile("movw %%cs, %0" : "=r"(s)); break;
+	case SR_SS: __asm__ volatile("movw %%ss, %0" : "=r"(s)); break;
+	case SR_DS: __asm__ volatile("movw %%ds, %0" : "=r"(s)); break;
+	case SR_FS: __asm__ volatile("movw %%fs, %0" : "=r"(s)); break;
+	case SR_GS: __asm__ volatile("movw %%gs, %0" : "=r"(s)); break;
+	}
+	return s;
+}
+
+/* movw|movl %sreg, %reg as emu_mov_from_seg: the guest's view of the
+   selector (sel_virt), zero-extended into a 32-bit register, the low half
+   only of a 16-bit one. */
+static int32_t mov_from_sreg(uint32_t *p)
+{
+	unsigned sr;
 	uint32_t *gpr;
 
-	if (v->step_shadow || !reg_pair(p, DEC_K_CREG, &n, &gpr))
+	if (!reg_pair(p, DEC_K_SREG, &sr, &gpr) || sr > SR_GS)
+		return -1;
+	uint16_t sel = sel_virt(real_sreg(sr));
+
+	*gpr = RW_ID_O16(p[P_ID]) ? (*gpr & 0xffff0000u) | sel : sel;
+	return 0;
+}
+
+/* movl %crN, %reg for CR0/2/3/4 and movl %reg, %cr2|%cr3, as
+   emu_mov_from_cr and emu_mov_to_cr do them. CR0 and CR4 writes (their
+   checks, the shadow's bits) stay with the common path. */
+static int32_t mov_cr(struct vcpu *v, uint32_t *p, unsigned op)
+{
+	unsigned n;
+	uint32_t *gpr;
+
+	if (!reg_pair(p, DEC_K_CREG, &n, &gpr))
 		return -1;
 	if (op == DEC_MOV_FROM_CR && (n == 0 || n == 2 || n == 3 || n == 4)) {
 		*gpr = n == 0 ? v->cr0 : n == 2 ? v->cr2 : n == 3 ? v->cr3 : v->cr4;
@@ -125,6 +156,22 @@ int32_t burn_mov_cr_c(uint32_t *p)
 	} else {
 		return -1;
 	}
+	return 0;
+}
+
+/* A register-form site that loads no segment (burn_reg_site): control
+   register moves and reads of a segment register; 0 done, -1 declined. */
+int32_t burn_reg_site_c(uint32_t *p)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	unsigned op = RW_ID_OP(p[P_ID]);
+	int32_t r;
+
+	if (v->step_shadow)
+		return -1;
+	r = op == DEC_MOV_FROM_SEG ? mov_from_sreg(p) : mov_cr(v, p, op);
+	if (r)
+		return -1;
 	v->stats.exits[op]++;
 	return must_decline(v) ? -1 : 0;	/* the common path repeats it: idempotent */
 }

@@ -247,7 +247,7 @@ int burn_common_c(struct burn_frame *f);
 int burn_invlpg_c(uint32_t la);
 int32_t burn_pop_sreg_c(uint32_t *p);
 int32_t burn_mov_sreg_c(uint32_t *p);
-int32_t burn_mov_cr_c(uint32_t *p);
+int32_t burn_reg_site_c(uint32_t *p);
 void burn_upcall_c(struct ipvmm_upcall_state *s);
 void burn_resume_check_c(void);
 /* Fill v->resume from g (real selectors, the iretd frame). */

@@ -32,6 +32,13 @@ static void test_push_sreg(void)
 		  PUSH_SREG_OK(ss, read_ss()) && PUSH_SREG_OK(cs, read_cs());
 	CHECKF(ok, "desc", "push of every segment register stores its selector, registers and flags kept",
 	       "ds=%x cs=%x", read_ds(), read_cs());
+	/* mov %sreg to a 32-bit register zero-extends (P6 and later, SDM
+	 * Vol. 2 MOV); to a 16-bit one it keeps the upper half. */
+	uint32_t wide = 0xffffffffu, narrow = 0xffffffffu;
+	__asm__ volatile("movl %%ds, %0" : "+r"(wide));
+	__asm__ volatile("movw %%ds, %w0" : "+r"(narrow));
+	CHECKF(wide == read_ds() && narrow == (0xffff0000u | read_ds()), "desc",
+	       "mov of a segment register into 32 and 16-bit registers", "wide=%x narrow=%x", wide, narrow);
 }
 
 void test_desc(void)
