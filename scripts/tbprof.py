@@ -62,18 +62,21 @@ def main():
     ap.add_argument("--delay", type=float, default=0.2, help="seconds between the text and the sample")
     ap.add_argument("--hv", default="build/hypervisor.elf")
     ap.add_argument("--guest", default="build/guests/testos.elf")
+    ap.add_argument("--guest-args", default="name=testos bench",
+                    help="the guest module's words; more modules after a comma, as -initrd takes them")
+    ap.add_argument("--mem", default="256")
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--annotate", help="also list this function's instructions with their counts")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="tbprof.")
     ser, mon, log = (os.path.join(tmp, n) for n in ("serial.log", "mon.sock", "exec.log"))
-    q = subprocess.Popen(["qemu-system-i386", "-m", "256", "-display", "none", "-no-reboot",
+    q = subprocess.Popen(["qemu-system-i386", "-m", a.mem, "-display", "none", "-no-reboot",
                           "-serial", "file:" + ser, "-monitor", f"unix:{mon},server,nowait",
                           "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                           "-icount", "shift=0,sleep=off", "-singlestep",
                           "-kernel", a.hv, "-append", "shutdown",
-                          "-initrd", f"{a.guest} name=testos bench", "-D", log],
+                          "-initrd", f"{a.guest} {a.guest_args}", "-D", log],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 600
