@@ -59,10 +59,13 @@ struct vcpu_hv {
 	uint32_t upcall_stack;                 /* the ipvmm_upcall_state sits below it */
 	uint32_t self_lo, self_hi;             /* ipvmm=self: the guest's "IPVMM text" */
 	uint32_t ss1, esp1;                    /* HC_SET_STACK */
+	uint32_t direct_vec;                   /* HC_DIRECT_GATE: its vector, 0 = none */
 	uint64_t timer_deadline;               /* guest ns; 0 = not armed */
 	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */
+	int cli_watch;                         /* an event pending, vIF clear, since cli_since */
+	uint64_t cli_since;                    /* its CPU time (sched.cpu_tsc) then */
 	uint32_t upcalls_irq, upcalls_exc, rollbacks, timer_fires;
 	uint32_t fixups;                       /* IPVMM guest copies resumed (ipvmm_fixup.c) */
 };

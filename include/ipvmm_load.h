@@ -51,5 +51,6 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f);
 int ipvmm_exit_is_kill(struct guest *g, uint32_t status);
 
 void ipvmm_report_raw_traps(const struct guest *g);
+void ipvmm_report_direct(const struct guest *g);
 
 #endif

@@ -31,6 +31,8 @@ typedef void (*irq_handler_fn)(unsigned irq, struct trap_frame *tf);
 /* kernel/idt.c */
 void idt_init(void);
 void idt_set_gate(unsigned vector, uint32_t handler, unsigned dpl);
+int idt_vector_owned(unsigned vector);
+void idt_set_direct(unsigned vector);      /* 0: none */
 
 /* kernel/trap.c */
 void trap_dispatch(struct trap_frame *tf);

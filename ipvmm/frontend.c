@@ -523,8 +523,11 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
 	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
-		if (deliver_soft(v, &g, vec & 0xff, 2))	/* int $0x82 from outside the IPVMM */
+		/* int $0x82 from outside the IPVMM; DIRECT_VEC from direct.asm's slow path */
+		if (deliver_soft(v, &g, vec & 0xff, 2))
 			stop(v);
+		if ((vec & 0xff) == DIRECT_VEC)
+			direct_gate_learn(v);
 	} else if (vec == VEC_UD && trap_site_here(v, &g)) {
 		/* trap mode: ud2 + the original instruction (docs/rewriter.md);
 		   the guest's own ud2 elsewhere still raises #UD */

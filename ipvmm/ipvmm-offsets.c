@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "config.h"
 #include "vcpu.h"
+#include "layout.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"((long)(val)))
@@ -31,6 +32,26 @@ void ipvmm_offsets(void)
 	OFFSET(FAULT_VECTOR, ipvmm_fault, vector);
 	OFFSET(FAULT_ERROR, ipvmm_fault, error);
 	OFFSET(FAULT_CR2, ipvmm_fault, cr2);
+
+	OFFSET(VCPU_IDTR_BASE, vcpu, idtr.base);
+	OFFSET(VCPU_IDTR_LIMIT, vcpu, idtr.limit);
+	OFFSET(VCPU_TSS_BASE, vcpu, tss_base);
+	OFFSET(VCPU_DIRECT, vcpu, direct);
+	OFFSET(DG_OK, vcpu_direct, ok);
+	OFFSET(DG_LO, vcpu_direct, lo);
+	OFFSET(DG_HI, vcpu_direct, hi);
+	OFFSET(DG_EIP, vcpu_direct, eip);
+	OFFSET(DG_CS, vcpu_direct, cs);
+	OFFSET(DG_TRAP, vcpu_direct, trap);
+	OFFSET(DG_SAVE, vcpu_direct, save);
+	OFFSET(DG_NEW_ESP, vcpu_direct, new_esp);
+	OFFSET(SH_DIRECT_FAST, ipvmm_shared, direct_fast);
+	OFFSET(SH_DIRECT_SLOW, ipvmm_shared, direct_slow);
+	DEFINE(DIRECT_VEC, DIRECT_VEC);
+	DEFINE(IPVMM_BASE, IPVMM_BASE);
+	DEFINE(UP_SOFT, IPVMM_UPCALL_SOFT);
+	DEFINE(EF_TF, EF_TF);
+	DEFINE(EF_NT, EF_NT);
 
 	DEFINE(SR_ES, SR_ES);
 	DEFINE(SR_CS, SR_CS);

@@ -82,6 +82,11 @@ void burn_start_c(struct ipvmm_upcall_state *s)
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_VERSION);
 	}
 	hcall_set_upcall(A(burn_upcall_irq), A(burn_upcall_exc), A(ipvmm_stack_top), 0, 0);
+	/* Ring 3's int $0x80 straight into ring 1 (direct.asm); trap mode
+	   keeps the trapping path it measures. */
+	if (!ipvmm_shared.rewrite_mode)
+		v->direct.installed =
+			hcall_direct_gate(DIRECT_VEC, A(&v->direct.stack[8])) == 0;
 	if (rewrite_all(v)) {
 		vcpu_console_flush(v);
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_REWRITE);

@@ -45,10 +45,14 @@ void vcpu_set_eflags(struct vcpu *v, uint32_t value)
  * MCE/MCA (no machine-check model), APIC/x2APIC (the guest gets an 8259
  * only), MTRR/PAT (memory types belong to the hypervisor), DS/ACPI/TM/
  * PBE/HTT/SS (no thermal, debug-store or topology model), MONITOR/XSAVE/
- * OSXSAVE/AVX (monitor, mwait and xsetbv are not emulated), VMX/SMX.
+ * OSXSAVE/AVX (monitor, mwait and xsetbv are not emulated), VMX/SMX, and
+ * SEP: sysenter always enters ring 0 (the CPU forces CPL 0), so every
+ * one would be a hypervisor entry, while int $0x80 takes the direct gate
+ * with none (direct.asm); without SEP Linux's vDSO uses int $0x80. The
+ * SYSENTER MSRs stay (virtual), as does the emulated sysenter/sysexit.
  * Leaves above 1 are capped: nothing else is modelled.
  */
-#define CPUID1_EDX_KEEP 0x0788893du	/* FPU DE TSC MSR CX8 SEP CMOV CLFSH MMX FXSR SSE SSE2 PSE */
+#define CPUID1_EDX_KEEP 0x0788813du	/* FPU DE TSC MSR CX8 CMOV CLFSH MMX FXSR SSE SSE2 PSE */
 #define CPUID1_ECX_KEEP 0x00980201u	/* SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT */
 
 #define CPUID_MAX_LEAF 0x15u	/* the TSC leaf; everything between is empty */

@@ -133,6 +133,23 @@ struct vcpu_hv_ops {
 	uint64_t (*rdtsc)(void *ctx);
 };
 
+/*
+ * The direct system-call gate (ipvmm/direct.asm, docs/security.md): the
+ * guest's IDT entry for DIRECT_VEC as last validated (direct_gate_learn),
+ * what burn_int_direct needs to enter its handler, and its scratch.
+ */
+#define DIRECT_VEC 0x80u
+struct vcpu_direct {
+	uint32_t ok;		/* lo/hi validated: the stub may take its fast path */
+	uint32_t lo, hi;	/* the guest's gate, compared on every entry */
+	uint32_t eip, cs;	/* its handler: offset and real selector (the retf frame) */
+	uint32_t trap;		/* 1: trap gate (IF kept), 0: interrupt gate */
+	uint32_t installed;	/* HC_DIRECT_GATE succeeded */
+	uint32_t save[3];	/* eax, ecx, edx while the stub runs */
+	uint32_t new_esp, new_ss;	/* lss operand: the guest's ss0:esp0 less the frame */
+	uint32_t stack[8];	/* the real TSS's ring-1 stack: the CPU's frame */
+};
+
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
 	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, desc_refresh;
@@ -168,6 +185,7 @@ struct vcpu {
 	struct ipvmm_fault mfault;	/* the last failed guest access (backend) */
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
+	struct vcpu_direct direct;
 	struct vcpu_stats stats;
 };
 
@@ -198,6 +216,10 @@ void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
 void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2]);
 void vcpu_console_putc(struct vcpu *v, uint8_t c);
 void vcpu_console_flush(struct vcpu *v);
+
+/* direct_gate.c: validate the guest's DIRECT_VEC gate for burn_int_direct. */
+void direct_gate_start(struct vcpu *v);
+void direct_gate_learn(struct vcpu *v);
 
 /* deliver.c */
 enum dlv_src { DLV_EXT, DLV_SOFT, DLV_EXC };

@@ -84,6 +84,8 @@ void guest_raise(struct guest *g, uint32_t bits)
 	s->pending |= bits;      /* one CPU: the guest is not running right now */
 	if (s->sti_deliver)
 		s->sti_hook = s->sti_deliver;
+	if (!g->v.redirect_due)
+		g->v.cli_watch = 0;  /* a new episode for the interrupts-off watchdog */
 	g->v.redirect_due = 1;
 	if (g->v.waiting && g->vm)
 		thread_wake(g->vm);
@@ -226,18 +228,65 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 	return 0;
 }
 
+/* The interrupts-off watchdog: an event pending that the virtual IF keeps
+ * out for CONFIG_GUEST_CLI_LIMIT_MS of the guest's own CPU time (a busy
+ * loop after cli never ends) kills the guest. Checked only on the way
+ * back from an interrupt (the tick preempts a spinner at least once a
+ * quantum) while a raise is not yet delivered (redirect_due), off the
+ * hypercall path; an episode starts at the raise that set it. The shared
+ * page's vif and pending are the guest's to write: they only decide
+ * whether this guest is charged, and both are read here once. */
+static void watch_cli(struct guest *g)
+{
+	const struct ipvmm_shared *s = g->shared;
+	uint32_t pending = s->pending;
+	if (!pending || s->vif) {
+		g->v.cli_watch = 0;
+		return;
+	}
+	if (!g->v.cli_watch) {
+		g->v.cli_watch = 1;
+		g->v.cli_since = g->sched.cpu_tsc;
+		return;
+	}
+	static uint64_t limit;      /* in TSC ticks, once: clock_init calibrated before any guest */
+	if (!limit)
+		limit = clock_tsc_hz / 1000 * CONFIG_GUEST_CLI_LIMIT_MS;
+	if (g->sched.cpu_tsc - g->v.cli_since >= limit)
+		kill_guest(g, "interrupts disabled for %u ms of its CPU time with an event pending "
+			   "(%#x)", CONFIG_GUEST_CLI_LIMIT_MS, pending);
+}
+
+/* The roll-back region the shared page claims (guest memory: read once)
+ * is honoured only inside the IPVMM's text and for a ring-1 frame, where
+ * the IPVMM's own iret_restart lies; any other claim is ignored and the
+ * event is delivered as anywhere else. */
+static int iret_region_ok(const struct guest *g, const struct trap_frame *tf, uint32_t restart,
+			  uint32_t end)
+{
+	return (tf->cs & 3) == 1 && restart < end && guest_in_ipvmm(g, restart) &&
+	       guest_in_ipvmm(g, end - 1);
+}
+
 void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 {
 	struct ipvmm_shared *s = g->shared;
-	if (!g->v.redirect_due || !g->v.upcall_irq || !(tf->cs & 3))
+	if (!g->v.redirect_due)
+		return;                              /* nothing raised since the last delivery */
+	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS) {
+		watch_cli(g);                    /* at interrupts: a spinner gets the tick */
+		if (g->kill_pending)
+			return;
+	}
+	if (!g->v.upcall_irq || !(tf->cs & 3))
 		return;
 	if (!s->pending) {                       /* the IPVMM took the bits itself */
 		g->v.redirect_due = 0;
 		return;
 	}
-	uint32_t eip = tf->eip;
-	if (s->iret_restart && eip >= s->iret_restart && eip < s->iret_restart_end) {
-		tf->eip = s->iret_restart;           /* redo the pending check */
+	uint32_t eip = tf->eip, restart = s->iret_restart, end = s->iret_restart_end;
+	if (eip >= restart && eip < end && iret_region_ok(g, tf, restart, end)) {
+		tf->eip = restart;                   /* redo the pending check */
 		g->v.rollbacks++;
 		g->v.redirect_due = 0;
 		return;
@@ -250,8 +299,8 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	}
 }
 
-/* On a switch to a VM thread: its guest's part of the GDT, its LDT and the TSS's
- * ring-1 stack. The GDT copy is skipped when the same guest ran last. */
+/* On a switch to a VM thread: its guest's part of the GDT, its LDT, the TSS's
+ * ring-1 stack and its direct system-call gate. The GDT copy is skipped when the same guest ran last. */
 void guest_load_cpu_state(const struct guest *g)
 {
 	static const struct guest *owner;
@@ -264,6 +313,7 @@ void guest_load_cpu_state(const struct guest *g)
 	}
 	hv_tss.ss1 = g->v.ss1;
 	hv_tss.esp1 = g->v.esp1;
+	idt_set_direct(g->v.direct_vec);    /* this guest's gate only, or none */
 	fpu_switch_to((struct guest *)g);
 	guest_load_cr4(g);
 }

@@ -51,6 +51,7 @@ struct hc_set_timer { uint64_t deadline; };                  /* guest ns, 0 = ca
 struct hc_wait { char none; };
 struct hc_set_upcall { uint32_t irq, exc, stack, self_lo, self_hi; };   /* all 0: none */
 struct hc_unmap { uint32_t va, pages; };
+struct hc_direct_gate { uint32_t vector, stack; };           /* vector 0: none */
 
 const char *const hc_names[HC_NR_CALLS] = { HC_CALLS(HC_NAME_) };
 static const char *const hc_error_names[] = { HC_ERRORS(HC_ERROR_NAME_) };
@@ -245,6 +246,31 @@ static int decode_unmap(const struct guest *g, const struct hc_in_unmap *in, str
 	return 0;
 }
 
+/* The direct system-call gate (docs/security.md): only for a guest that
+ * runs the IPVMM (the gate enters its text), never on a vector the
+ * hypervisor owns; the ring-1 stack the CPU switches to is 32 bytes of
+ * the IPVMM data window, where burn_int_direct takes the frame from. */
+static int decode_direct_gate(const struct guest *g, const struct hc_in_direct_gate *in,
+			      struct hc_direct_gate *op, const char **why)
+{
+	uint32_t lo = in->stack - 32, ma;
+	*op = (struct hc_direct_gate){ 0, 0 };
+	if (!in->vector)
+		return 0;                        /* remove */
+	if (in->vector > 0xff)
+		return REFUSE(HC_EINVAL, "vector above 255");
+	if (idt_vector_owned(in->vector))
+		return REFUSE(HC_EPERM, "a vector the hypervisor owns");
+	if (!g->v.upcall_exc || g->ipvmm_self)
+		return REFUSE(HC_EPERM, "no IPVMM: the gate enters the IPVMM's text");
+	if (in->stack % 4 || lo < IPVMM_SHARED_ADDR + PAGE_SIZE || lo > in->stack ||
+	    shadow_window_write(g, lo, &ma) || shadow_window_write(g, in->stack - 1, &ma))
+		return REFUSE(HC_EFAULT, "stack unaligned or its 32 bytes not in the data window");
+	op->vector = in->vector;
+	op->stack = in->stack;
+	return 0;
+}
+
 /* --- invoke: the effects; every value was checked --------------------- */
 static int32_t invoke_version(struct guest *g, const struct hc_version *op)
 {
@@ -341,6 +367,17 @@ static int32_t invoke_set_upcall(struct guest *g, const struct hc_set_upcall *op
 	g->v.upcall_stack = op->stack;
 	g->v.self_lo = op->self_lo;
 	g->v.self_hi = op->self_hi;
+	return 0;
+}
+
+static int32_t invoke_direct_gate(struct guest *g, const struct hc_direct_gate *op)
+{
+	g->v.direct_vec = op->vector;
+	if (op->vector) {
+		g->v.ss1 = GK_DS;                /* flat ring 1: the IPVMM data */
+		g->v.esp1 = op->stack;
+	}
+	guest_load_cpu_state(g);             /* the caller runs: install now */
 	return 0;
 }
 

@@ -160,9 +160,11 @@ int guest_pools_check(void)
 static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how)
 {
 	cli();
+	g->v.timer_deadline = 0;    /* its timer ends here, not when its last line has drained */
 	gdbstub_stopping(g);
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);
+	ipvmm_report_direct(g);
 	if (g->bounces)
 		pr_info("vm: guest %s: %u IPVMM calls from its load address (paging off)\n", g->name,
 			g->bounces);

@@ -174,6 +174,27 @@ GT_RUN_LONG := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 110 --icount
 $(eval $(call testos_qemu,,previrt))
 $(eval $(call testos_qemu,-trap,trap))
 
+# The direct system-call gate is per guest (docs/security.md, "The direct
+# system-call gate"): the test OS installs one for int $0x80 at its start;
+# a direct guest beside it that issues int $0x80 must still get the #GP
+# of a vector it has no gate for, not the test OS's entry, and the test
+# OS's own int $0x80 cases still match its native transcript.
+test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $(TESTOS_ELF)
+	$(PYTHON) scripts/systest.py --name guests-direct-gate --timeout 120 --exit 35 \
+		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
+		--expect $(TESTOS_STOP) \
+		--expect '^\[h-int80\] hostile: int \$$0x80$$' \
+		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
+		--expect '^ipvmm: guest testos: direct gate 80: [1-9][0-9]* entries direct, [1-9][0-9]* emulated$$' \
+		--expect 'stats: guest testos .*HC_DIRECT_GATE:1' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[testos\] not ok' --reject 'hostile: FAIL' \
+		-- $(GT_RUN_LONG) --append "shutdown" \
+		--initrd "$(TESTOS_ELF) name=testos,$(GT)/hostile.elf name=h-int80 mem=4M act=int80 late"
+	$(PYTHON) tests/guests/progress.py testos $(BUILD)/test-logs/guests-direct-gate.log \
+		$(GT)/testos-native.log all
+TEST_TARGETS += test-guests-direct-gate
+
 # Both modes on Bochs, through GRUB (the previrt run also rides along in
 # test-guests-bochs, beside the hostile guests).
 # $(1) name, $(2) rewrite mode
@@ -401,22 +422,34 @@ TEST_TARGETS += test-guests-threads
 # (ipvmm=self), run their own page tables side by side with hello: A/D
 # bits, #PF upcalls with CR2 and error code, invlpg, two CR3s, ud2, ring-3
 # code (U/S, int $0x80 as #GP(0x402)), a timer with HC_WAIT, an interrupt
-# upcall, the iret_restart roll-back. The second one then takes a #PF
-# with no exception upcall registered and is killed for it (so the run
-# ends in failure, by design).
+# upcall, the iret_restart roll-back (and a hostile region outside its
+# "IPVMM text", ignored), a self-map, 4 MiB pages, its tail, a PDE of its
+# own in the hole (tests/guests/vtlb_acts.h). The second one then takes a
+# #PF with no exception upcall registered and is killed for it (so the
+# run ends in failure, by design); pg3..pg5 point a PTE, a 4 MiB page and
+# a page table at or past their partition's end (mem=8M), pg6 stores to
+# the hypervisor through a PDE of its own: each killed, the pools whole.
 test-guests-vtlb: $(HV_ELF) $(GT)/paging.elf $(GT)/hello.elf
 	$(PYTHON) scripts/systest.py --name guests-vtlb --timeout 60 --exit 35 \
 		--expect '^\[pg1\] paging: all checks passed$$' \
 		--expect '^\[pg2\] paging: all checks passed$$' \
 		--expect '^guest pg1 exited with status 0$$' \
-		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 3 interrupt, 1 roll-backs; 5 timer expiries$$' \
+		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 4 interrupt, 1 roll-backs; 6 timer expiries$$' \
 		--expect '^\[pg2\] paging: reading 0x00000010 unmapped, no upcall$$' \
 		--expect '^guest pg2 killed: \#PF its page tables do not allow: error 0 at eip 002[0-9a-f]{5} cr2 00000010 \(no exception upcall\)$$' \
+		--expect '^guest pg3 killed: page tables point outside the partition \(00800000, for 40006000\)$$' \
+		--expect '^guest pg4 killed: page tables point outside the partition \(00800000, for e0400000\)$$' \
+		--expect '^guest pg5 killed: page tables point outside the partition \(7ff00000, for e0800000\)$$' \
+		--expect '^\[pg6\] paging: storing to 0xFD100000 through its own PDE$$' \
+		--expect '^guest pg6 killed: \#PF page fault \(vector 14\) error 0x2 at eip 002[0-9a-f]{5} cr2 fd100000$$' \
 		--expect '^guest hello exited with status 0$$' \
 		--expect '^hypervisor: shutdown \(failure\)' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
 		--reject PANIC --reject 'paging: FAIL' --reject 'still alive' \
 		-- $(GT_RUN) --append "shutdown" --initrd "$(GT)/paging.elf name=pg1 mem=8M ipvmm=self,\
-	$(GT)/paging.elf name=pg2 mem=8M ipvmm=self act=nohandler,$(GT)/hello.elf name=hello mem=4M"
+	$(GT)/paging.elf name=pg2 mem=8M ipvmm=self act=nohandler,$(GT)/hello.elf name=hello mem=4M,\
+	$(GT)/paging.elf name=pg3 mem=8M ipvmm=self act=pteend,$(GT)/paging.elf name=pg4 mem=8M ipvmm=self act=pseout,\
+	$(GT)/paging.elf name=pg5 mem=8M ipvmm=self act=ptout,$(GT)/paging.elf name=pg6 mem=8M ipvmm=self act=holewr"
 
 # The virtual TLB's costs under -icount (one tick = one instruction,
 # hypervisor included); the numbers are in the log.
@@ -437,7 +470,8 @@ TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 # counts are the guest-visible ones, never the host's wall clock).
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
 # hostile.c includes these acts (the pattern rule's recipe still builds it).
-$(GT)/hostile.elf: tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
+$(GT)/paging.elf: tests/guests/vtlb_acts.h include/ipvmm/shared.h
+$(GT)/hostile.elf: tests/guests/shared_acts.h tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
 
 # A deadline at 2^64-1 saturates instead of wrapping into the past: it
 # never fires, and the clock event stays at the scheduler tick (about 100

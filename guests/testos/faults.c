@@ -7,6 +7,8 @@
  *   triple=tss    a process whose TSS esp0 points at an unmapped page: its
  *                 first int $0x80 (or timer interrupt) faults on the
  *                 ring-0 stack, and so do #PF and #DF: a triple fault
+ *   triple=idt    ud2 with an empty IDT (limit 0): neither the #UD nor the
+ *                 #GP nor the #DF finds its gate: a triple fault
  *   lowstack      lidt with 8 bytes of mapped stack: the CPU does not use
  *                 the stack, so it returns (exit 0) */
 #include "testos.h"
@@ -28,6 +30,9 @@ void fault_run(enum fault_mode m)
 		puts_("fault: the process returned\n");
 		break;
 	}
+	case FM_TRIPLE_IDT:
+		puts_("fault: ud2 with an empty idt\n");
+		probe_empty_idt();
 	case FM_LOW_STACK:
 		probe_low_stack();
 		puts_("fault: lidt with 8 bytes of stack returned\n");

@@ -34,6 +34,7 @@
 #define SYS_ADD       3
 #define SYS_REPORT    4
 #define SYS_NOP       5
+#define SYS_PROBE     6   /* calls syscall_probe (a test's hook) */
 
 /* Kernel: linked and loaded at 1 MiB, identity mapped, supervisor only. */
 #define KERNEL_LOAD   0x00100000

@@ -43,6 +43,7 @@ static void read_multiboot(uint32_t magic, uint32_t mbi)
 	echo_mode = has_word(s, "echo", 4);
 	fault_sel = has_word(s, "triple=stack", 12) ? FM_TRIPLE_STACK :
 		    has_word(s, "triple=tss", 10) ? FM_TRIPLE_TSS :
+		    has_word(s, "triple=idt", 10) ? FM_TRIPLE_IDT :
 		    has_word(s, "lowstack", 8) ? FM_LOW_STACK : FM_NONE;
 }
 

@@ -84,6 +84,20 @@ probe_bad_stack:
 	int $VEC_INTGATE
 	jmp probe_bad_stack
 
+/* void probe_empty_idt(void): an IDT of limit 0, then ud2: no gate for
+ * the #UD, the #GP that raises, nor the #DF. A triple fault. */
+	.globl probe_empty_idt
+probe_empty_idt:
+	cli
+	lidt empty_idtr
+	ud2
+	jmp probe_empty_idt
+	.section .rodata
+empty_idtr:
+	.word 0
+	.long 0
+	.previous
+
 	.globl probe_de, probe_de_insn
 probe_de:
 	pushl %ebx

@@ -8,6 +8,7 @@
 
 struct proc procs[NPROC];
 struct proc *curproc;
+void (*syscall_probe)(struct proc *p, struct trapframe *tf);
 static uint32_t sched_ctx;
 static int next_pid = 1;
 extern char trapret[];
@@ -188,6 +189,11 @@ void proc_syscall(struct trapframe *tf)
 		tf->eax = 0;
 		break;
 	case SYS_NOP:
+		tf->eax = 0;
+		break;
+	case SYS_PROBE:
+		if (syscall_probe)
+			syscall_probe(p, tf);
 		tf->eax = 0;
 		break;
 	default:

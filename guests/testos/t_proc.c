@@ -30,6 +30,60 @@ static void fault_case(const uint8_t *code, const uint8_t *end, uint32_t vec, ui
 	       "exit=%d vec=%x err=%x cr2=%x", p.exit_code, p.fault_vec, p.fault_err, p.fault_cr2);
 }
 
+/* The system-call gate and the stack it switches to, changed while a
+   process uses them (each state twice: the second call takes whatever a
+   cached path would take, docs/security.md, "The direct system-call
+   gate"): the kernel's IF and the frame's address per call. */
+extern uint32_t vectors[NVECTORS];
+static uint32_t probe_if[6], probe_frame[6];
+static unsigned probe_n;
+static uint8_t alt_kstack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+static void gate_probe(struct proc *p, struct trapframe *tf)
+{
+	unsigned i = probe_n++;
+
+	if (i >= 6)
+		return;
+	probe_if[i] = read_eflags() & EFLAGS_IF;
+	probe_frame[i] = (uint32_t)tf;
+	if (i == 1)
+		idt_set(VEC_SYSCALL, (void (*)(void))vectors[VEC_SYSCALL], 3, true);
+	if (i == 3)
+		idt_set(VEC_SYSCALL, (void (*)(void))vectors[VEC_SYSCALL], 3, false);
+	if (i == 4) {
+		p->esp0 = (uint32_t)alt_kstack + PAGE_SIZE;
+		tss_set_esp0(p->esp0);
+	}
+}
+
+static void test_gate_changes(void)
+{
+	syscall_probe = gate_probe;
+	struct proc r = run1(UPROG(probe6));
+	syscall_probe = 0;
+	uint32_t k = (uint32_t)(r.kstack + PAGE_SIZE) - sizeof(struct trapframe);
+	uint32_t alt = (uint32_t)alt_kstack + PAGE_SIZE - sizeof(struct trapframe);
+	bool run = r.exit_code == 0 && probe_n == 6;
+
+	CHECKF(run && !probe_if[0] && !probe_if[1] && probe_frame[0] == k && probe_frame[1] == k, "proc",
+	       "int 0x80 through its interrupt gate clears if", "exit=%d n=%u if=%x,%x frame=%x,%x",
+	       r.exit_code, probe_n, probe_if[0], probe_if[1], probe_frame[0], probe_frame[1]);
+	CHECKF(run && probe_if[2] && probe_if[3] && probe_frame[2] == k && probe_frame[3] == k, "proc",
+	       "int 0x80 gate rewritten to a trap gate at run time keeps if", "if=%x,%x frame=%x,%x",
+	       probe_if[2], probe_if[3], probe_frame[2], probe_frame[3]);
+	CHECKF(run && !probe_if[4] && !probe_if[5] && probe_frame[4] == k && probe_frame[5] == alt, "proc",
+	       "int 0x80 follows the gate back and a tss esp0 moved at run time", "if=%x,%x frame=%x,%x",
+	       probe_if[4], probe_if[5], probe_frame[4], probe_frame[5]);
+
+	/* The kernel's own int $0x80: the DPL 3 gate admits CPL 0 too, with
+	   no stack switch; proc_syscall answers -1 outside a process. */
+	uint32_t rv = SYS_GETPID, esp0 = tss_esp0();
+	__asm__ volatile("int $0x80" : "+a"(rv) : : "memory");
+	CHECKF(rv == (uint32_t)-1 && tss_esp0() == esp0, "proc", "int 0x80 from the kernel: same-level delivery",
+	       "eax=%x", rv);
+}
+
 void test_proc(void)
 {
 	unsigned free0 = pages_free();
@@ -43,6 +97,7 @@ void test_proc(void)
 	       "int 0x80 frame holds the user cs and ss", "cs=%x ss=%x", r.report_cs, r.report_ss);
 	CHECKF(r.report_frame == (uint32_t)(r.kstack + PAGE_SIZE) - sizeof(struct trapframe), "proc",
 	       "int 0x80 switches to the tss esp0 stack", "frame=%x", r.report_frame);
+	test_gate_changes();
 
 	/* a spinner that never yields next to a worker that needs the CPU */
 	struct proc *s = proc_new(UPROG(spin));

@@ -136,6 +136,7 @@ void probe_sidt(uint32_t addr);
 extern char probe_lidt_insn[], probe_lgdt_insn[], probe_sidt_insn[];
 void probe_low_stack(void);
 void __attribute__((noreturn)) probe_bad_stack(void);
+void __attribute__((noreturn)) probe_empty_idt(void);
 uint32_t farjmp_cs(void);
 uint32_t lret_cs(void);
 uint32_t lcall_cs(void);
@@ -148,9 +149,12 @@ void int81(void);
 void int82(void);
 
 /* user.S: ring-3 programs, copied into user pages (not executable here) */
+/* SYS_PROBE's hook: what a test does inside a process's system call. */
+extern void (*syscall_probe)(struct proc *p, struct trapframe *tf);
+
 #define USER_PROGS(X) X(spin) X(worker) X(separate) X(rd_kernel) X(wr_kernel) \
 	X(rd_super) X(wr_ro) X(rd_hole) X(wr_dz) X(cli) X(inport) X(intdpl0) \
-	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack)
+	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack) X(probe6)
 #define DECLARE_UPROG(n) extern const uint8_t uprog_##n[], uprog_##n##_end[];
 USER_PROGS(DECLARE_UPROG)
 #define UPROG(n) uprog_##n, uprog_##n##_end
@@ -169,7 +173,7 @@ void test_misc_dev(void);
 void test_cpu(void);
 
 /* faults.c: the fault modes (command-line words, docs/testos.md) */
-enum fault_mode { FM_NONE, FM_TRIPLE_STACK, FM_TRIPLE_TSS, FM_LOW_STACK };
+enum fault_mode { FM_NONE, FM_TRIPLE_STACK, FM_TRIPLE_TSS, FM_TRIPLE_IDT, FM_LOW_STACK };
 void __attribute__((noreturn)) fault_run(enum fault_mode m);
 
 /* bench.c */

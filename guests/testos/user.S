@@ -151,6 +151,16 @@ uprog_\name\()_end:
 	EXIT_EBX
 	endprog ring3
 
+/* Six SYS_PROBE calls in a row (the test's hook acts between them). */
+	prog probe6
+	movl $6, %edi
+1:	SYSCALL(SYS_PROBE)
+	decl %edi
+	jnz 1b
+	xorl %ebx, %ebx
+	EXIT_EBX
+	endprog probe6
+
 /* rdtsc in ring 3 (faults with CR4.TSD set). */
 	prog rdtsc
 	U_RDTSC

@@ -23,4 +23,7 @@ extern char __ipvmm_dwin_load_phys[], __ipvmm_dwin_size[];
  * the top of the IPVMM stack in the data window, where the start state goes. */
 extern char burn_start[], ipvmm_stack_top[];
 
+/* ipvmm/direct.asm: where the direct system-call gate enters (kernel/idt.c). */
+extern char burn_int_direct[];
+
 #endif

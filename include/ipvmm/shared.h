@@ -104,6 +104,9 @@ struct ipvmm_shared {
 		uint32_t eip, count;
 		char op[8];			/* NUL-padded, not always terminated */
 	} raw_traps[IPVMM_RAW_TRAP_SLOTS];
+	/* The direct system-call gate's entries (ipvmm/direct.asm): taken
+	   on its fast path, and emulated (printed when the guest stops). */
+	uint32_t direct_fast, direct_slow;
 };
 /* One page, the first of the IPVMM data window; both sides are i386 C. */
 _Static_assert(sizeof(struct ipvmm_raw_trap) == 16, "raw trap record layout");

@@ -13,11 +13,13 @@
  *                where the first guest partition lives (#PF on QEMU)
  *   act=pf       a load beyond its partition     -> #PF with cr2
  *   act=int80    a software interrupt with no gate -> #GP error 0x402
+ *   late         (with an act) wait 200 ms of guest time before it
  *   act=hlt      cli; hlt                        -> hlt with interrupts disabled
  *   (none)       exit 0 after the checks
  */
 #include "guest.h"
 #include "sched_acts.h"   /* time, scheduling, console acts: their own block */
+#include "shared_acts.h"  /* the shared page corrupted, an exit while busy */
 
 static int failed;
 
@@ -74,6 +76,13 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("desc past the LDT", hc5(HC_LOAD_DESC, 1, 4096, 0x0040f200u, 0x0000ffffu, 0), HC_EINVAL);
 	check("desc into table 2", hc5(HC_LOAD_DESC, 2, 5, 0x0040f200u, 0x0000ffffu, 0), HC_EINVAL);
 	check("call gate into the LDT", hc5(HC_LOAD_DESC, 1, 6, 0x0000ec00u, 0x00080000u, 0), HC_EPERM);
+	/* The direct system-call gate: never on a hypervisor vector, never
+	   for a guest without an IPVMM (its text is where the gate enters). */
+	check("direct gate vector 256", hc(HC_DIRECT_GATE, 0x100, 0), HC_EINVAL);
+	check("direct gate on the hypercall vector", hc(HC_DIRECT_GATE, 0x82, 0), HC_EPERM);
+	check("direct gate on #PF", hc(HC_DIRECT_GATE, 14, 0), HC_EPERM);
+	check("direct gate without an IPVMM", hc(HC_DIRECT_GATE, 0x80, 0xfc80f000u), HC_EPERM);
+	check("direct gate none", hc(HC_DIRECT_GATE, 0, 0), 0);
 	{
 		/* The clipped data descriptor really is in the GDT: load it. */
 		static volatile uint32_t probe = 0x5eed;
@@ -98,10 +107,18 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 		int status;
 		if (sched_act(cmd, &status))     /* tests/guests/sched_acts.h */
 			return status | failed;
+		if (shared_act(cmd, &status))    /* tests/guests/shared_acts.h */
+			return status | failed;
 		if (retpath_act(cmd, &status))   /* tests/guests/retpath_acts.h */
 			return status | failed;
 		if (priv_act(cmd, &status))      /* tests/guests/priv_acts.h */
 			return status;
+	}
+	/* The act after 200 ms of guest time (beside a guest that must have
+	   started first: test-guests-direct-gate). */
+	if (has_word(cmd, "late")) {
+		hc(HC_SET_TIMER, 0, 200000000u);
+		hc(HC_WAIT, 0, 0);
 	}
 	if (has_word(cmd, "act=lgdt")) {
 		static const uint16_t zero[3];

@@ -12,6 +12,11 @@
  *   act=conflood    64 console writes of 4 KiB each
  *   act=waitforever HC_WAIT with no timer armed  -> killed by the watchdog
  *   act=hltforever  sti; hlt with no timer armed -> killed by the watchdog
+ *   act=clispin     cli, a timer 1 ms ahead, then a busy loop forever: the
+ *                   timer's event stays pending behind the clear virtual IF
+ *                   -> killed by the interrupts-off watchdog
+ *   act=clishort    the same for 100 ms of guest time only (below the
+ *                   limit), then it takes the event itself, sti, exits 0
  * Guest time is the hypervisor's clock read from the shared page (the
  * formula of docs/hypercalls.md), the same one HC_SET_TIMER compares with.
  */
@@ -110,6 +115,22 @@ static int sa_conflood(void)
 	return 0;
 }
 
+/* cli and a timer 1 ms ahead whose event then stays pending: for ms of
+ * guest time (0: for ever), then the event taken by hand and sti. */
+static int sa_cli(uint64_t ms)
+{
+	puts_hc(ms ? "hostile: cli, timer pending, 100 ms\n" : "hostile: cli, timer pending, spinning\n");
+	__asm__ volatile("cli");
+	uint64_t t0 = sa_now_ns();
+	sa_set_timer(t0 + 1000000ull);
+	while (!ms || sa_now_ns() < t0 + ms * 1000000ull)
+		;
+	uint32_t fired = sa_take_timer();
+	__asm__ volatile("sti");
+	puts_hc(fired ? "hostile: clishort ok\n" : "hostile: clishort FAIL (no timer)\n");
+	return !fired;
+}
+
 /* 1 and *status when cmd names one of these acts. */
 static int sched_act(const char *cmd, int *status)
 {
@@ -121,6 +142,10 @@ static int sched_act(const char *cmd, int *status)
 		*status = sa_cpu(0, 3000);
 	} else if (has_word(cmd, "act=rearm")) {
 		*status = sa_cpu(1, 400);
+	} else if (has_word(cmd, "act=clispin")) {
+		*status = sa_cli(0) + 4;     /* never returns: the watchdog kills it */
+	} else if (has_word(cmd, "act=clishort")) {
+		*status = sa_cli(100);
 	} else if (has_word(cmd, "act=conflood")) {
 		*status = sa_conflood();
 	} else if (has_word(cmd, "act=waitforever")) {

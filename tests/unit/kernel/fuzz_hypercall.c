@@ -44,6 +44,11 @@ int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma)
 	*ma = la;
 	return la >= IPVMM_SHARED_ADDR && la < IPVMM_SHARED_ADDR + (48u << 10) ? 0 : -1;
 }
+/* The hypervisor's vectors (kernel/vectors.tbl: exceptions, IRQs, the hypercall). */
+int idt_vector_owned(unsigned v)
+{
+	return v < 0x30 || v == HC_VECTOR;
+}
 #define NOT_CALLED(decl) decl { abort(); }
 NOT_CALLED(void console_mux_put(struct guest *g, const char *s, uint32_t n))
 NOT_CALLED(void guest_exit(struct guest *g, int status))
@@ -158,6 +163,16 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 	case HC_SET_TIMER:
 		MUST(op->set_timer.deadline == ((uint64_t)tf->ebx << 32 | tf->ecx), "timer deadline high:low");
 		break;
+	case HC_DIRECT_GATE:
+		if (tf->ebx) {
+			MUST(tf->ebx <= 0xff && tf->ebx >= 0x30 && tf->ebx != HC_VECTOR, "direct gate vector");
+			MUST(g->v.upcall_exc && !g->ipvmm_self, "direct gate only with an IPVMM");
+			MUST(tf->ecx % 4 == 0 && tf->ecx - 32 >= IPVMM_SHARED_ADDR + PAGE_SIZE &&
+			     tf->ecx <= IPVMM_SHARED_ADDR + (48u << 10), "direct gate stack in the window");
+		}
+		MUST(op->direct_gate.vector == tf->ebx && op->direct_gate.stack == (tf->ebx ? tf->ecx : 0),
+		     "direct gate recorded");
+		break;
 	case HC_VERSION: case HC_SHUTDOWN: case HC_INVLPG: case HC_WAIT:
 		break;
 	default:
@@ -183,6 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	memset(g, 0, sizeof(*g));
 	g->size = (1u + (cfg & 63)) << 20;           /* 1..64 MiB */
 	g->ipvmm_self = (cfg >> 6) & 1;
+	g->v.upcall_exc = (cfg >> 8) & 1 ? IPVMM_BASE : 0;   /* an IPVMM registered */
 	/* a few GDT entries for HC_SET_STACK's check, from the input too */
 	for (unsigned i = 1; i < 4; i++)
 		g->gdt[i] = (uint64_t)word(data, n, 7 + i) << 32 | word(data, n, 10 + i);
