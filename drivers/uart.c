@@ -23,23 +23,13 @@
 #include "config.h"
 #include "trap.h"
 #include "pic.h"
+#include "x86/uart16550.h"
 
-#define UART_CLOCK_HZ 115200u   /* the divisor-latch base rate */
-#define UART_IRQ (CONFIG_UART_PORT == 0x2f8 ? 3 : 4)
+#define UART_IRQ (CONFIG_UART_PORT == UART_COM2 ? 3 : 4)
 #define UART_STALL_TICKS 100u   /* 1 s at the default tick: far beyond a FIFO's time */
 
-enum {                          /* register offsets */
-	RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3,
-	MCR = 4, LSR = 5, SCR = 7,
-};
-#define LCR_8N1    0x03
-#define LCR_DLAB   0x80
-#define FCR_ENABLE 0x07         /* enable, clear RX and TX FIFOs */
-#define IIR_FIFO   0xc0         /* both bits: a 16550A's working FIFO */
-#define IER_THRI   0x02         /* interrupt when the transmitter is empty */
-#define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_DR     0x01         /* data ready */
-#define LSR_THRE   0x20         /* transmit holding register (FIFO) empty */
+#define FCR_ON_CLEAR (UART_FCR_ENABLE | UART_FCR_CLR_RX | UART_FCR_CLR_TX)
+#define MCR_ON       (UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2)
 
 unsigned uart_dropped;
 static int uart_ok, stalled, irq_on, fifo_depth = 1;
@@ -57,19 +47,19 @@ static uint8_t reg_r(unsigned r) { return port_r(CONFIG_UART_PORT, r); }
 static int probe_init(uint16_t base)
 {
 	uint16_t div = UART_CLOCK_HZ / CONFIG_UART_BAUD;
-	port_w(base, SCR, 0x5a);
-	if (port_r(base, SCR) != 0x5a)
+	port_w(base, UART_SCR, 0x5a);
+	if (port_r(base, UART_SCR) != 0x5a)
 		return -1;
-	port_w(base, IER, 0);
-	port_w(base, LCR, LCR_DLAB);
-	port_w(base, DLL, div & 0xff);
-	port_w(base, DLM, div >> 8);
-	port_w(base, LCR, LCR_8N1);
-	if (port_r(base, LCR) != LCR_8N1)
+	port_w(base, UART_IER, 0);
+	port_w(base, UART_LCR, UART_LCR_DLAB);
+	port_w(base, UART_DLL, div & 0xff);
+	port_w(base, UART_DLM, div >> 8);
+	port_w(base, UART_LCR, UART_LCR_8N1);
+	if (port_r(base, UART_LCR) != UART_LCR_8N1)
 		return -1;
-	port_w(base, FCR, FCR_ENABLE);
-	int depth = (port_r(base, IIR) & IIR_FIFO) == IIR_FIFO ? 16 : 1;   /* an 8250 has none */
-	port_w(base, MCR, MCR_DTR_RTS_OUT2);
+	port_w(base, UART_FCR, FCR_ON_CLEAR);
+	int depth = (port_r(base, UART_IIR) & UART_IIR_FIFO) == UART_IIR_FIFO ? 16 : 1;   /* an 8250 has none */
+	port_w(base, UART_MCR, MCR_ON);
 	return depth;
 }
 
@@ -92,13 +82,13 @@ uint32_t uart_tx_room(void)
  * empty), no waiting; the interrupt asks for more while bytes remain. */
 static void drain_some(void)
 {
-	if (head != tail && (reg_r(LSR) & LSR_THRE)) {
+	if (head != tail && (reg_r(UART_LSR) & UART_LSR_THRE)) {
 		stalled = 0;
 		for (int i = 0; i < fifo_depth && head != tail; i++)
-			reg_w(THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
+			reg_w(UART_THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
 	}
 	if (irq_on)
-		reg_w(IER, head != tail ? IER_THRI : 0);
+		reg_w(UART_IER, head != tail ? UART_IER_THRI : 0);
 }
 
 /* One byte out of the ring by polling, bounded; 0 when it is stalled. */
@@ -106,8 +96,8 @@ static int drain_one_polled(void)
 {
 	if (!stalled)
 		for (unsigned i = 0; i < CONFIG_UART_POLL_LIMIT; i++)
-			if (reg_r(LSR) & LSR_THRE) {
-				reg_w(THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
+			if (reg_r(UART_LSR) & UART_LSR_THRE) {
+				reg_w(UART_THR, (uint8_t)ring[head++ % CONFIG_UART_TX_RING]);
 				return 1;
 			}
 	stalled = 1;
@@ -153,8 +143,8 @@ void uart_putc(char c)
 	if (!uart_ok)
 		return;
 	uint32_t f = irq_save();
-	if (head == tail && !irq_on && !stalled && (reg_r(LSR) & LSR_THRE)) {
-		reg_w(THR, (uint8_t)c);              /* early boot: nothing queued */
+	if (head == tail && !irq_on && !stalled && (reg_r(UART_LSR) & UART_LSR_THRE)) {
+		reg_w(UART_THR, (uint8_t)c);              /* early boot: nothing queued */
 	} else {
 		if (!uart_tx_room())
 			drain_one_polled();
@@ -177,7 +167,7 @@ static void uart_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;
-	(void)reg_r(IIR);                    /* acknowledges a THRE interrupt */
+	(void)reg_r(UART_IIR);                    /* acknowledges a THRE interrupt */
 	uart_drain();
 }
 
@@ -194,17 +184,16 @@ void uart_irq_init(void (*hook)(void))
 
 int uart_getc(void)
 {
-	if (!uart_ok || !(reg_r(LSR) & LSR_DR))
+	if (!uart_ok || !(reg_r(UART_LSR) & UART_LSR_DR))
 		return -1;
-	return reg_r(RBR);
+	return reg_r(UART_RBR);
 }
 
 /* --- the debug unit (COM2) ------------------------------------------------ */
 
 #define DBG_PORT   CONFIG_GDB_UART_PORT
-#define DBG_IRQ    (DBG_PORT == 0x2f8 ? 3 : 4)
+#define DBG_IRQ    (DBG_PORT == UART_COM2 ? 3 : 4)
 #define DBG_RX_RING 2048u          /* two packets' worth */
-#define IER_RDI    0x01            /* interrupt when a byte arrived */
 _Static_assert(DBG_PORT != CONFIG_UART_PORT, "the debug UART is not the console");
 
 unsigned uart_dbg_dropped;
@@ -217,11 +206,11 @@ static void dbg_irq(unsigned irq, struct trap_frame *tf)
 {
 	(void)irq;
 	(void)tf;
-	(void)port_r(DBG_PORT, IIR);
-	/* The FIFO holds at most 16 bytes: the bound keeps a stuck LSR from
+	(void)port_r(DBG_PORT, UART_IIR);
+	/* The FIFO holds at most 16 bytes: the bound keeps a stuck UART_LSR from
 	 * holding the CPU here. */
-	for (unsigned i = 0; i < 64 && (port_r(DBG_PORT, LSR) & LSR_DR); i++) {
-		uint8_t c = port_r(DBG_PORT, RBR);
+	for (unsigned i = 0; i < 64 && (port_r(DBG_PORT, UART_LSR) & UART_LSR_DR); i++) {
+		uint8_t c = port_r(DBG_PORT, UART_RBR);
 		if (dbg_tail - dbg_head < DBG_RX_RING)
 			dbg_rx[dbg_tail++ % DBG_RX_RING] = c;
 		else
@@ -238,7 +227,7 @@ int uart_dbg_init(void (*hook)(void))
 	dbg_hook = hook;
 	dbg_ok = 1;
 	irq_register(DBG_IRQ, dbg_irq);
-	port_w(DBG_PORT, IER, IER_RDI);
+	port_w(DBG_PORT, UART_IER, UART_IER_RDI);
 	pic_unmask(DBG_IRQ);
 	return 0;
 }
@@ -256,12 +245,12 @@ void uart_dbg_write(const char *s, unsigned n)
 	for (unsigned i = 0; dbg_ok && i < n; i++) {
 		unsigned k;
 		for (k = 0; k < CONFIG_UART_POLL_LIMIT; k++)
-			if (port_r(DBG_PORT, LSR) & LSR_THRE)
+			if (port_r(DBG_PORT, UART_LSR) & UART_LSR_THRE)
 				break;
 		if (k == CONFIG_UART_POLL_LIMIT) {
 			uart_dbg_dropped += n - i;   /* nobody drains it: GDB will resend */
 			return;
 		}
-		port_w(DBG_PORT, THR, (uint8_t)s[i]);
+		port_w(DBG_PORT, UART_THR, (uint8_t)s[i]);
 	}
 }

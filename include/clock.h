@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 struct clock_scale {
-	uint32_t mul;		/* ns = ((tsc_delta << shift) * mul) >> 32 */
+	uint32_t mul;		/* ns = ((tsc_delta << shift) * mul) >> 32 (x86/tsc.h) */
 	uint32_t shift;
 };
 

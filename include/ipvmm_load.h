@@ -14,6 +14,15 @@ struct guest;
 struct guest_image;
 struct trap_frame;
 
+/* A guest's part (struct guest's `tail`): where its tail lies
+ * (guest-physical). The window's machine address is g->base + win;
+ * guest_mem.c reaches it through the shadow. */
+struct ipvmm_tail {
+	uint32_t ram;        /* start of the tail = end of the guest's RAM */
+	uint32_t win;        /* the data window copy (== ram) */
+	uint32_t records;    /* the guest-physical .afterburn records */
+};
+
 /* kernel/ipvmm_fixup.c: check the IPVMM's exception table (once, before
  * the first guest); resume a fault at a listed IPVMM instruction at its
  * continuation (include/ipvmm/extable.h): 1 if tf now continues there. */

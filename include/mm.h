@@ -8,12 +8,7 @@
 
 #include <stdint.h>
 #include "layout.h"
-
-#define PTE_P    0x001u
-#define PTE_W    0x002u
-#define PTE_U    0x004u
-#define PTE_PS   0x080u
-#define PTE_G    0x100u
+#include "x86/paging.h"
 
 /* Machine address inside the direct map -> hypervisor virtual address. */
 static inline void *phys_to_virt(uint32_t pa)

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "generated/vectors.h"
+#include "x86/vectors.h"
 
 #define IRQ_BASE_MASTER 0x20
 #define IRQ_BASE_SLAVE  0x28

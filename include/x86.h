@@ -1,19 +1,11 @@
-/* Thin wrappers over privileged instructions the hypervisor uses. */
+/* Thin wrappers over privileged instructions the hypervisor uses; the
+ * architecture's names (bits, vectors, registers) are in include/x86/. */
 #ifndef X86_H
 #define X86_H
 
 #include <stdint.h>
-
-#define EFLAGS_TF   (1u << 8)
-#define EFLAGS_IF   (1u << 9)
-#define EFLAGS_VM   (1u << 17)
-#define CR4_TSD     (1u << 2)
-#define CR0_PG      (1u << 31)
-#define CR0_WP      (1u << 16)
-#define CR4_PSE     (1u << 4)
-#define CR4_PGE     (1u << 7)
-#define CR4_OSFXSR  (1u << 9)
-#define CR4_OSXMMEXCPT (1u << 10)
+#include "x86/cr.h"
+#include "x86/eflags.h"
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -49,7 +41,7 @@ static inline uint32_t irq_save(void)
 }
 static inline void irq_restore(uint32_t f)
 {
-	if (f & EFLAGS_IF)
+	if (f & EF_IF)
 		sti();
 }
 

@@ -8,6 +8,7 @@
 #include "layout.h"
 #include "vcpu.h"
 #include "util.h"
+#include "x86/tsc.h"
 
 static int hv_set_cr3(void *ctx, uint32_t pdbr)
 {
@@ -121,10 +122,10 @@ static uint64_t be_now_ns(void *ctx)
 {
 	struct vcpu *v = ctx;
 	uint64_t d = (hv_rdtsc(0) - v->sh->time_tsc_base) << v->sh->time_shift;
+
 	uint32_t mul = v->sh->time_mul;
 
-	/* (d * mul) >> 32 without a 64x64 multiply: split d. */
-	return v->sh->time_ns_base + (d >> 32) * mul + (((d & 0xffffffffu) * mul) >> 32);
+	return v->sh->time_ns_base + tsc_mul_hi(d, mul) + tsc_mul_lo(d, mul);
 }
 
 static void be_timer_arm(void *ctx, uint64_t deadline)

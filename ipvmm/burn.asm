@@ -10,10 +10,14 @@ bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
 extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_reg_site_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+extern fastio_c, fio_in8, fio_out8, fio_kernel_rpl
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
 global burn_io_in_b, burn_io_in_w, burn_io_in_l, burn_io_out_b, burn_io_out_w, burn_io_out_l
+global burn_fio_in_b, burn_fio_in_w, burn_fio_in_l, burn_fio_out_b, burn_fio_out_w, burn_fio_out_l
+global burn_fio_dx_in_b, burn_fio_dx_in_w, burn_fio_dx_in_l
+global burn_fio_dx_out_b, burn_fio_dx_out_w, burn_fio_dx_out_l
 global burn_sti_ret, burn_sti_deliver, burn_common, burn_generic_stubs, burn_generic_end
 global iret_restart, iret_restart_end, burn_upcall_irq, burn_upcall_exc, burn_start
 global ipvmm_stack, ipvmm_stack_top
@@ -264,6 +268,82 @@ burn_reg_site:
 	lea esp, [esp + 4]		; id
 	ret				; the site's popl %eax follows
 .slow:	popfd
+
+; --- fast port sites: pushl $b; call burn_fio_*; lea 4(%esp),%esp -----------
+; in/out (not ins/outs). [esp] = ret, [esp + 4] = b: the port of an
+; immediate-port site (the _dx entries take %dx). Only ecx, edx and the
+; real flags are saved, 12 bytes on the guest stack; fastio_c runs on the
+; IPVMM stack with eax = guest eax, edx = port | info << 16 (fastio.h) and
+; returns the new eax. A caller outside the guest kernel's ring takes the
+; slow twin (the CPL/IOPL check of emulate_io).
+%macro FIO 5				; name, slow twin, out, size, port in dx?
+%1:
+	push ecx
+	push edx
+	pushfd
+	mov ecx, cs
+	and ecx, 3
+	cmp cl, [fio_kernel_rpl]
+	jne %%slow
+%if %5
+	movzx edx, dx
+%else
+	movzx edx, byte [esp + 16]
+%endif
+%if %4 == 1
+	cld
+	mov [fio_guest_esp], esp
+	mov esp, C_STACK
+%if %3
+	call fio_out8
+%else
+	call fio_in8
+%endif
+	jmp fio_tail
+%else
+	or edx, (%3 | %4 << 1) << 16
+	jmp fio_common
+%endif
+%%slow:	popfd
+	pop edx
+	pop ecx
+	jmp %2
+%endmacro
+FIO burn_fio_in_b, burn_io_in_b, 0, 1, 0
+FIO burn_fio_in_w, burn_io_in_w, 0, 2, 0
+FIO burn_fio_in_l, burn_io_in_l, 0, 4, 0
+FIO burn_fio_out_b, burn_io_out_b, 1, 1, 0
+FIO burn_fio_out_w, burn_io_out_w, 1, 2, 0
+FIO burn_fio_out_l, burn_io_out_l, 1, 4, 0
+FIO burn_fio_dx_in_b, burn_io_dx, 0, 1, 1
+FIO burn_fio_dx_in_w, burn_io_dx, 0, 2, 1
+FIO burn_fio_dx_in_l, burn_io_dx, 0, 4, 1
+FIO burn_fio_dx_out_b, burn_io_dx, 1, 1, 1
+FIO burn_fio_dx_out_w, burn_io_dx, 1, 2, 1
+FIO burn_fio_dx_out_l, burn_io_dx, 1, 4, 1
+
+; Work that became pending with IF set (an EOI or unmask uncovering a
+; request, a timer bit folded in) is delivered by the frontend, entered
+; as popf does: [esp] = ret, the site's byte above it.
+fio_common:
+	cld
+	mov [fio_guest_esp], esp
+	mov esp, C_STACK
+	call fastio_c
+fio_tail:
+	mov esp, [fio_guest_esp]
+	test byte [VIF], 1
+	jz .out
+	cmp dword [STI_HOOK], burn_sti_ret
+	jne .check
+.out:	popfd
+	pop edx
+	pop ecx
+	ret
+.check:	popfd
+	pop edx
+	pop ecx
+	push strict dword BURN_ID_CHECK
 	jmp burn_common
 
 ; --- the common path: build struct burn_frame, enter C --------------------
@@ -324,7 +404,7 @@ iret_restart_end:
 
 ; --- upcalls: the hypervisor points EIP here with ESP at the state -------
 burn_upcall_irq:
-	mov dword [esp + UP_VECTOR], 0xffffffff
+	mov dword [esp + UP_VECTOR], UP_IRQ
 burn_upcall_exc:
 	cld
 	mov eax, esp
@@ -382,6 +462,8 @@ STUB_SLACK equ (burn_generic_end - burn_generic_stubs) - RW_STUB_COUNT * RW_STUB
 section .note.GNU-stack noalloc noexec nowrite progbits
 
 section .bss
+fio_guest_esp:				; the guest's esp while fastio_c runs
+	resd 1
 	alignb 16
 ipvmm_stack:
 	resb IPVMM_STACK_SIZE

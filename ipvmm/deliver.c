@@ -7,8 +7,6 @@
 #include "vcpu.h"
 #include "util.h"
 
-#define GATE_INT32  0xe
-#define GATE_TRAP32 0xf
 
 static bool rd32(struct vcpu *v, uint32_t lin, uint32_t *val)
 {
@@ -50,9 +48,9 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 		return -1;
 	if (!v->hv->read(v->hv_ctx, v->idtr.base + vec * 8, gate, 8))
 		return acc_fault(v, 0, fault_vec, fault_err);	/* implicit: supervisor */
-	type = (gate[1] >> 8) & 0x1f;
-	dpl = (gate[1] >> 13) & 3;
-	if (type != GATE_INT32 && type != GATE_TRAP32)
+	type = DESC_TYPE(gate[1]);
+	dpl = DESC_DPL(gate[1]);
+	if (type != DT_INT32 && type != DT_TRAP32)
 		return -1;			/* task and 16-bit gates: not supported, #GP */
 	if (src == DLV_SOFT && dpl < cpl)
 		return -1;
@@ -77,7 +75,7 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	}
 	if (((desc[1] >> 11) & 3) != 3)		/* S=1 and code */
 		return -1;
-	tdpl = (desc[1] >> 13) & 3;
+	tdpl = DESC_DPL(desc[1]);
 	if (tdpl > cpl)
 		return -1;
 	if (!(desc[1] & 0x8000)) {
@@ -122,7 +120,7 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	g->sreg[SR_CS] = (uint16_t)((sel & ~3u) | tdpl);
 	g->eip = off;
 	g->eflags &= ~(EF_TF | EF_NT | EF_RF | EF_VM);
-	if (type == GATE_INT32)
+	if (type == DT_INT32)
 		g->eflags &= ~EF_IF;
 	v->stats.delivered++;
 	return 0;

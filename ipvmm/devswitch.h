@@ -25,6 +25,9 @@ struct devsw_range {
 /* size is 1, 2 or 4; a read of an unclaimed port returns all ones. */
 uint32_t devsw_in(struct ipvmm_devs *d, uint16_t port, unsigned size);
 void devsw_out(struct ipvmm_devs *d, uint16_t port, unsigned size, uint32_t v);
+/* One byte at one port (what devsw_in/devsw_out do per byte). */
+uint8_t devsw_in8(struct ipvmm_devs *d, uint16_t port);
+void devsw_out8(struct ipvmm_devs *d, uint16_t port, uint8_t v);
 /* The range claiming port, or NULL (for tests and diagnostics). */
 const struct devsw_range *devsw_lookup(uint16_t port);
 

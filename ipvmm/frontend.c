@@ -522,7 +522,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 	upcall_to_state(v, s, &g);
 	if (vec == VEC_DB && stepping) {
 		/* the sti shadow has passed: deliver below */
-	} else if (vec != 0xffffffffu && (vec & IPVMM_UPCALL_SOFT)) {	/* 0xffffffff: the interrupt upcall */
+	} else if (vec != IPVMM_UPCALL_IRQ && (vec & IPVMM_UPCALL_SOFT)) {
 		/* int $0x82 from outside the IPVMM; DIRECT_VEC from direct.asm's slow path */
 		if (deliver_soft(v, &g, vec & 0xff, 2))
 			stop(v);
@@ -558,13 +558,13 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 			resume_commit(v, &g);
 			return;
 		}
-	} else if (vec != 0xffffffffu && vec < 32) {
+	} else if (vec != IPVMM_UPCALL_IRQ && vec < VEC_EXCEPTIONS) {
 		if (vec == VEC_PF)
 			v->cr2 = s->cr2;
 		if (deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error))
 			stop(v);
 	}
-	/* vector 0xffffffff (the interrupt upcall) and every path above:
+	/* IPVMM_UPCALL_IRQ (the interrupt upcall) and every path above:
 	   pending work is taken before the guest continues. */
 	deliver_pending(v, &g);
 	resume_commit(v, &g);

@@ -25,6 +25,7 @@ void ipvmm_offsets(void)
 	OFFSET(RES_SEL, burn_resume, sel);
 	DEFINE(RES_ST_EFLAGS, offsetof(struct burn_resume, st) + offsetof(struct gstate, eflags));
 	OFFSET(UP_VECTOR, ipvmm_upcall_state, vector);
+	DEFINE(UP_IRQ, IPVMM_UPCALL_IRQ);
 	DEFINE(UP_SIZE, sizeof(struct ipvmm_upcall_state));
 	DEFINE(FRAME_SIZE, sizeof(struct burn_frame));
 	OFFSET(FRAME_EFLAGS, burn_frame, eflags);

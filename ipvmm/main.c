@@ -92,6 +92,6 @@ void burn_start_c(struct ipvmm_upcall_state *s)
 		v->hv->shutdown(v->hv_ctx, IPVMM_STOP | IPVMM_FAIL_REWRITE);
 	}
 	/* Enter the guest as the upcall state says (its Multiboot entry). */
-	s->vector = 0xffffffffu;
+	s->vector = IPVMM_UPCALL_IRQ;
 	burn_upcall_c(s);
 }

@@ -1,8 +1,7 @@
 /* in/out/ins/outs on a register frame (Intel SDM Vol. 2: IN, OUT, INS, OUTS, REP). */
 #include "devswitch.h"
 #include "portio.h"
-
-#define EFLAGS_DF 0x400u
+#include "x86/eflags.h"
 
 uint16_t portio_port(const struct dec_insn *in, const struct portio_regs *r)
 {
@@ -35,7 +34,7 @@ enum portio_status portio_exec(struct ipvmm_devs *d, const struct dec_insn *in,
 	unsigned size = portio_width(in);
 	uint16_t port = portio_port(in, r);
 	bool rep = in->prefixes & (DEC_PFX_REP | DEC_PFX_REPNE);
-	int32_t step = (r->eflags & EFLAGS_DF) ? -(int32_t)size : (int32_t)size;
+	int32_t step = (r->eflags & EF_DF) ? -(int32_t)size : (int32_t)size;
 
 	switch (in->op) {
 	case DEC_IN:

@@ -135,129 +135,175 @@ static const struct dec_operand *imm_op(const struct dec_insn *in)
 	return 0;
 }
 
+/* cli: movb $0, vif; sti: movb $1, vif; call *sti_hook. */
+static unsigned build_vif(uint8_t *b, const struct dec_insn *in, const struct rw_syms *s)
+{
+	unsigned n = 0;
+
+	b[n++] = 0xc6;			/* movb $imm8, abs32 */
+	b[n++] = 0x05;
+	put32(b + n, s->vif);
+	n += 4;
+	b[n++] = in->op == DEC_STI;
+	if (in->op == DEC_STI) {
+		b[n++] = 0xff;		/* call *abs32 */
+		b[n++] = 0x15;
+		put32(b + n, s->sti_hook);
+		n += 4;
+	}
+	return n;
+}
+
+/* pushf, popf, hlt, iret, lret: call the fixed trampoline. */
+static unsigned build_fixed_call(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+				 const struct rw_syms *s, const char **why)
+{
+	if (in->opsize == 2 && in->op != DEC_HLT) {
+		*why = "16-bit operand size not supported";
+		return 0;
+	}
+	/* iret/lret too are a call (not a jmp): the return address names
+	   the site, so a fault reports the site's address. */
+	return branch(b, 0, OP_CALL, addr,
+		      s->burn[in->op == DEC_PUSHF ? RW_BURN_PUSHF :
+			      in->op == DEC_POPF ? RW_BURN_POPF :
+			      in->op == DEC_IRET ? RW_BURN_IRET :
+			      in->op == DEC_HLT ? RW_BURN_HLT : RW_BURN_LRET]);
+}
+
+/* lret $n: pushl $n; call burn_lret_imm. */
+static unsigned build_lret_imm(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			       const struct rw_syms *s, const char **why)
+{
+	const struct dec_operand *im = imm_op(in);
+
+	if (in->opsize == 2 || !im || im->imm > 127) {
+		*why = "lret $n: 16-bit or n > 127 not supported";
+		return 0;
+	}
+	b[0] = OP_PUSH_I8;
+	b[1] = (uint8_t)im->imm;
+	return branch(b, 2, OP_CALL, addr, s->burn[RW_BURN_LRET_IMM]);
+}
+
+/*
+ * pushl $b; call ENTRY; lea 4(%esp),%esp. in/out take the fast entries
+ * (fastio.c), chosen here by direction, size and where the port is; the
+ * pushed byte is the immediate port or, for %dx sites, the info byte the
+ * slow twin reads. ins/outs go to the frontend with the info byte.
+ */
+static unsigned build_io(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			 const struct rw_syms *s)
+{
+	const struct dec_operand *im = imm_op(in);
+	unsigned sz = io_size(in), out = in->op == DEC_OUT || in->op == DEC_OUTS;
+	unsigned szi = sz == 1 ? 0 : sz == 2 ? 1 : 2, n = 0;
+	uint32_t target;
+
+	b[n++] = OP_PUSH_I8;
+	if (in->op == DEC_INS || in->op == DEC_OUTS) {
+		unsigned seg = in->seg == DEC_NOREG ? 0 : (unsigned)in->seg + 1;
+
+		b[n++] = (uint8_t)(RW_IO_INFO(out, sz, in->prefixes & (DEC_PFX_REP | DEC_PFX_REPNE)) |
+				   (seg << 4));
+		target = s->burn[RW_BURN_IO_STR];
+	} else if (im) {
+		b[n++] = (uint8_t)im->imm;
+		target = s->io_imm[out][szi];
+	} else {
+		b[n++] = (uint8_t)RW_IO_INFO(out, sz, 0);
+		target = s->io_dx[out][szi];
+	}
+	n = branch(b, n, OP_CALL, addr, target);
+	b[n++] = 0x8d;			/* lea 4(%esp),%esp: drops the byte, flags intact */
+	b[n++] = 0x64;
+	b[n++] = 0x24;
+	b[n++] = 0x04;
+	return n;
+}
+
+/* call stub[id]; a far pointer is pushed first (offset, then selector). */
+static unsigned build_gen_call(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			       const struct rw_syms *s)
+{
+	uint32_t stub = s->generic_base +
+			RW_ID(in->op, in->opsize == 2, 0, other_reg(in)) * RW_STUB_STRIDE;
+	unsigned n = 0;
+
+	if (in->op == DEC_LJMP_PTR || in->op == DEC_LCALL_PTR) {
+		/* pushl $offset; pushl $selector; call stub (15) */
+		uint32_t sel = 0, off = 0;
+
+		for (unsigned i = 0; i < in->nops; i++)
+			if (in->ops[i].kind == DEC_K_IMM) {
+				if (i == 0) sel = in->ops[i].imm;
+				else off = in->ops[i].imm;
+			}
+		b[n++] = OP_PUSH_I32;
+		put32(b + n, off);
+		n += 4;
+		b[n++] = OP_PUSH_I32;
+		put32(b + n, sel);
+		n += 4;
+	}
+	return branch(b, n, OP_CALL, addr, stub);
+}
+
+/* pushl %eax; lea MEM,%eax | movl $regs,%eax; call stub[id]; popl %eax. */
+static unsigned build_gen(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			  const struct rw_syms *s, const char **why)
+{
+	const struct dec_operand *m = mem_op(in);
+	unsigned n = 0;
+	uint32_t stub;
+
+	b[n++] = OP_PUSH_EAX;
+	if (m) {
+		unsigned l;
+
+		if (m->mem.seg == DEC_SEG_FS || m->mem.seg == DEC_SEG_GS ||
+		    in->seg == DEC_SEG_FS || in->seg == DEC_SEG_GS) {
+			*why = "%fs/%gs override on a memory operand not supported";
+			return 0;
+		}
+		l = rw_encode_lea(&m->mem, 4, b + n);
+		if (!l) {
+			*why = "memory operand not expressible as lea";
+			return 0;
+		}
+		n += l;
+	} else {
+		b[n++] = OP_MOV_EAX;
+		put32(b + n, RW_REGS(in->ops[0].reg, in->ops[0].kind,
+				     in->nops > 1 ? in->ops[1].reg : 0,
+				     in->nops > 1 ? in->ops[1].kind : 0));
+		n += 4;
+	}
+	stub = s->generic_base + RW_ID(in->op, in->opsize == 2, m != 0, other_reg(in)) * RW_STUB_STRIDE;
+	n = branch(b, n, OP_CALL, addr, stub);
+	b[n++] = OP_POP_EAX;
+	return n;
+}
+
 /* Build the PREVIRT replacement into b; returns its length or 0 with *why. */
 static unsigned build_previrt(uint8_t *b, uint32_t addr, const struct dec_insn *in,
 			      const struct rw_syms *s, const char **why)
 {
-	unsigned n = 0, o16 = in->opsize == 2;
-	uint32_t stub;
-
 	switch (rw_form_of(in)) {
 	case RW_F_CLI:
 	case RW_F_STI:
-		b[n++] = 0xc6;			/* movb $imm8, abs32 */
-		b[n++] = 0x05;
-		put32(b + n, s->vif);
-		n += 4;
-		b[n++] = in->op == DEC_STI;
-		if (in->op == DEC_STI) {
-			b[n++] = 0xff;		/* call *abs32 */
-			b[n++] = 0x15;
-			put32(b + n, s->sti_hook);
-			n += 4;
-		}
-		return n;
+		return build_vif(b, in, s);
 	case RW_F_CALL:
 	case RW_F_JMP:
-		if (o16 && in->op != DEC_HLT) {
-			*why = "16-bit operand size not supported";
-			return 0;
-		}
-		/* iret/lret too are a call (not a jmp): the return address
-		   names the site, so a fault reports the site's address. */
-		return branch(b, 0, OP_CALL, addr,
-			      s->burn[in->op == DEC_PUSHF ? RW_BURN_PUSHF :
-				      in->op == DEC_POPF ? RW_BURN_POPF :
-				      in->op == DEC_IRET ? RW_BURN_IRET :
-				      in->op == DEC_HLT ? RW_BURN_HLT : RW_BURN_LRET]);
-	case RW_F_LRET_IMM: {
-		const struct dec_operand *im = imm_op(in);
-
-		if (o16 || !im || im->imm > 127) {
-			*why = "lret $n: 16-bit or n > 127 not supported";
-			return 0;
-		}
-		b[n++] = OP_PUSH_I8;
-		b[n++] = (uint8_t)im->imm;
-		return branch(b, n, OP_CALL, addr, s->burn[RW_BURN_LRET_IMM]);
-	}
-	case RW_F_IO: {
-		const struct dec_operand *im = imm_op(in);
-		unsigned sz = io_size(in), out = in->op == DEC_OUT || in->op == DEC_OUTS;
-		uint32_t target;
-
-		if (in->op == DEC_INS || in->op == DEC_OUTS) {
-			unsigned seg = in->seg == DEC_NOREG ? 0 : (unsigned)in->seg + 1;
-
-			b[n++] = OP_PUSH_I8;
-			b[n++] = (uint8_t)(RW_IO_INFO(out, sz, in->prefixes & (DEC_PFX_REP | DEC_PFX_REPNE)) |
-					   (seg << 4));
-			target = s->burn[RW_BURN_IO_STR];
-		} else if (im) {
-			b[n++] = OP_PUSH_I8;
-			b[n++] = (uint8_t)im->imm;
-			target = s->io_imm[out][sz == 1 ? 0 : sz == 2 ? 1 : 2];
-		} else {
-			b[n++] = OP_PUSH_I8;
-			b[n++] = (uint8_t)RW_IO_INFO(out, sz, 0);
-			target = s->burn[RW_BURN_IO_DX];
-		}
-		n = branch(b, n, OP_CALL, addr, target);
-		b[n++] = 0x8d;			/* lea 4(%esp),%esp: drops the byte, flags intact */
-		b[n++] = 0x64;
-		b[n++] = 0x24;
-		b[n++] = 0x04;
-		return n;
-	}
+		return build_fixed_call(b, addr, in, s, why);
+	case RW_F_LRET_IMM:
+		return build_lret_imm(b, addr, in, s, why);
+	case RW_F_IO:
+		return build_io(b, addr, in, s);
 	case RW_F_GEN_CALL:
-		stub = s->generic_base + RW_ID(in->op, o16, 0, other_reg(in)) * RW_STUB_STRIDE;
-		if (in->op == DEC_LJMP_PTR || in->op == DEC_LCALL_PTR) {
-			/* pushl $offset; pushl $selector; call stub (15) */
-			uint32_t sel = 0, off = 0;
-
-			for (unsigned i = 0; i < in->nops; i++)
-				if (in->ops[i].kind == DEC_K_IMM) {
-					if (i == 0) sel = in->ops[i].imm;
-					else off = in->ops[i].imm;
-				}
-			b[n++] = OP_PUSH_I32;
-			put32(b + n, off);
-			n += 4;
-			b[n++] = OP_PUSH_I32;
-			put32(b + n, sel);
-			n += 4;
-		}
-		return branch(b, n, OP_CALL, addr, stub);
-	case RW_F_GEN: {
-		const struct dec_operand *m = mem_op(in);
-
-		b[n++] = OP_PUSH_EAX;
-		if (m) {
-			unsigned l;
-
-			if (m->mem.seg == DEC_SEG_FS || m->mem.seg == DEC_SEG_GS ||
-			    in->seg == DEC_SEG_FS || in->seg == DEC_SEG_GS) {
-				*why = "%fs/%gs override on a memory operand not supported";
-				return 0;
-			}
-			l = rw_encode_lea(&m->mem, 4, b + n);
-			if (!l) {
-				*why = "memory operand not expressible as lea";
-				return 0;
-			}
-			n += l;
-		} else {
-			b[n++] = OP_MOV_EAX;
-			put32(b + n, RW_REGS(in->ops[0].reg, in->ops[0].kind,
-					     in->nops > 1 ? in->ops[1].reg : 0,
-					     in->nops > 1 ? in->ops[1].kind : 0));
-			n += 4;
-		}
-		stub = s->generic_base + RW_ID(in->op, o16, m != 0, other_reg(in)) * RW_STUB_STRIDE;
-		n = branch(b, n, OP_CALL, addr, stub);
-		b[n++] = OP_POP_EAX;
-		return n;
-	}
+		return build_gen_call(b, addr, in, s);
+	case RW_F_GEN:
+		return build_gen(b, addr, in, s, why);
 	case RW_F_NONE:
 		break;
 	}

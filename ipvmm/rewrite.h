@@ -107,7 +107,8 @@ struct rw_syms {
 	uint32_t vif;			/* &vcpu.vif (byte) */
 	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
 	uint32_t burn[RW_BURN_COUNT];	/* trampoline entry points */
-	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: entries taking an imm port */
+	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: in/out with an imm port */
+	uint32_t io_dx[2][3];		/* [out][size 1,2,4]: in/out with the port in %dx */
 	uint32_t generic_base;		/* stub table */
 };
 
@@ -118,7 +119,7 @@ enum rw_form {
 	RW_F_CALL,			/* call fixed trampoline */
 	RW_F_JMP,			/* iret, lret: call trampoline, never returns there */
 	RW_F_LRET_IMM,			/* pushl $imm8; call burn_lret_imm */
-	RW_F_IO,			/* pushl $b; call burn_io_*; lea 4(%esp),%esp */
+	RW_F_IO,			/* pushl $b; call burn_fio_*|burn_io_str; lea 4(%esp),%esp */
 	RW_F_GEN_CALL,			/* call stub (no operand marshalled) */
 	RW_F_GEN,			/* pushl %eax; lea|mov $regs,%eax; call stub; popl %eax */
 	RW_F_NONE,			/* not supported: refused */

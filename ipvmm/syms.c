@@ -5,8 +5,11 @@
 #include "vcpu.h"
 
 extern char burn_pushf[], burn_popf[], burn_iret[], burn_hlt[], burn_lret[], burn_lret_imm[];
-extern char burn_io_dx[], burn_io_str[], burn_io_in_b[], burn_io_in_w[], burn_io_in_l[];
-extern char burn_io_out_b[], burn_io_out_w[], burn_io_out_l[];
+extern char burn_io_dx[], burn_io_str[];
+extern char burn_fio_in_b[], burn_fio_in_w[], burn_fio_in_l[];
+extern char burn_fio_out_b[], burn_fio_out_w[], burn_fio_out_l[];
+extern char burn_fio_dx_in_b[], burn_fio_dx_in_w[], burn_fio_dx_in_l[];
+extern char burn_fio_dx_out_b[], burn_fio_dx_out_w[], burn_fio_dx_out_l[];
 extern char burn_generic_stubs[];
 
 void ipvmm_rw_syms(struct rw_syms *s);
@@ -26,12 +29,20 @@ void ipvmm_rw_syms(struct rw_syms *s)
 	s->burn[RW_BURN_IO_IMM] = 0;		/* per direction and size, below */
 	s->burn[RW_BURN_IO_DX] = A(burn_io_dx);
 	s->burn[RW_BURN_IO_STR] = A(burn_io_str);
-	s->io_imm[0][0] = A(burn_io_in_b);
-	s->io_imm[0][1] = A(burn_io_in_w);
-	s->io_imm[0][2] = A(burn_io_in_l);
-	s->io_imm[1][0] = A(burn_io_out_b);
-	s->io_imm[1][1] = A(burn_io_out_w);
-	s->io_imm[1][2] = A(burn_io_out_l);
+	/* in/out take the fast entries; burn_io_{in,out}_* and burn_io_dx
+	   are their slow twins (burn.asm), never a site's target. */
+	s->io_imm[0][0] = A(burn_fio_in_b);
+	s->io_imm[0][1] = A(burn_fio_in_w);
+	s->io_imm[0][2] = A(burn_fio_in_l);
+	s->io_imm[1][0] = A(burn_fio_out_b);
+	s->io_imm[1][1] = A(burn_fio_out_w);
+	s->io_imm[1][2] = A(burn_fio_out_l);
+	s->io_dx[0][0] = A(burn_fio_dx_in_b);
+	s->io_dx[0][1] = A(burn_fio_dx_in_w);
+	s->io_dx[0][2] = A(burn_fio_dx_in_l);
+	s->io_dx[1][0] = A(burn_fio_dx_out_b);
+	s->io_dx[1][1] = A(burn_fio_dx_out_w);
+	s->io_dx[1][2] = A(burn_fio_dx_out_l);
 	s->generic_base = A(burn_generic_stubs);
 }
 

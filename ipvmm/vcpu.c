@@ -156,8 +156,8 @@ unsigned vcpu_access_fault(struct vcpu *v, unsigned acc, uint32_t *err)
 	const struct ipvmm_fault *f = &v->mfault;
 
 	if (f->vector == VEC_PF) {
-		*err = (f->error & ~(PF_W | PF_U)) | ((acc & ACC_WRITE) ? PF_W : 0) |
-		       ((acc & ACC_USER) ? PF_U : 0);
+		*err = (f->error & ~(PFE_W | PFE_U)) | ((acc & ACC_WRITE) ? PFE_W : 0) |
+		       ((acc & ACC_USER) ? PFE_U : 0);
 		v->cr2 = f->cr2;
 		return VEC_PF;
 	}
@@ -198,7 +198,7 @@ static int sync_desc(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 	   rewritten in memory (installed with another value before): watched
 	   on every return to user mode, whose own segment loads never trap
 	   (vcpu_sync_watched). */
-	if (rc == 0 && !table && idx < n && (valid[idx] || ((d[1] >> 13) & 3) == 3))
+	if (rc == 0 && !table && idx < n && (valid[idx] || DESC_DPL(d[1]) == 3))
 		v->gdt_watch |= 1ull << idx;
 	if (rc == 0 && idx < n) {
 		cache[idx][0] = d[0];
@@ -301,9 +301,9 @@ int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel)
 		return LOAD_FAULT(vec, err);
 	}
 	}
-	dpl = (d[1] >> 13) & 3;
-	type = (d[1] >> 8) & 0x1f;		/* S bit + type */
-	if (!(type & 0x10))
+	dpl = DESC_DPL(d[1]);
+	type = DESC_TYPE(d[1]);			/* S bit + type */
+	if (!(type & DT_S))
 		return LOAD_FAULT(VEC_GP, sel & ~3u);	/* system descriptor */
 	if (sr == SR_SS) {
 		if ((type & 0x1a) != 0x12 || rpl != cpl || dpl != cpl)	/* writable data */
@@ -356,10 +356,8 @@ void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit)
 void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 {
 	v->ldtr = sel;
-	v->ldt_base = d ? (d[0] >> 16) | ((d[1] & 0xff) << 16) | (d[1] & 0xff000000u) : 0;
-	v->ldt_limit = d ? (d[0] & 0xffff) | (d[1] & 0x000f0000u) : 0;
-	if (d && (d[1] & 0x00800000u))
-		v->ldt_limit = (v->ldt_limit << 12) | 0xfff;
+	v->ldt_base = d ? desc_base(d) : 0;
+	v->ldt_limit = d ? desc_limit(d) : 0;
 	/* A new table: every entry is installed again on its first use. */
 	ipvmm_memset(v->ldt_valid, 0, sizeof(v->ldt_valid));
 }

@@ -19,6 +19,7 @@
 #include "x86/cr.h"
 #include "x86/desc.h"
 #include "x86/eflags.h"
+#include "x86/paging.h"
 #include "x86/vectors.h"
 
 #define VCPU_GDT_CACHE 64	/* descriptors whose last installed copy is kept */
@@ -37,11 +38,6 @@
 #define SR_DS 3
 #define SR_FS 4
 #define SR_GS 5
-
-/* #PF error code bits. */
-#define PF_P 0x1u
-#define PF_W 0x2u
-#define PF_U 0x4u
 
 #define MSR_TSC           0x10
 #define MSR_BIOS_SIGN_ID  0x8b	/* microcode revision (IA32_BIOS_SIGN_ID) */

@@ -54,9 +54,9 @@ static void bench_entries(struct guest *g, const char *line, uint32_t n)
 	long long iters = field_num(line, n, "iters=");
 	if (!op_len || iters < 0)
 		return;
-	uint32_t t = g->entries.traps - g->entries_mark.traps;
-	uint32_t h = g->entries.hcalls - g->entries_mark.hcalls;
-	uint32_t i = g->entries.irqs - g->entries_mark.irqs;
+	uint32_t t = g->stats.entries.traps - g->stats.entries_mark.traps;
+	uint32_t h = g->stats.entries.hcalls - g->stats.entries_mark.hcalls;
+	uint32_t i = g->stats.entries.irqs - g->stats.entries_mark.irqs;
 	kprintf("hv: bench-entries guest=%s op=%.*s iters=%u entries=%u traps=%u hypercalls=%u irqs=%u\n",
 		g->name, (int)op_len, op, (uint32_t)iters, t + h + i, t, h, i);
 }
@@ -64,5 +64,5 @@ static void bench_entries(struct guest *g, const char *line, uint32_t n)
 void bench_report_line(struct guest *g, const char *line, uint32_t n)
 {
 	bench_entries(g, line, n);
-	g->entries_mark = g->entries;       /* each complete line opens a window */
+	g->stats.entries_mark = g->stats.entries;       /* each complete line opens a window */
 }

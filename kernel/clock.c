@@ -9,6 +9,7 @@
 #include "pit.h"
 #include "x86.h"
 #include "log.h"
+#include "x86/tsc.h"
 
 #define NS_PER_S        1000000000ull
 #define PIT_MAX_NS      (0xffffull * NS_PER_S / PIT_INPUT_HZ + 1)   /* the longest count */
@@ -31,8 +32,8 @@ uint64_t clock_delta_ns(uint64_t d)
 	if (clock_scale.shift && (d >> (64 - clock_scale.shift)))
 		return ~0ull;
 	uint64_t x = d << clock_scale.shift;
-	uint64_t hi = (x >> 32) * clock_scale.mul, lo = ((x & 0xffffffffu) * clock_scale.mul) >> 32;
-	return hi + lo < hi ? ~0ull : hi + lo;
+	uint64_t ns = tsc_mul_shr32(x, clock_scale.mul);
+	return ns < tsc_mul_hi(x, clock_scale.mul) ? ~0ull : ns;   /* the sum wrapped */
 }
 
 uint64_t clock_ns(void)

@@ -8,6 +8,9 @@
  * guest's benchmark lines with the hypervisor's entry counts.
  */
 #include "guest.h"
+#include "events.h"
+#include "console_mux.h"
+#include "guest_args.h"
 #include "log.h"
 #include "uart.h"
 #include "ipvmm_load.h"
@@ -29,30 +32,30 @@ static void wait_room(struct guest *g)
 	uint32_t f = irq_save();
 	while (uart_tx_room() < EMIT_MAX + HV_RESERVE && current && current->guest == g &&
 	       !g->kill_pending && g->state == G_RUNNING) {
-		g->con_waiting = 1;
-		g->con_waits++;
+		g->con.waiting = 1;
+		g->con.waits++;
 		current->state = T_BLOCKED;
 		schedule();
 	}
-	g->con_waiting = 0;
+	g->con.waiting = 0;
 	irq_restore(f);
 }
 
 void console_mux_room(void)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].con_waiting && guests[i].vm)
-			thread_wake(guests[i].vm);
+	for_each_guest(g)
+		if (g->con.waiting && g->vm)
+			thread_wake(g->vm);
 }
 
 /* Another guest's line left open on the terminal (an interactive
  * guest's prompt) is ended first, so no two guests share a line. */
 static void close_others(const struct guest *g)
 {
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (&guests[i] != g && guests[i].line_open) {
+	for_each_guest(o)
+		if (o != g && o->con.line_open) {
 			kprintf("\n");
-			guests[i].line_open = 0;
+			o->con.line_open = 0;
 		}
 }
 
@@ -60,13 +63,13 @@ static void emit(struct guest *g)
 {
 	wait_room(g);
 	close_others(g);
-	if (g->line_open)                  /* the rest of a line shown in part */
-		kprintf("%.*s\n", (int)g->line_len, g->line);
+	if (g->con.line_open)                  /* the rest of a line shown in part */
+		kprintf("%.*s\n", (int)g->con.line_len, g->con.line);
 	else
-		kprintf("[%s] %.*s\n", g->name, (int)g->line_len, g->line);
-	g->line_open = 0;
-	bench_report_line(g, g->line, g->line_len);   /* and opens the next window */
-	g->line_len = 0;
+		kprintf("[%s] %.*s\n", g->name, (int)g->con.line_len, g->con.line);
+	g->con.line_open = 0;
+	bench_report_line(g, g->con.line, g->con.line_len);   /* and opens the next window */
+	g->con.line_len = 0;
 }
 
 /*
@@ -79,17 +82,17 @@ static void emit_partial(struct guest *g)
 {
 	wait_room(g);
 	close_others(g);
-	if (!g->line_open)
+	if (!g->con.line_open)
 		kprintf("[%s] ", g->name);
-	kprintf("%.*s", (int)g->line_len, g->line);
-	g->line_open = 1;
-	g->line_len = 0;
+	kprintf("%.*s", (int)g->con.line_len, g->con.line);
+	g->con.line_open = 1;
+	g->con.line_len = 0;
 }
 
 void console_mux_put(struct guest *g, const char *buf, uint32_t len)
 {
-	if (g->console == CONSOLE_NONE) {
-		g->con_dropped += len;
+	if (g->con.mode == CONSOLE_NONE) {
+		g->con.dropped += len;
 		return;
 	}
 	for (uint32_t i = 0; i < len; i++) {
@@ -98,21 +101,21 @@ void console_mux_put(struct guest *g, const char *buf, uint32_t len)
 			emit(g);
 			continue;
 		}
-		g->line[g->line_len++] = c;
-		if (g->line_len == sizeof(g->line))
+		g->con.line[g->con.line_len++] = c;
+		if (g->con.line_len == sizeof(g->con.line))
 			emit(g);
 	}
-	if (g->console == CONSOLE_INPUT && g->line_len)
+	if (g->con.mode == CONSOLE_INPUT && g->con.line_len)
 		emit_partial(g);
 }
 
 void console_mux_flush(struct guest *g)
 {
-	if (g->line_len)
+	if (g->con.line_len)
 		emit(g);
-	else if (g->line_open)
+	else if (g->con.line_open)
 		kprintf("\n");
-	g->line_open = 0;
+	g->con.line_open = 0;
 }
 
 /* The guest that gets serial input: a running console=input guest, else
@@ -121,11 +124,10 @@ void console_mux_flush(struct guest *g)
 static struct guest *console_owner(void)
 {
 	struct guest *first = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		struct guest *g = &guests[i];
-		if (g->state != G_RUNNING || !g->shared || !ipvmm_runs(g) || g->console == CONSOLE_NONE)
+	for_each_guest(g) {
+		if (g->state != G_RUNNING || !g->shared || !ipvmm_runs(g) || g->con.mode == CONSOLE_NONE)
 			continue;
-		if (g->console == CONSOLE_INPUT)
+		if (g->con.mode == CONSOLE_INPUT)
 			return g;
 		if (!first)
 			first = g;
@@ -148,16 +150,16 @@ void console_input_poll(void)
 	if (!g)
 		return;
 	struct ipvmm_shared *s = g->shared;
-	uint32_t used = g->con_in_tail - s->con_in_head, n = 0;
+	uint32_t used = g->con.in_tail - s->con_in_head, n = 0;
 	int c;
 	while (used < IPVMM_CON_IN_RING && (c = uart_getc()) >= 0) {
-		s->con_in[g->con_in_tail % IPVMM_CON_IN_RING] = (uint8_t)c;
-		g->con_in_tail++;
+		s->con_in[g->con.in_tail % IPVMM_CON_IN_RING] = (uint8_t)c;
+		g->con.in_tail++;
 		used++;
 		n++;
 	}
 	if (n) {
-		s->con_in_tail = g->con_in_tail;
+		s->con_in_tail = g->con.in_tail;
 		guest_raise(g, IPVMM_PEND_CONSOLE);
 	}
 }

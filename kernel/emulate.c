@@ -15,6 +15,10 @@
  * ipvmm/decode.c and the IPVMM's device switch emulate it.
  */
 #include "guest.h"
+#include "events.h"
+#include "console_mux.h"
+#include "vm.h"
+#include "trap_emulate.h"
 #include "guest_code.h"
 #include "trap.h"
 #include "thread.h"
@@ -79,7 +83,7 @@ static int sensitive_opcode(uint8_t op)
 
 static void emulate_hlt(struct guest *g, struct trap_frame *tf)
 {
-	if (!g->vif) {
+	if (!guest_vif(g)) {
 		kill_guest(g, "hlt with interrupts disabled at %08x", tf->eip);
 		return;
 	}
@@ -99,10 +103,10 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 		kill_guest(g, "#GP at %08x, outside its memory or its code segment", tf->eip);
 		return -1;
 	}
-	g->traps_emulated++;
+	g->stats.traps_emulated++;
 	switch (b[0]) {
-	case 0xfa: g->vif = g->shared->vif = 0; return guest_advance(g, tf, 1);
-	case 0xfb: g->vif = g->shared->vif = 1; return guest_advance(g, tf, 1);
+	case 0xfa: guest_set_vif(g, 0); return guest_advance(g, tf, 1);
+	case 0xfb: guest_set_vif(g, 1); return guest_advance(g, tf, 1);
 	case 0xf4: emulate_hlt(g, tf); return g->kill_pending ? -1 : 0;
 	case 0xee:                                        /* out %al, (%dx) */
 		if (com1_out(g, tf->edx & 0xffff, (uint8_t)tf->eax) < 0)
@@ -123,7 +127,7 @@ int emulate_gp(struct guest *g, struct trap_frame *tf)
 		tf->eax = (tf->eax & ~0xffu) | v;
 		return guest_advance(g, tf, 2);
 	}
-	g->traps_emulated--;
+	g->stats.traps_emulated--;
 	if (!sensitive_opcode(b[0]))
 		kill_guest(g, "#GP general protection (vector 13) error 0 at eip %08x (opcode %02x)",
 			   tf->eip, b[0]);

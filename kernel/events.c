@@ -15,6 +15,11 @@
  * such trap returns through that point, so no thread edits another's frame.
  */
 #include "guest.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "vm.h"
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"
@@ -24,7 +29,7 @@
 #include "hypercall.h"
 #include "ipvmm_load.h"
 
-#define UPCALL_EFLAGS 0x202u     /* IF (the real one, always on in ring 1) | bit 1 */
+#define UPCALL_EFLAGS (EF_IF | EF_RSV1)   /* the real IF, always on in ring 1 */
 
 uint64_t guest_time_ns(const struct guest *g)
 {
@@ -60,8 +65,7 @@ static int deadline_due(const struct guest *g)
 int guest_events_tick(uint64_t *next)
 {
 	int woke = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		struct guest *g = &guests[i];
+	for_each_guest(g) {
 		if (!g->irq)
 			continue;
 		if (g->state != G_RUNNING || deadline_due(g)) {
@@ -172,13 +176,8 @@ int guest_in_ipvmm(const struct guest *g, uint32_t eip)
 static int upcall(struct guest *g, struct trap_frame *tf, uint32_t entry, uint32_t vector,
 		  uint32_t error, uint32_t cr2)
 {
-	struct ipvmm_upcall_state st = {
-		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp, .esp_unused = 0,
-		.ebx = tf->ebx, .edx = tf->edx, .ecx = tf->ecx, .eax = tf->eax,
-		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
-		.vector = vector, .error = error, .cr2 = cr2,
-		.eip = tf->eip, .cs = tf->cs, .eflags = tf->eflags, .esp = tf->esp, .ss = tf->ss,
-	};
+	struct ipvmm_upcall_state st;
+	upcall_state_of(&st, tf, vector, error, cr2);
 	uint32_t at = g->v.upcall_stack - sizeof(st);
 	if (guest_write(g, at, &st, sizeof(st)) < 0) {
 		kill_guest(g, "upcall stack %08x not writable (vector %#x at eip %08x)",
@@ -213,10 +212,10 @@ int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t vector, ui
 {
 	if (!g->v.upcall_exc)
 		return -1;
-	if (vector == 1 && (tf->eflags & EFLAGS_TF) && guest_in_ipvmm(g, tf->eip)) {
+	if (vector == VEC_DB && (tf->eflags & EF_TF) && guest_in_ipvmm(g, tf->eip)) {
 		/* The IPVMM's sti-shadow step ended on a site's call: the
 		 * trampoline it entered delivers the pending work. */
-		tf->eflags &= ~EFLAGS_TF;
+		tf->eflags &= ~EF_TF;
 		return 0;
 	}
 	if (guest_in_ipvmm(g, tf->eip)) {
@@ -293,7 +292,7 @@ void guest_deliver_events(struct guest *g, struct trap_frame *tf)
 	}
 	if (guest_in_ipvmm(g, eip) || !s->vif)
 		return;                              /* the bit waits for a sync point */
-	if (upcall(g, tf, g->v.upcall_irq, 0xffffffffu, 0, 0) == 0) {
+	if (upcall(g, tf, g->v.upcall_irq, IPVMM_UPCALL_IRQ, 0, 0) == 0) {
 		g->v.upcalls_irq++;
 		g->v.redirect_due = 0;
 	}

@@ -14,13 +14,10 @@
  * guest's virtual CR4 (guest_load_cr4), so SSE faults as the guest asked.
  */
 #include "guest.h"
+#include "fpu.h"
 #include "x86.h"
 #include "log.h"
 
-#define CR0_MP (1u << 1)
-#define CR0_EM (1u << 2)
-#define CR0_TS (1u << 3)
-#define CR0_NE (1u << 5)
 #define CPUID1_EDX_FXSR (1u << 24)
 #define MXCSR_DEFAULT 0x1f80u
 

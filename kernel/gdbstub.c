@@ -125,11 +125,12 @@ static void monitor(const char *cmd)
 		}
 		n = target_describe(s.text, sizeof(s.text));
 	} else if (text_is(cmd, "guests")) {
-		for (unsigned i = 0; i < CONFIG_MAX_GUESTS && n < sizeof(s.text) - 64; i++) {
+		for_each_guest(g) {
 			static const char *const st[] = { "free", "loaded", "running", "exited", "killed" };
-			const struct guest *g = &guests[i];
+			if (n >= sizeof(s.text) - 64)
+				break;
 			if (g->state != G_FREE)
-				n += (unsigned)fmt_snprintf(s.text + n, sizeof(s.text) - n, "%u %s %s%s\n", i,
+				n += (unsigned)fmt_snprintf(s.text + n, sizeof(s.text) - n, "%u %s %s%s\n", g->index,
 							    g->name, st[g->state],
 							    g == target_guest() ? " (this stub)" : "");
 		}

@@ -13,6 +13,11 @@
 #include "gdbstub.h"
 #include "gdbstub_target.h"
 #include "guest.h"
+#include "vtlb.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "guest_args.h"
+#include "vm.h"
 #include "thread.h"
 #include "trap.h"
 #include "x86.h"
@@ -98,8 +103,8 @@ int target_exists(void)
 {
 	if (t.g)
 		return 1;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if ((guests[i].state == G_LOADED || guests[i].state == G_RUNNING) && name_is(&guests[i]))
+	for_each_guest(o)
+		if ((o->state == G_LOADED || o->state == G_RUNNING) && name_is(o))
 			return 1;
 	return 0;
 }
@@ -107,9 +112,9 @@ int target_exists(void)
 static uint64_t others_cpu(const struct guest *g)
 {
 	uint64_t n = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (&guests[i] != g && guests[i].state != G_FREE)
-			n += guests[i].sched.cpu_tsc;
+	for_each_guest(o)
+		if (o != g && o->state != G_FREE)
+			n += o->sched.cpu_tsc;
 	return n;
 }
 
@@ -123,7 +128,7 @@ static void park(struct guest *g, struct trap_frame *tf)
 	t.req_sig = 0;
 	t.stop_req = 0;
 	t.stepping = 0;
-	tf->eflags &= ~EFLAGS_TF;
+	tf->eflags &= ~EF_TF;
 	t.park_tsc = clock_tsc();
 	t.others_cpu = others_cpu(g);
 	t.state = TGT_PARKED;
@@ -147,7 +152,7 @@ static void park(struct guest *g, struct trap_frame *tf)
 /* A stop point: ring 1/3 guest code, not the IPVMM, not virtual-8086. */
 static int guest_level(const struct guest *g, const struct trap_frame *tf)
 {
-	return (tf->cs & 3) && !(tf->eflags & EFLAGS_VM) && !guest_in_ipvmm(g, tf->eip);
+	return (tf->cs & 3) && !(tf->eflags & EF_VM) && !guest_in_ipvmm(g, tf->eip);
 }
 
 /* An upcall made while stepping copied the frame's TF, which is the
@@ -158,8 +163,8 @@ static void upcall_state_untrace(struct guest *g, const struct trap_frame *tf)
 	uint32_t at = tf->esp + (uint32_t)__builtin_offsetof(struct ipvmm_upcall_state, eflags), fl;
 	if (tf->eip != g->v.upcall_exc && tf->eip != g->v.upcall_irq)
 		return;
-	if (guest_read(g, at, &fl, 4) == 0 && (fl & EFLAGS_TF)) {
-		fl &= ~EFLAGS_TF;
+	if (guest_read(g, at, &fl, 4) == 0 && (fl & EF_TF)) {
+		fl &= ~EF_TF;
 		(void)guest_write(g, at, &fl, 4);
 	}
 }
@@ -185,7 +190,7 @@ void gdbstub_park_point(struct guest *g, struct trap_frame *tf)
 		 * a trapping site, rewrite=trap), whose entry drops TF: step on
 		 * through it, so the step ends where the guest resumes. */
 		upcall_state_untrace(g, tf);
-		tf->eflags |= EFLAGS_TF;
+		tf->eflags |= EF_TF;
 		return;
 	}
 	if (!guest_level(g, tf))
@@ -194,7 +199,7 @@ void gdbstub_park_point(struct guest *g, struct trap_frame *tf)
 	 * when its TF was replaced by the guest's own flags, and when the
 	 * hypervisor completed the instruction itself (an emulated #GP/#UD
 	 * or a hypercall from guest code: no #DB follows those). */
-	if (t.stepping && (!(tf->eflags & EFLAGS_TF) || tf->vector == 13 || tf->vector == 6 ||
+	if (t.stepping && (!(tf->eflags & EF_TF) || tf->vector == VEC_GP || tf->vector == VEC_UD ||
 			   tf->vector == HC_VECTOR))
 		t.stop_req = 1;
 	if (!t.stop_req)
@@ -223,9 +228,9 @@ static struct bp *bp_at(uint32_t la)
 int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 {
 	uint32_t gpa;
-	if (g != t.g || t.state != TGT_RUNNING || (tf->eflags & EFLAGS_VM))
+	if (g != t.g || t.state != TGT_RUNNING || (tf->eflags & EF_VM))
 		return 0;
-	if (tf->vector == 13 && tf->error == BP_GP_ERROR) {
+	if (tf->vector == VEC_GP && tf->error == BP_GP_ERROR) {
 		struct bp *b = bp_at(tf->eip);
 		if (!b || vtlb_translate(g, tf->eip, 0, &gpa) < 0 || gpa != b->gpa)
 			return 0;             /* the guest's own int3: its business */
@@ -233,11 +238,11 @@ int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 		t.req_sig = 5;
 		return 1;
 	}
-	if (tf->vector == 1 && t.stepping) {
+	if (tf->vector == VEC_DB && t.stepping) {
 		/* TF may be clear in the frame: a popf in the IPVMM cleared it,
 		 * and the trap still follows that popf. */
 		if (guest_in_ipvmm(g, tf->eip) && ++t.step_ipvmm < STEP_IPVMM_MAX) {
-			tf->eflags |= EFLAGS_TF;
+			tf->eflags |= EF_TF;
 			return 1;             /* a site's call: step through it as one instruction */
 		}
 		t.stop_req = 1;
@@ -265,7 +270,7 @@ void target_resume(int step)
 		t.step_ipvmm = 0;
 		t.stop_new = 0;
 		if (step)
-			t.tf->eflags |= EFLAGS_TF;
+			t.tf->eflags |= EF_TF;
 		t.state = TGT_RUNNING;
 		thread_wake(t.g->vm);
 	}
@@ -282,11 +287,6 @@ void target_kill(void)
 
 /* --- registers ---------------------------------------------------------- */
 
-static int vif_of(const struct guest *g)
-{
-	return ipvmm_runs(g) ? (g->shared && g->shared->vif) : g->vif;
-}
-
 /* The guest kernel's selectors carry RPL 1 on the real CPU; under the
  * IPVMM the guest believes they are its RPL-0 ones (ipvmm/vcpu.h, sel_virt). */
 static uint32_t sel_view(const struct guest *g, uint32_t s)
@@ -302,7 +302,7 @@ void target_read_regs(uint32_t r[GDB_NREGS])
 	r[0] = f->eax; r[1] = f->ecx; r[2] = f->edx; r[3] = f->ebx;
 	r[4] = f->esp; r[5] = f->ebp; r[6] = f->esi; r[7] = f->edi;
 	r[8] = f->eip;
-	r[9] = (f->eflags & ~(EFLAGS_IF | EFLAGS_TF)) | (vif_of(g) ? EFLAGS_IF : 0);
+	r[9] = (f->eflags & ~(EF_IF | EF_TF)) | (guest_vif(g) ? EF_IF : 0);
 	r[10] = sel_view(g, f->cs); r[11] = sel_view(g, f->ss);
 	r[12] = sel_view(g, f->ds); r[13] = sel_view(g, f->es);
 	r[14] = sel_view(g, f->fs); r[15] = sel_view(g, f->gs);
@@ -321,10 +321,7 @@ int target_write_reg(unsigned n, uint32_t v)
 	}
 	if (n == 9) {
 		f->eflags = (f->eflags & ~EFLAGS_GDB_RW) | (v & EFLAGS_GDB_RW);
-		if (ipvmm_runs(g) && g->shared)
-			g->shared->vif = (v & EFLAGS_IF) != 0;
-		else
-			g->vif = (v & EFLAGS_IF) != 0;
+		guest_set_vif(g, (v & EF_IF) != 0);
 		return 0;
 	}
 	/* Segment registers hold descriptors the hypervisor validated: GDB
@@ -468,7 +465,7 @@ unsigned target_describe(char *out, unsigned max)
 		"pending %08x (shared page), redirect due %d, timer %s\n"
 		"real: cs %04x eflags %08x esp %08x, shadow cr3 %08x\n"
 		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "trap path",
-		vif_of(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
+		guest_vif(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
 		s ? s->pending : 0, g->v.redirect_due, g->v.timer_deadline ? "armed" : "not armed",
 		f->cs, f->eflags, f->esp, vtlb_current_cr3(g));
 	for (unsigned i = 0; i < CONFIG_GDB_BREAKPOINTS && n > 0 && (unsigned)n < max; i++)

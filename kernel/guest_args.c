@@ -7,7 +7,8 @@
  * Linux guest's own console=ttyS0 is never taken for the hypervisor's). Pure logic,
  * unit-tested on the host.
  */
-#include "guest.h"
+#include "guest_args.h"
+#include "console_mux.h"
 #include "hv.h"
 
 static int has_prefix(const char *w, unsigned len, const char *p, unsigned plen)

@@ -7,6 +7,9 @@
  */
 #include "guest_code.h"
 #include "guest.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "vm.h"
 #include "gdt.h"
 #include "desc_check.h"
 
@@ -57,7 +60,7 @@ int guest_advance(struct guest *g, struct trap_frame *tf, unsigned len)
 	tf->eip += len;
 	if (cs_extent(tf, &base, &limit) < 0 || tf->eip <= limit)
 		return 0;
-	if (guest_upcall_exc(g, tf, 13, 0, 0) == 0)
+	if (guest_upcall_exc(g, tf, VEC_GP, 0, 0) == 0)
 		return -1;                    /* the guest's own #GP handler */
 	kill_guest(g, "#GP general protection (vector 13) error 0 at eip %08x: past the cs limit %08x",
 		   tf->eip, limit);

@@ -5,6 +5,8 @@
  * checked with wrap-around in mind before a byte moves.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "guest_mem.h"
 #include "copy.h"
 #include "hypercall.h"
 #include "mm.h"

@@ -10,6 +10,13 @@
  * (kernel/hypercall_glue.h). Only EAX changes in the guest's registers.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "guest_mem.h"
+#include "console_mux.h"
+#include "vm.h"
+#include "hypercall_hv.h"
 #include "hypercall.h"
 #include "trap.h"
 #include "log.h"
@@ -18,10 +25,9 @@
 #include "ipvmm/image.h"
 #include "hypercall_glue.h"
 #include "thread.h"
+#include "x86/cr.h"
+#include "x86/desc.h"
 
-#define CR0_PE   0x00000001u
-#define CR0_PG   0x80000000u
-#define CR4_PAE  0x00000020u
 #define CR3_FLAGS 0x18u          /* PWT, PCD: accepted, no effect on the shadow */
 #define UPCALL_STATE_SIZE ((uint32_t)sizeof(struct ipvmm_upcall_state))
 #define DESC_ACCESSED (1ull << 40)   /* preset: the GDT is read-only in the shadow */
@@ -157,9 +163,9 @@ static int stack_sel_ok(const struct guest *g, uint32_t ss)
 	uint32_t idx = ss >> 3;
 	if (idx == 0 || idx >= CONFIG_GUEST_GDT_ENTRIES)
 		return 0;
-	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32);
-	uint32_t type = (hi >> 8) & 0xf, s = (hi >> 12) & 1, dpl = (hi >> 13) & 3, p = (hi >> 15) & 1;
-	return p && s && dpl == 1 && !(type & 8) && (type & 2);
+	uint32_t hi = (uint32_t)(g->gdt[idx] >> 32), type = DESC_TYPE(hi);
+	return (hi & DESC_P) && DESC_DPL(hi) == 1 &&
+	       (type & (DT_S | DT_CODE | DT_WRITE)) == (DT_S | DT_WRITE);   /* writable data */
 }
 
 static int decode_set_stack(const struct guest *g, const struct hc_in_set_stack *in,
@@ -428,18 +434,18 @@ void hypercall_dispatch(struct trap_frame *tf)
 	 * through its virtual IDT, as on hardware. */
 	if (g->v.upcall_exc && !g->ipvmm_self && !guest_in_ipvmm(g, tf->eip - 2)) {
 		guest_upcall_exc(g, tf, HC_VECTOR | IPVMM_UPCALL_SOFT, 0, 0);
-		g->soft_ints++;
+		g->stats.soft_ints++;
 		return;
 	}
 	uint32_t nr = tf->eax;
-	g->hypercalls++;
+	g->stats.hypercalls++;
 	if (nr != HC_CONSOLE_WRITE)
-		g->entries.hcalls++;    /* the console is the bench's instrument */
+		g->stats.entries.hcalls++;    /* the console is the bench's instrument */
 	if (nr >= HC_NR_CALLS) {
 		tf->eax = (uint32_t)hc_refused(g, nr, HC_ENOSYS, "no such call");
 		return;
 	}
-	g->hc_count[nr]++;
+	g->stats.hc_count[nr]++;
 	switch (nr) {
 	HC_CALLS(HC_CASE_)
 	}

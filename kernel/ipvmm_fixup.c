@@ -49,7 +49,7 @@ void ipvmm_fixup_init(void)
 int ipvmm_fixup(struct trap_frame *tf, uint32_t vector, uint32_t error, uint32_t cr2)
 {
 	/* Ring 1 only: the IPVMM's ring (ring 3 cannot run its text). */
-	if ((tf->cs & 3) != 1 || (vector != 13 && vector != 14))
+	if ((tf->cs & 3) != 1 || (vector != VEC_GP && vector != VEC_PF))
 		return 0;
 	for (unsigned i = 0; i < entries; i++) {
 		if (table[i].insn != tf->eip)
@@ -57,7 +57,7 @@ int ipvmm_fixup(struct trap_frame *tf, uint32_t vector, uint32_t error, uint32_t
 		tf->eip = table[i].cont;
 		tf->eax = vector;
 		tf->edx = error;
-		tf->ecx = vector == 14 ? cr2 : 0;
+		tf->ecx = vector == VEC_PF ? cr2 : 0;
 		return 1;
 	}
 	return 0;

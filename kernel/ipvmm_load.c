@@ -21,6 +21,10 @@
  * page with ipvmm=self); only afterburned guests start at burn_start.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "guest_mem.h"
+#include "events.h"
+#include "vm.h"
 #include "guest_elf.h"
 #include "ipvmm_load.h"
 #include "ipvmm/shared.h"
@@ -39,15 +43,6 @@
 #define MIB (1024u * 1024u)
 
 _Static_assert(IPVMM_SHARED_ADDR == IPVMM_BASE + 0x800000u, "shared.h and layout.h agree");
-
-/* Per guest: where its tail lies (guest-physical). The window's machine
- * address is g->base + win; guest_mem.c reaches it through the shadow. */
-struct ipvmm_tail {
-	uint32_t ram;        /* start of the tail = end of the guest's RAM */
-	uint32_t win;        /* the data window copy (== ram) */
-	uint32_t records;    /* the guest-physical .afterburn records */
-};
-static struct ipvmm_tail tails[CONFIG_MAX_GUESTS];
 
 static uint32_t rewrite_mode;      /* 0 previrt, 1 trap (hypervisor cmdline) */
 static uint32_t wallclock;         /* Unix time read from the RTC at load */
@@ -82,9 +77,7 @@ void ipvmm_load_options(const char *hv_cmdline)
 
 int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char **why)
 {
-	if (g->index >= CONFIG_MAX_GUESTS)
-		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
-	struct ipvmm_tail *t = &tails[g->index];
+	struct ipvmm_tail *t = &g->tail;
 	uint32_t need = dwin_size() + page_up(gi->ab_count * 8u);
 	if (gi->ab_count > g->size / 8 || need >= g->size || g->size - need < 2 * MIB)
 		return *why = "no room for the IPVMM data window and afterburn records", -1;
@@ -98,7 +91,7 @@ int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char
 
 uint32_t ipvmm_guest_ram(const struct guest *g)
 {
-	return tails[g->index].ram;
+	return g->tail.ram;
 }
 
 /* --- act: copy, fill, map ------------------------------------------------------ */
@@ -110,13 +103,13 @@ int ipvmm_runs(const struct guest *g)
 
 static int map_window(const struct guest *g, struct shadow *s)
 {
-	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->base + tails[g->index].win, dwin_size());
+	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->base + g->tail.win, dwin_size());
 }
 
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
 		     const char **why)
 {
-	const struct ipvmm_tail *t = &tails[g->index];
+	const struct ipvmm_tail *t = &g->tail;
 	struct afterburn_record buf[64];
 	uint32_t n = 0;
 
@@ -160,27 +153,9 @@ void ipvmm_start_frame(struct guest *g, struct trap_frame *f)
 	struct ipvmm_upcall_state s;
 	uint32_t at = (uint32_t)(uintptr_t)ipvmm_stack_top - sizeof(s);
 
-	s.edi = f->edi;
-	s.esi = f->esi;
-	s.ebp = f->ebp;
-	s.esp_unused = 0;
-	s.ebx = f->ebx;
-	s.edx = f->edx;
-	s.ecx = f->ecx;
-	s.eax = f->eax;
-	s.gs = f->gs;
-	s.fs = f->fs;
-	s.es = f->es;
-	s.ds = f->ds;
-	s.vector = 0;
-	s.error = 0;
-	s.cr2 = 0;
-	s.eip = f->eip;
-	s.cs = f->cs;
-	s.eflags = 0x2;           /* the guest's own: IF=0, as GRUB hands over */
-	s.esp = f->esp;
-	s.ss = f->ss;
-	if (guest_phys_write(g, tails[g->index].win + (at - IPVMM_SHARED_ADDR), &s, sizeof(s)) < 0)
+	upcall_state_of(&s, f, 0, 0, 0);
+	s.eflags = EF_RSV1;       /* the guest's own: IF=0, as GRUB hands over */
+	if (guest_phys_write(g, g->tail.win + (at - IPVMM_SHARED_ADDR), &s, sizeof(s)) < 0)
 		kill_guest(g, "IPVMM start state did not fit its data window");
 	f->eip = (uint32_t)(uintptr_t)burn_start;
 	f->esp = at;              /* f->eflags keeps the real IF=1, IOPL=0 */

@@ -16,6 +16,7 @@
  * guest.
  */
 #include "guest.h"
+#include "guest_mem.h"
 #include "linux_boot.h"
 #include "ipvmm_load.h"
 #include "layout.h"

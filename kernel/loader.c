@@ -9,6 +9,11 @@
  * boot protocol's zero page instead (kernel/linux_load.c).
  */
 #include "guest.h"
+#include "multiboot.h"
+#include "shadow.h"
+#include "guest_mem.h"
+#include "guest_args.h"
+#include "loader.h"
 #include "guest_elf.h"
 #include "frame.h"
 #include "mm.h"
@@ -28,7 +33,6 @@ _Static_assert(MBI_OFF_MMAP >= sizeof(struct mb_info_raw), "info before mmap");
 _Static_assert(MBI_OFF_MMAP + 2 * sizeof(struct mb_mmap_raw) <= MBI_OFF_CMDLINE, "mmap fits");
 _Static_assert(MBI_OFF_CMDLINE + CONFIG_MB_STRING_MAX <= PAGE_SIZE, "cmdline fits");
 
-struct guest guests[CONFIG_MAX_GUESTS];
 static struct guest_image image;          /* one module at a time */
 static uint8_t mbi_page[PAGE_SIZE];
 
@@ -180,7 +184,7 @@ static int decode(unsigned slot, const struct mb_module *m, struct guest *g, con
 	if (slot >= CONFIG_MAX_GUESTS)
 		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
-	g->console = a.console;
+	g->con.mode = a.console;
 	g->size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
 	if (g->size % PAGE_SIZE || g->size < 2 * MIB)
 		return *why = "mem= must be a multiple of 4 KiB and at least 2M", -1;
@@ -239,14 +243,10 @@ unsigned loader_load_all(const struct boot_info *bi)
 	ipvmm_fixup_init();
 	find_initrds(bi);
 	for (unsigned i = 0; i < bi->nmods; i++) {
-		static struct guest scratch;
 		if (is_initrd(&bi->mod[i]))
 			continue;
-		struct guest *g = slot < CONFIG_MAX_GUESTS ? &guests[slot] : &scratch;
+		struct guest *g = guest_slot_reset(slot);
 		const char *why = "?";
-		for (unsigned k = 0; k < sizeof(*g); k++)
-			((uint8_t *)g)[k] = 0;
-		g->index = slot;
 		if (decode(slot++, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {
 			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
 			if (initrd_for(g->name))

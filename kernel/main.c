@@ -20,6 +20,10 @@
 #include "machine.h"
 #include "x86.h"
 #include "guest.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "loader.h"
+#include "vm.h"
 #include "gdbstub.h"
 
 static struct boot_info boot_info;
@@ -91,11 +95,11 @@ static int run_guests(void)
 	unsigned started = 0, unstarted = 0;
 	guest_pools_mark();      /* every guest returns what it takes */
 	loader_load_all(&boot_info);
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].state == G_LOADED) {
+	for_each_guest(g)
+		if (g->state == G_LOADED) {
 			const char *why;
-			if (guest_start(&guests[i], &why) < 0) {
-				pr_err("vm: refusing guest %s at its start: %s\n", guests[i].name, why);
+			if (guest_start(g, &why) < 0) {
+				pr_err("vm: refusing guest %s at its start: %s\n", g->name, why);
 				unstarted++;
 			} else {
 				started++;

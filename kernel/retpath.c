@@ -20,21 +20,14 @@
  */
 #include "retpath.h"
 #include "guest.h"
+#include "vm.h"
 #include "log.h"
 #include "x86.h"
+#include "x86/desc.h"
 
-#define EFLAGS_IOPL (3u << 12)
-#define EFLAGS_VIF  (1u << 19)
-#define EFLAGS_VIP  (1u << 20)
 
-/* lar's access rights (the descriptor's high dword, bits 8..23) */
-#define AR_ACCESSED   (1u << 8)
-#define AR_RW         (1u << 9)    /* data: writable; code: readable */
-#define AR_CONFORMING (1u << 10)
-#define AR_CODE       (1u << 11)
-#define AR_S          (1u << 12)   /* code or data, not a system descriptor */
-#define AR_DPL(ar)    (((ar) >> 13) & 3u)
-#define AR_P          (1u << 15)
+/* lar's access rights are the descriptor's high dword, bits 8..23: the
+ * DESC_* bits of x86/desc.h. */
 
 /* The access rights of sel's descriptor as lar sees them at CPL 0 (it
  * checks the table limit, the type, and DPL >= RPL for data and
@@ -59,9 +52,9 @@ static int data_loadable(uint32_t sel)
 	if (null_sel(sel))
 		return 1;
 	uint32_t ar = lar(sel & 0xffffu);
-	if (!(ar & AR_P) || !(ar & AR_S))
+	if (!(ar & DESC_P) || !(ar & DESC_S))
 		return 0;
-	return !(ar & AR_CODE) || (ar & AR_RW);
+	return !(ar & DESC_CODE) || (ar & DESC_RW);
 }
 
 /* iretd to an outer ring: CS a present code segment, RPL = the new CPL,
@@ -73,15 +66,15 @@ static int cs_ss_usable(uint32_t cs, uint32_t ss, const char **why)
 	uint32_t car = lar(cs & 0xffffu), sar = lar(ss & 0xffffu);
 	if (cpl == 0 || null_sel(cs))
 		return *why = "a ring-0 or null cs", 0;
-	if (!(car & AR_P) || !(car & AR_S) || !(car & AR_CODE))
+	if (!(car & DESC_P) || !(car & DESC_S) || !(car & DESC_CODE))
 		return *why = "cs is not a present code segment", 0;
-	if ((car & AR_CONFORMING) ? AR_DPL(car) > cpl : AR_DPL(car) != cpl)
+	if ((car & DESC_DC) ? DESC_DPL(car) > cpl : DESC_DPL(car) != cpl)
 		return *why = "cs privilege does not match its rpl", 0;
 	if (null_sel(ss) || (ss & 3u) != cpl)
 		return *why = "ss rpl is not the new cpl", 0;
-	if (!(sar & AR_P) || !(sar & AR_S) || (sar & AR_CODE) || !(sar & AR_RW))
+	if (!(sar & DESC_P) || !(sar & DESC_S) || (sar & DESC_CODE) || !(sar & DESC_RW))
 		return *why = "ss is not a present writable data segment", 0;
-	if (AR_DPL(sar) != cpl)
+	if (DESC_DPL(sar) != cpl)
 		return *why = "ss dpl is not the new cpl", 0;
 	return 1;
 }
@@ -107,12 +100,12 @@ static int seen_before(const struct guest *g, const uint32_t key[3])
 int retpath_check(struct guest *g, struct trap_frame *tf)
 {
 	const char *why = 0;
-	if (tf->eflags & EFLAGS_VM) {
+	if (tf->eflags & EF_VM) {
 		kill_guest(g, "entered virtual-8086 mode (EFLAGS.VM) at %04x:%08x",
 			tf->cs & 0xffffu, tf->eip);
 		return -1;
 	}
-	tf->eflags = (tf->eflags & ~(EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP)) | EFLAGS_IF | 0x2u;
+	tf->eflags = (tf->eflags & ~(EF_IOPL | EF_VIF | EF_VIP)) | EF_IF | EF_RSV1;
 	uint32_t key[3];
 	selector_key(tf, key);
 	if (seen_before(g, key))
@@ -128,7 +121,7 @@ int retpath_check(struct guest *g, struct trap_frame *tf)
 			pr_debug("retpath: guest %s: %cs %04x no longer loads, returned null\n",
 				g->name, "defg"[i], *seg[i] & 0xffffu);
 			*seg[i] = 0;
-			g->seg_nulled++;
+			g->stats.seg_nulled++;
 		}
 	selector_key(tf, g->rp_seen.key);   /* as returned: each of them loads */
 	g->rp_seen.gen = g->desc_gen + 1;   /* + 1: a zeroed guest has seen nothing */

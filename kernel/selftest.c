@@ -27,7 +27,7 @@ static void check(int ok, const char *what)
 static void test_timer(void)
 {
 	uint32_t t0 = timer_ticks;
-	int ifon = (read_eflags() & EFLAGS_IF) != 0;
+	int ifon = (read_eflags() & EF_IF) != 0;
 	check(ifon, "interrupts enabled");
 	check(timer_wait_ticks(CONFIG_PIT_HZ / 10 + 1) == 0, "waiting for ticks");
 	uint32_t t1 = timer_ticks;

@@ -13,13 +13,13 @@
  * too (kernel/ipvmm_load.c), so every shadow of the guest has it.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
 #include "mm.h"
 #include "log.h"
 #include "hv.h"
 #include "ipvmm/image.h"
 
-#define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
-#define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
 
 static uint32_t pool[CONFIG_SHADOW_POOL_PAGES][1024] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t pool_busy[CONFIG_SHADOW_POOL_PAGES];   /* a stopped guest returns its pages */

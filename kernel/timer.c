@@ -65,7 +65,7 @@ void timer_init(void)
  * which must never block, halts. */
 int timer_wait_ticks(uint32_t ticks)
 {
-	if (!(read_eflags() & EFLAGS_IF))
+	if (!(read_eflags() & EF_IF))
 		return -1;
 	uint32_t start = timer_ticks;
 	while (timer_ticks - start < ticks) {

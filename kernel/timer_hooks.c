@@ -7,6 +7,8 @@
  */
 #include "timer.h"
 #include "guest.h"
+#include "events.h"
+#include "console_mux.h"
 
 static int console_input_hook(uint64_t *next)
 {

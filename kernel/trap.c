@@ -13,6 +13,8 @@
 #include "hv.h"
 #include "thread.h"
 #include "guest.h"
+#include "vm.h"
+#include "hypercall_hv.h"
 #include "hypercall.h"
 #include "retpath.h"
 #include "x86.h"
@@ -91,26 +93,26 @@ static void count_entry(const struct trap_frame *tf, int from_guest)
 	if (!g)
 		return;
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
-		g->entries.irqs++;
-	else if (tf->vector < 32 && from_guest)
-		g->entries.traps++;
+		g->stats.entries.irqs++;
+	else if (tf->vector < VEC_EXCEPTIONS && from_guest)
+		g->stats.entries.traps++;
 }
 
 void trap_dispatch(struct trap_frame *tf)
 {
 	/* From a guest: ring 1/3, or virtual-8086 mode (whose CS is a real-mode
 	 * segment with any low bits: QEMU lets ring 1 iret into it). */
-	int from_guest = (tf->cs & 3) != 0 || (tf->eflags & EFLAGS_VM);
+	int from_guest = (tf->cs & 3) != 0 || (tf->eflags & EF_VM);
 	count_entry(tf, from_guest);
 	if (tf->vector >= IRQ_BASE_MASTER && tf->vector < IRQ_BASE_MASTER + NR_IRQS)
 		handle_irq(tf);
 	else if (tf->vector == HC_VECTOR)
 		hypercall_dispatch(tf);
-	else if (tf->vector < 32 && (tf->eflags & EFLAGS_VM) && current->guest)
+	else if (tf->vector < VEC_EXCEPTIONS && (tf->eflags & EF_VM) && current->guest)
 		retpath_check(current->guest, tf);   /* kills: no virtual-8086 mode */
-	else if (tf->vector < 32 && from_guest)
+	else if (tf->vector < VEC_EXCEPTIONS && from_guest)
 		guest_fault(tf);        /* emulated, or the guest is killed */
-	else if (tf->vector < 32)
+	else if (tf->vector < VEC_EXCEPTIONS)
 		handle_exception(tf);
 	else
 		panic_frame(tf, "vector %u has no handler", tf->vector);

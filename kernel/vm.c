@@ -7,6 +7,14 @@
  */
 #include <stdarg.h>
 #include "guest.h"
+#include "multiboot.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "console_mux.h"
+#include "fpu.h"
+#include "vm.h"
+#include "trap_emulate.h"
 #include "thread.h"
 #include "trap.h"
 #include "gdt.h"
@@ -23,9 +31,7 @@
 #include "gdbstub.h"
 
 #define GUEST_BOOT_ESP 0x7000u   /* the stack a loader leaves is undefined; GRUB's is low */
-#define GUEST_EFLAGS   (EFLAGS_IF | 0x2u)   /* IF=1, IOPL=0, reserved bit 1 */
-
-static struct trap_frame start_frame[CONFIG_MAX_GUESTS];
+#define GUEST_EFLAGS   (EF_IF | EF_RSV1)   /* the real IF=1, IOPL=0 */
 
 struct guest *guest_current(void)
 {
@@ -35,7 +41,7 @@ struct guest *guest_current(void)
 static void vm_thread(void *arg)
 {
 	struct guest *g = arg;
-	struct trap_frame *f = &start_frame[g->index];
+	struct trap_frame *f = &g->start_frame;
 	f->gs = f->fs = f->es = f->ds = GK_DS;
 	f->edi = f->esi = f->ebp = f->esp_dummy = f->edx = f->ecx = 0;
 	f->eax = MB_BOOT_MAGIC;
@@ -52,7 +58,7 @@ static void vm_thread(void *arg)
 	f->ss = GK_DS;
 	if (ipvmm_runs(g))       /* through burn_start: the IPVMM rewrites, then enters */
 		ipvmm_start_frame(g, f);
-	g->vif = 0;              /* GRUB hands over with interrupts disabled */
+	guest_set_vif(g, 0);     /* GRUB hands over with interrupts disabled */
 	cli();                   /* the iret sets IF; no tick on the way */
 	pr_info("vm: guest '%s' entering at %08x%s (cr3 %08x)\n", g->name, g->entry,
 		ipvmm_runs(g) ? " through the IPVMM" : "", g->phys.cr3);
@@ -165,9 +171,9 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 	console_mux_flush(g);
 	ipvmm_report_raw_traps(g);
 	ipvmm_report_direct(g);
-	if (g->bounces)
+	if (g->stats.bounces)
 		pr_info("vm: guest %s: %u IPVMM calls from its load address (paging off)\n", g->name,
-			g->bounces);
+			g->stats.bounces);
 	g->state = how;
 	g->sched.end_tsc = clock_tsc();
 	guest_release(g);
@@ -229,7 +235,7 @@ static int ring1_rdtsc(struct guest *g, struct trap_frame *tf)
 	uint64_t t = rdtsc();
 	tf->eax = (uint32_t)t;
 	tf->edx = (uint32_t)(t >> 32);
-	g->traps_emulated++;
+	g->stats.traps_emulated++;
 	(void)guest_advance(g, tf, 2);   /* past CS's limit: its #GP, or its kill */
 	return 1;
 }
@@ -246,12 +252,12 @@ static int ipvmm_bounce(struct guest *g, struct trap_frame *tf, uint32_t la)
 {
 	extern char __ipvmm_text_end[];   /* linker.ld */
 	uint32_t to = tf->eip + g->link_offset;
-	if (!g->link_offset || (tf->cs & 3) != 1 || (tf->eflags & EFLAGS_VM) || la != tf->eip ||
+	if (!g->link_offset || (tf->cs & 3) != 1 || (tf->eflags & EF_VM) || la != tf->eip ||
 	    tf->eip >= g->link_offset || to < IPVMM_BASE ||
 	    to >= (uint32_t)(uintptr_t)__ipvmm_text_end)
 		return 0;
 	tf->eip = to;
-	g->bounces++;
+	g->stats.bounces++;
 	return 1;
 }
 
@@ -262,9 +268,9 @@ void guest_fault(struct trap_frame *tf)
 		panic_frame(tf, "%s from ring %u with no guest", trap_name(tf->vector), tf->cs & 3);
 	if (gdbstub_trap(g, tf))
 		return;                        /* a stub breakpoint or step: the stub's stop */
-	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
+	if (tf->vector == VEC_GP && tf->error == 0 && (tf->cs & 3) == 1 && ring1_rdtsc(g, tf))
 		return;
-	if (tf->vector == 14) {
+	if (tf->vector == VEC_PF) {
 		uint32_t la = read_cr2(), err;
 		/* Paging on: the virtual TLB fills, or the guest's tables say
 		 * #PF. Paging off, or the hole: a kill (there is nothing a
@@ -274,7 +280,7 @@ void guest_fault(struct trap_frame *tf)
 				return;                /* filled, or killed */
 			if (ipvmm_bounce(g, tf, la))
 				return;
-			if (guest_upcall_exc(g, tf, 14, err, la) < 0)
+			if (guest_upcall_exc(g, tf, VEC_PF, err, la) < 0)
 				kill_guest(g, "#PF its page tables do not allow: error %#x at eip %08x "
 					   "cr2 %08x (no exception upcall)", err, tf->eip, la);
 			return;
@@ -284,57 +290,14 @@ void guest_fault(struct trap_frame *tf)
 	} else if (guest_upcall_exc(g, tf, tf->vector, tf->error, 0) == 0) {
 		return;                        /* the IPVMM's business now */
 	}
-	if (tf->vector == 13 && tf->error == 0 && (tf->cs & 3) == 1) {
+	if (tf->vector == VEC_GP && tf->error == 0 && (tf->cs & 3) == 1) {
 		emulate_gp(g, tf);             /* handles it or kills the guest */
 		return;
 	}
-	if (tf->vector == 14)
+	if (tf->vector == VEC_PF)
 		kill_guest(g, "%s (vector %u) error %#x at eip %08x cr2 %08x", trap_name(tf->vector),
 			   tf->vector, tf->error, tf->eip, read_cr2());
 	else
 		kill_guest(g, "%s (vector %u) error %#x at eip %08x", trap_name(tf->vector),
 			   tf->vector, tf->error, tf->eip);
-}
-
-unsigned guests_live(void)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++)
-		if (guests[i].state == G_RUNNING)
-			n++;
-	return n;
-}
-
-int guests_summary(void)
-{
-	int ok = 1;
-	for (unsigned i = 0; i < CONFIG_MAX_GUESTS; i++) {
-		const struct guest *g = &guests[i];
-		if (g->state == G_EXITED) {
-			pr_info("summary: guest %s exited with status %d (%u hypercalls, %u traps emulated)\n",
-				g->name, g->exit_status, g->hypercalls, g->traps_emulated);
-			ok &= g->exit_status == 0;
-		} else if (g->state == G_KILLED) {
-			pr_info("summary: guest %s killed: %s (%u hypercalls, %u traps emulated)\n",
-				g->name, g->reason, g->hypercalls, g->traps_emulated);
-			ok = 0;
-		} else if (g->state != G_FREE) {
-			pr_info("summary: guest %s still running\n", g->name);
-			ok = 0;
-		}
-		if (g->state != G_FREE) {
-			pr_info("stats: guest %s upcalls irq %u exc %u, soft ints %u, rollbacks %u, "
-				"timer fires %u; hypercalls by call:", g->name, g->v.upcalls_irq,
-				g->v.upcalls_exc, g->soft_ints, g->v.rollbacks, g->v.timer_fires);
-			for (unsigned n = 0; n < HC_NR_CALLS; n++)
-				if (g->hc_count[n])
-					kprintf(" %s:%u", hc_names[n], g->hc_count[n]);
-			kprintf("\n");
-			sched_report(g->name, &g->sched, g->v.start_tsc);
-			if (g->con_waits)
-				pr_info("console: guest %s waited %u times for the output ring\n", g->name,
-					g->con_waits);
-		}
-	}
-	return ok;
 }

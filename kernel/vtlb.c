@@ -12,42 +12,35 @@
  * shadow entry never needs an invlpg of its own.
  */
 #include "guest.h"
+#include "shadow.h"
+#include "vtlb.h"
+#include "events.h"
+#include "vm.h"
 #include "mm.h"
 #include "log.h"
 #include "vtlb_walk.h"
+#include "x86/cr.h"
 #include "thread.h"
 
-#define PD_INDEX(va) ((uint32_t)(va) >> LARGE_PAGE_SHIFT)
-#define PT_INDEX(va) (((uint32_t)(va) >> PAGE_SHIFT) & 1023)
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
-#define SPTE_A       0x020u     /* the real accessed bit the CPU sets in the shadow */
-#define CR4_PAE      0x20u
-#define CR4_PGE      0x80u
-
-static uint32_t vt_pd[CONFIG_MAX_GUESTS][CONFIG_VTLB_SHADOWS][1024]
-	__attribute__((aligned(PAGE_SIZE)));
-static uint32_t vt_pt[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES][1024]
-	__attribute__((aligned(PAGE_SIZE)));
-/* Free page tables of each guest: a stack of indices into vt_pt. */
-static uint16_t vt_free[CONFIG_MAX_GUESTS][CONFIG_VTLB_PT_PAGES];
-static unsigned vt_nfree[CONFIG_MAX_GUESTS];
+#define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 
 int vtlb_paging(const struct guest *g)
 {
-	return (g->v.cr0 & VTLB_CR0_PG) != 0;
+	return (g->v.cr0 & CR0_PG) != 0;
 }
 
-static uint32_t *pd_of(const struct guest *g, int slot)
+static uint32_t *pd_of(struct guest *g, int slot)
 {
-	return vt_pd[g->index][slot];
+	return g->vtlb.pd[slot];
 }
 
 uint32_t vtlb_current_cr3(const struct guest *g)
 {
-	return vtlb_paging(g) ? virt_to_phys(pd_of(g, g->vtlb.cur)) : g->phys.cr3;
+	return vtlb_paging(g) ? virt_to_phys(g->vtlb.pd[g->vtlb.cur]) : g->phys.cr3;
 }
 
 static void sync_thread(struct guest *g)
@@ -91,18 +84,18 @@ static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_acces
 
 static void pt_pool_init(struct guest *g)
 {
-	unsigned gi = g->index;
-	vt_nfree[gi] = CONFIG_VTLB_PT_PAGES;
+	struct vtlb *v = &g->vtlb;
+	v->pt_nfree = CONFIG_VTLB_PT_PAGES;
 	for (unsigned i = 0; i < CONFIG_VTLB_PT_PAGES; i++)
-		vt_free[gi][i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
+		v->pt_free[i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
 }
 
 static uint32_t *pt_alloc(struct guest *g)
 {
-	unsigned gi = g->index;
-	if (!vt_nfree[gi])
+	struct vtlb *v = &g->vtlb;
+	if (!v->pt_nfree)
 		return 0;
-	uint32_t *pt = vt_pt[gi][vt_free[gi][--vt_nfree[gi]]];
+	uint32_t *pt = v->pt[v->pt_free[--v->pt_nfree]];
 	for (unsigned i = 0; i < 1024; i++)
 		pt[i] = 0;
 	g->vtlb.pt_used++;
@@ -111,12 +104,12 @@ static uint32_t *pt_alloc(struct guest *g)
 
 static void pt_free(struct guest *g, uint32_t pde)
 {
-	unsigned gi = g->index;
+	struct vtlb *v = &g->vtlb;
 	uint32_t *pt = phys_to_virt(FRAME(pde));
-	unsigned idx = (unsigned)((pt - vt_pt[gi][0]) / 1024);
-	if (idx >= CONFIG_VTLB_PT_PAGES || vt_nfree[gi] >= CONFIG_VTLB_PT_PAGES)
+	unsigned idx = (unsigned)((pt - v->pt[0]) / 1024);
+	if (idx >= CONFIG_VTLB_PT_PAGES || v->pt_nfree >= CONFIG_VTLB_PT_PAGES)
 		panic("vtlb: freeing a page table that is not the guest's");
-	vt_free[gi][vt_nfree[gi]++] = (uint16_t)idx;
+	v->pt_free[v->pt_nfree++] = (uint16_t)idx;
 	g->vtlb.pt_used--;
 }
 
@@ -282,8 +275,8 @@ void vtlb_set_cr3(struct guest *g, uint32_t cr3)
 
 void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
 {
-	uint32_t c0 = (g->v.cr0 ^ cr0) & (VTLB_CR0_PG | VTLB_CR0_WP);
-	uint32_t c4 = (g->v.cr4 ^ cr4) & (VTLB_CR4_PSE | CR4_PGE);
+	uint32_t c0 = (g->v.cr0 ^ cr0) & (CR0_PG | CR0_WP);
+	uint32_t c4 = (g->v.cr4 ^ cr4) & (CR4_PSE | CR4_PGE);
 	g->v.cr0 = cr0;
 	g->v.cr4 = cr4;
 	if (c0 || c4)
@@ -352,8 +345,8 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 int vtlb_fault(struct guest *g, uint32_t la, uint32_t hw_err, uint32_t *err)
 {
 	struct vtlb_result r;
-	bool user = (hw_err & VTLB_PF_U) != 0;
-	enum vtlb_access acc = (hw_err & VTLB_PF_W) ? VTLB_WRITE : VTLB_READ;
+	bool user = (hw_err & PFE_U) != 0;
+	enum vtlb_access acc = (hw_err & PFE_W) ? VTLB_WRITE : VTLB_READ;
 	switch (walk(g, la, acc, user, &r)) {
 	case VTLB_FAULT:
 		*err = r.error;

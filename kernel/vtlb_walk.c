@@ -38,12 +38,12 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 			   struct vtlb_result *res)
 {
 	bool write = access == VTLB_WRITE;
-	uint32_t base_err = (write ? VTLB_PF_W : 0) | (user ? VTLB_PF_U : 0);
+	uint32_t base_err = (write ? PFE_W : 0) | (user ? PFE_U : 0);
 	uint32_t pde_gpa, pde, pte_gpa, pte, leaf_gpa, perm, frame;
 	bool large;
 
 	*res = (struct vtlb_result){ 0 };
-	if (!(cpu->cr0 & VTLB_CR0_PG)) {
+	if (!(cpu->cr0 & CR0_PG)) {
 		/* Physical mode: identity, everything allowed. */
 		if (!in_partition(mem, linear & PAGE_MASK, 4096)) {
 			res->bad_gpa = linear;
@@ -55,17 +55,17 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 		return VTLB_OK;
 	}
 
-	pde_gpa = (cpu->cr3 & PAGE_MASK) + (linear >> 22) * 4;
+	pde_gpa = (cpu->cr3 & PAGE_MASK) + PD_INDEX(linear) * 4;
 	if (!in_partition(mem, pde_gpa, 4)) {
 		res->bad_gpa = pde_gpa;
 		return VTLB_BAD_TABLE;
 	}
 	pde = mem->read32(mem->ctx, pde_gpa);
-	if (!(pde & VTLB_PTE_P))
+	if (!(pde & PTE_P))
 		return fault(res, base_err);
-	large = (cpu->cr4 & VTLB_CR4_PSE) && (pde & VTLB_PDE_PS);
-	if (large && (pde & VTLB_PDE_PSE_RSVD))
-		return fault(res, base_err | VTLB_PF_P | VTLB_PF_RSVD);
+	large = (cpu->cr4 & CR4_PSE) && (pde & PTE_PS);
+	if (large && (pde & PDE_PS_RSVD))
+		return fault(res, base_err | PFE_P | PFE_RSVD);
 
 	if (large) {
 		pte = pde;
@@ -73,37 +73,37 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 		perm = pde;
 		frame = (pde & LARGE_MASK) | (linear & ~LARGE_MASK & PAGE_MASK);
 	} else {
-		set_bits(mem, pde_gpa, &pde, VTLB_PTE_A);
-		pte_gpa = (pde & PAGE_MASK) + ((linear >> 12) & 0x3ff) * 4;
+		set_bits(mem, pde_gpa, &pde, PTE_A);
+		pte_gpa = (pde & PAGE_MASK) + PT_INDEX(linear) * 4;
 		if (!in_partition(mem, pte_gpa, 4)) {
 			res->bad_gpa = pte_gpa;
 			return VTLB_BAD_TABLE;
 		}
 		pte = mem->read32(mem->ctx, pte_gpa);
-		if (!(pte & VTLB_PTE_P))
+		if (!(pte & PTE_P))
 			return fault(res, base_err);
 		leaf_gpa = pte_gpa;
 		perm = pde & pte;
 		frame = pte & PAGE_MASK;
 	}
 
-	res->user = perm & VTLB_PTE_US;
-	res->rw = perm & VTLB_PTE_RW;
+	res->user = perm & PTE_U;
+	res->rw = perm & PTE_W;
 	if (user && !res->user)
-		return fault(res, base_err | VTLB_PF_P);
-	if (write && !res->rw && (user || (cpu->cr0 & VTLB_CR0_WP)))
-		return fault(res, base_err | VTLB_PF_P);
+		return fault(res, base_err | PFE_P);
+	if (write && !res->rw && (user || (cpu->cr0 & CR0_WP)))
+		return fault(res, base_err | PFE_P);
 	if (!in_partition(mem, frame, 4096)) {
 		res->bad_gpa = frame;
 		return VTLB_BAD_FRAME;
 	}
 
-	set_bits(mem, leaf_gpa, &pte, VTLB_PTE_A | (write ? VTLB_PTE_D : 0));
+	set_bits(mem, leaf_gpa, &pte, PTE_A | (write ? PTE_D : 0));
 	res->gpa = frame | (linear & 0xfff);
 	res->page_size = large ? 0x400000u : 4096;
-	res->global = pte & VTLB_PTE_G;
-	res->dirty = pte & VTLB_PTE_D;
+	res->global = pte & PTE_G;
+	res->dirty = pte & PTE_D;
 	res->writable = res->dirty &&
-		(res->rw || (!user && !(cpu->cr0 & VTLB_CR0_WP)));
+		(res->rw || (!user && !(cpu->cr0 & CR0_WP)));
 	return VTLB_OK;
 }

@@ -9,27 +9,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "x86/cr.h"
+#include "x86/paging.h"
 
-#define VTLB_CR0_PG   0x80000000u
-#define VTLB_CR0_WP   0x00010000u
-#define VTLB_CR4_PSE  0x00000010u
-
-#define VTLB_PTE_P    0x001u
-#define VTLB_PTE_RW   0x002u
-#define VTLB_PTE_US   0x004u
-#define VTLB_PTE_PWT  0x008u
-#define VTLB_PTE_PCD  0x010u
-#define VTLB_PTE_A    0x020u
-#define VTLB_PTE_D    0x040u
-#define VTLB_PDE_PS   0x080u
-#define VTLB_PTE_G    0x100u
-#define VTLB_PDE_PSE_RSVD 0x003fe000u	/* bits 21:13 of a 4 MiB PDE */
-
-/* #PF error code bits (Intel SDM Vol. 3A, 4.7). */
-#define VTLB_PF_P     0x01u	/* protection violation (else not present) */
-#define VTLB_PF_W     0x02u	/* the access was a write */
-#define VTLB_PF_U     0x04u	/* the access came from CPL 3 */
-#define VTLB_PF_RSVD  0x08u	/* a reserved bit was set */
+/* Entry and #PF error code bits: include/x86/paging.h. */
 
 /*
  * Guest-physical memory, bounded by the partition: an access at gpa with

@@ -37,7 +37,7 @@ test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 	$(PYTHON) scripts/systest.py --name guests-qemu --timeout 60 --exit 0 \
 		--expect "^loader: guest 0 'hello': partition [0-9a-f]{8}-[0-9a-f]{8} \(8192 KiB\), entry 0020000c, 4 segments, 0 afterburn sites, cmdline 'alpha beta'" \
 		--expect "^loader: guest 1 'com1': partition [0-9a-f]{8}-[0-9a-f]{8} \([0-9]+ KiB\)" \
-		--expect '^\[hello\] hello: version 00010000 magic 2badb002 mem_upper 00001bd0 KiB$$' \
+		--expect '^\[hello\] hello: version 00010001 magic 2badb002 mem_upper 00001bd0 KiB$$' \
 		--expect "^\[hello\] hello: cmdline 'alpha beta'$$" \
 		--expect '^\[hello\] hello: done$$' \
 		--expect '^guest hello exited with status 0$$' \

@@ -9,7 +9,7 @@ HC_FUZZ_DIR := $(BUILD)/fuzz-hypercalls
 # absolute one at a fixed address inside the IPVMM window.
 $(HC_FUZZ_BIN): tests/unit/kernel/fuzz_hypercall.c kernel/hypercall.c kernel/desc_check.c \
 		kernel/desc_check.h kernel/hypercall_glue.h include/hypercall.h include/hypercall_table.h \
-		include/guest.h $(AUTOCONF)
+		include/guest.h include/hypercall_hv.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-Iinclude -I$(BUILD)/include -Ikernel -Wl,--no-relax \

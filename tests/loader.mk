@@ -17,7 +17,7 @@ $(LOADER_T)/guest_elf.target.o: kernel/guest_elf.c kernel/guest_elf.h
 	$(TCC) $(TARGET_CFLAGS) -c -o $@ $<
 
 $(LOADER_T)/test_guest_args: tests/unit/loader/test_guest_args.c kernel/guest_args.c kernel/cmdline.c \
-		include/guest.h $(AUTOCONF)
+		include/guest_args.h include/console_mux.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -Iinclude -I$(BUILD)/include -o $@ \
 		tests/unit/loader/test_guest_args.c kernel/guest_args.c kernel/cmdline.c -lcmocka

@@ -122,9 +122,10 @@ _Static_assert(sizeof(struct ipvmm_shared) <= 4096, "shared page overflows its p
 struct ipvmm_upcall_state {
 	uint32_t edi, esi, ebp, esp_unused, ebx, edx, ecx, eax;	/* pushad order */
 	uint32_t gs, fs, es, ds;
-	/* Exception upcall: the vector, | 0x80000000 for a software int n
-	   whose eip is already past the instruction. The interrupt upcall's
-	   entry overwrites it with 0xffffffff (the hypervisor need not). */
+	/* Exception upcall: the vector, | IPVMM_UPCALL_SOFT for a software
+	   int n whose eip is already past the instruction. The interrupt
+	   upcall's entry overwrites it with IPVMM_UPCALL_IRQ (the hypervisor
+	   need not). */
 	uint32_t vector;
 	uint32_t error;		/* error code or 0 */
 	uint32_t cr2;		/* #PF: the faulting linear address */
@@ -132,5 +133,6 @@ struct ipvmm_upcall_state {
 };
 _Static_assert(sizeof(struct ipvmm_upcall_state) == 20 * 4, "upcall state layout");
 #define IPVMM_UPCALL_SOFT 0x80000000u	/* vector field: a software int n */
+#define IPVMM_UPCALL_IRQ  0xffffffffu	/* vector field: the interrupt upcall */
 
 #endif /* IPVMM_SHARED_H */

@@ -12,7 +12,12 @@
 #define SEL_TI    0x4u		/* LDT, not GDT */
 #define SEL_INDEX(sel) ((uint32_t)(sel) >> 3)
 
-/* Bits of the high word d[1]. */
+/* Bits of the high word d[1] (also what lar returns, under DESC_ACCESS). */
+#define DESC_A          0x00000100u	/* accessed */
+#define DESC_RW         0x00000200u	/* data: writable; code: readable */
+#define DESC_DC         0x00000400u	/* data: expand-down; code: conforming */
+#define DESC_CODE       0x00000800u
+#define DESC_S          0x00001000u	/* code or data, not a system descriptor */
 #define DESC_TYPE_SHIFT 8
 #define DESC_TYPE_MASK  0x1fu	/* S and the 4-bit type, as one field */
 #define DESC_DPL_SHIFT  13
@@ -38,6 +43,8 @@
 #define DT_TSS32     0x09u
 #define DT_TSS32_BUSY 0x0bu
 #define DT_CALL32    0x0cu
+#define DT_INT32     0x0eu	/* interrupt gate */
+#define DT_TRAP32    0x0fu	/* trap gate */
 #define DT_TSS_BUSY  0x02u	/* the bit that marks a TSS busy */
 
 static inline uint32_t desc_base(const uint32_t d[2])

@@ -20,17 +20,16 @@ static const char *const name[2] = { "pic-master", "pic-slave" };
 /* Priority level (0 highest) of the best bit in mask, 8 if none. */
 static unsigned priority(const struct vpic_chip *c, uint8_t mask)
 {
-	unsigned p = 0;
+	/* Rotate so that bit 0 is the IRQ with the highest priority, then
+	   the lowest set bit is the level: bsf, no loop. */
+	uint32_t m = (uint32_t)mask | (uint32_t)mask << 8;
 
-	if (!mask)
-		return 8;
-	while (!(mask & (1u << ((p + c->priority_add) & 7))))
-		p++;
-	return p;
+	m = (m >> (c->priority_add & 7)) & 0xff;
+	return m ? (unsigned)__builtin_ctz(m) : 8;
 }
 
 /* The IRQ this chip would present now, or -1. */
-static int chip_pending(const struct vpic_chip *c, bool master)
+static inline __attribute__((always_inline)) int chip_pending(const struct vpic_chip *c, bool master)
 {
 	unsigned req = priority(c, c->irr & ~c->imr);
 	uint8_t in_service = c->isr;
@@ -99,7 +98,13 @@ void vpic_set_irq(struct ipvmm_devs *d, unsigned irq, bool level)
 				"irq line out of range", irq);
 		return;
 	}
-	chip_edge(&d->pic.chip[irq >> 3], irq & 7, level);
+	struct vpic_chip *c = &d->pic.chip[irq >> 3];
+
+	/* The line keeps its level: no edge, nothing changes (every change
+	   already ended in vpic_update), so the outputs stand. */
+	if (!(c->last_irr & (1u << (irq & 7))) == !level)
+		return;
+	chip_edge(c, irq & 7, level);
 	vpic_update(d);
 }
 
@@ -256,7 +261,12 @@ void vpic_write(struct ipvmm_devs *d, unsigned chip, uint16_t port, uint32_t v)
 			break;
 		}
 	}
-	vpic_update(d);
+	/* A write to the master leaves the slave, and so the cascade line
+	   (set at the last update), as it was: only the master's output. */
+	if (chip == 0)
+		d->pic.intr = chip_pending(c, true) >= 0;
+	else
+		vpic_update(d);
 }
 
 uint32_t vpic_read(struct ipvmm_devs *d, unsigned chip, uint16_t port)

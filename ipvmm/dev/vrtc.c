@@ -96,8 +96,19 @@ static uint32_t dec_hour(const struct vrtc *r, uint8_t v)
 static void to_regs(struct vrtc *r, uint64_t s64, uint8_t t[10])
 {
 	uint32_t s = (uint32_t)s64;
-	uint32_t days = s / 86400u, sod = s % 86400u, y, m, dd;
+	uint32_t days, sod, y, m, dd;
 
+	if (r->regs_ok && r->regs_s == s && r->regs_b == r->cmos[REG_B]) {
+		for (unsigned i = 0; i < 10; i++)
+			t[i] = r->regs[i];
+		t[1] = r->cmos[1];
+		t[3] = r->cmos[3];
+		t[5] = r->cmos[5];
+		r->cmos[CENTURY] = r->regs_century;
+		return;
+	}
+	days = s / 86400u;
+	sod = s % 86400u;
 	civil(days, &y, &m, &dd);
 	t[0] = enc(r, sod % 60);
 	t[2] = enc(r, sod / 60 % 60);
@@ -110,6 +121,12 @@ static void to_regs(struct vrtc *r, uint64_t s64, uint8_t t[10])
 	t[3] = r->cmos[3];
 	t[5] = r->cmos[5];
 	r->cmos[CENTURY] = enc(r, y / 100);
+	for (unsigned i = 0; i < 10; i++)
+		r->regs[i] = t[i];
+	r->regs_century = r->cmos[CENTURY];
+	r->regs_s = s;
+	r->regs_b = r->cmos[REG_B];
+	r->regs_ok = true;
 }
 
 static uint64_t from_regs(const struct vrtc *r, const uint8_t t[10])

@@ -22,6 +22,12 @@ struct vrtc {
 	uint64_t pf_seen, uf_seen;	/* periodic / update ticks already flagged */
 	uint8_t set_time[10];	/* time registers while SET (B bit 7) holds the clock */
 	uint64_t a_read_sec;	/* second of the last register A read without UIP (+1; 0 = none) */
+	/* to_regs' last answer: a function of the second and of register B
+	   (BCD, 12/24 h) only, so reads within one second reuse it. */
+	bool regs_ok;
+	uint8_t regs_b, regs_century;
+	uint32_t regs_s;
+	uint8_t regs[10];
 };
 
 void vrtc_init(struct ipvmm_devs *d);

@@ -51,7 +51,7 @@ def cstr(v):
 
 
 def guests():
-    arr = value("guests")
+    arr = value("guest_table")   # kernel/guest_table.c
     n = arr.type.range()[1] + 1
     return [arr[i] for i in range(n)]
 
@@ -123,7 +123,7 @@ class Vcpu(gdb.Command):
                 and int(s["sti_deliver"]) else "sti_ret"
             src = "shared page"
         else:
-            vif, pend, hook, src = int(g["vif"]), 0, "-", "trap path (no shared page)"
+            vif, pend, hook, src = 0, 0, "-", "stopped: its shared page is released"
         print("guest %s: virtual IF %d (%s), pending %08x, sti_hook %s" %
               (name, vif, src, pend, hook))
         print("guest %s: cr0 %08x cr3 %08x cr4 %08x, paging %s, shadow slot %d" %
@@ -219,7 +219,7 @@ class Shadow(gdb.Command):
         if int(phys["pd"]):
             show_pd("phys", int(phys["pd"]), 4)
         vt = g["vtlb"]
-        pds = value("vt_pd")[int(g["index"])]
+        pds = vt["pd"]   # its page directories, pages of the guest object
         slots = pds.type.range()[1] + 1
         print("guest %s: virtual TLB, %d slots, current %d, %d page tables in use, "
               "%d fills" % (name, slots, int(vt["cur"]), int(vt["pt_used"]), int(vt["fills"])))

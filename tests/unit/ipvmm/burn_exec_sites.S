@@ -24,6 +24,7 @@
 	.section .guest, "awx"
 
 	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
+	.globl g_in_imr, g_out_imr
 /* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
 g_pushf:
 	stc
@@ -107,6 +108,30 @@ g_out:
 	movl 4(%esp), %eax
 	movw $0x3f8, %dx
 	S 11, outb %al, (%dx)
+	ret
+
+/* uint32_t g_in_imr(uint32_t *ecx_edx_cf): inb $0x21,%al (the fast port
+   path, immediate port) with eax = 0x12345600, CF set; stores what ecx,
+   edx and CF hold afterwards. */
+g_in_imr:
+	pushl %ebx
+	movl 8(%esp), %ebx
+	movl $0x12345600, %eax
+	movl $0x0c0c0c0c, %ecx
+	movl $0x0d0d0d0d, %edx
+	stc
+	S 11, inb $0x21, %al
+	movl %ecx, 0(%ebx)
+	movl %edx, 4(%ebx)
+	setc 8(%ebx)
+	popl %ebx
+	ret
+
+/* void g_out_imr(uint32_t mask): outb %al,$0x21 (the fast path's write;
+   an unmasked pending IRQ is delivered through its exit). */
+g_out_imr:
+	movl 4(%esp), %eax
+	S 11, outb %al, $0x21
 	ret
 
 /* The guest's IRQ 0 handler: count, iret (rewritten to jmp burn_iret). */

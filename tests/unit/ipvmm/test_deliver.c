@@ -59,7 +59,7 @@ static void f_shutdown(void *c, uint32_t s) { (void)c; hv.shutdown_status = s; h
    ipvmm/copy.asm reports one (supervisor; W for a store). */
 static bool f_fault(uint32_t lin, bool write)
 {
-	ipvmm_vcpu.mfault = (struct ipvmm_fault){ VEC_PF, write ? PF_W : 0, lin < MEM_SIZE ? MEM_SIZE : lin };
+	ipvmm_vcpu.mfault = (struct ipvmm_fault){ VEC_PF, write ? PFE_W : 0, lin < MEM_SIZE ? MEM_SIZE : lin };
 	return false;
 }
 static bool f_read(void *c, uint32_t lin, void *b, unsigned n)
@@ -576,7 +576,7 @@ static void test_frontend_delivery(void **state)
 	assert_int_equal(ipvmm_shared.pending, 0);	/* folded */
 }
 
-/* The interrupt upcall (vector 0xffffffff, burn_upcall_irq): a pending
+/* The interrupt upcall (vector IPVMM_UPCALL_IRQ, burn_upcall_irq): a pending
    IRQ 0 is delivered through its gate; it is never a software int 0xff. */
 static void test_irq_upcall(void **state)
 {
@@ -589,7 +589,7 @@ static void test_irq_upcall(void **state)
 	s.eflags = 0x202; s.esp = 0x8000; s.eip = 0x00101000;
 	ipvmm_shared.vif = 1;
 	vpic_pulse_irq(&v->devs, 0, false);
-	s.vector = 0xffffffffu;
+	s.vector = IPVMM_UPCALL_IRQ;
 	burn_upcall_c(&s);
 	assert_int_equal(v->resume.st.eip, 0x00105000);	/* IRQ 0's gate */
 	assert_int_equal(r32(0x8000 - 12), 0x00101000);	/* the interrupted eip */

@@ -29,6 +29,8 @@ static const struct rw_syms syms = {
 		  0xFC000600, 0xFC000700, 0xFC000800, 0xFC000900 },
 	.io_imm = { { 0xFC001000, 0xFC001010, 0xFC001020 },
 		    { 0xFC001030, 0xFC001040, 0xFC001050 } },
+	.io_dx = { { 0xFC001060, 0xFC001070, 0xFC001080 },
+		   { 0xFC001090, 0xFC0010a0, 0xFC0010b0 } },
 	.generic_base = 0xFC010000,
 };
 
@@ -201,7 +203,7 @@ static void check_previrt(const uint8_t *orig, unsigned ilen, const uint8_t *b, 
 			target = syms.io_imm[out][sz == 1 ? 0 : sz == 2 ? 1 : 2];
 		} else {
 			assert_int_equal((uint8_t)in->detail->x86.operands[0].imm, RW_IO_INFO(out, sz, 0));
-			target = syms.burn[RW_BURN_IO_DX];
+			target = syms.io_dx[out][sz == 1 ? 0 : sz == 2 ? 1 : 2];
 		}
 		cs_free(in, 1);
 		expect_branch(&w, X86_INS_CALL, target);

@@ -31,7 +31,7 @@ static void wr(void *ctx, uint32_t gpa, uint32_t v)
 }
 
 static const struct vtlb_mem mem = { MEM_SIZE, rd, wr, 0 };
-static struct vtlb_cpu cpu = { VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+static struct vtlb_cpu cpu = { CR0_PG | CR0_WP, PD, 0 };
 
 static uint32_t *pde(uint32_t la) { return &ram[PD / 4 + (la >> 22)]; }
 static uint32_t *pte(uint32_t la) { return &ram[PT / 4 + ((la >> 12) & 0x3ff)]; }
@@ -40,7 +40,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(ram, 0, sizeof(ram));
-	cpu = (struct vtlb_cpu){ VTLB_CR0_PG | VTLB_CR0_WP, PD, 0 };
+	cpu = (struct vtlb_cpu){ CR0_PG | CR0_WP, PD, 0 };
 	reads = writes = 0;
 	return 0;
 }
@@ -66,13 +66,13 @@ static void test_not_present(void **state)
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
 	assert_int_equal(r.error, 0);
 	assert_int_equal(walk(VTLB_WRITE, true, &r), VTLB_FAULT);
-	assert_int_equal(r.error, VTLB_PF_W | VTLB_PF_U);
+	assert_int_equal(r.error, PFE_W | PFE_U);
 	/* Present PDE, absent PTE: still P=0, and the PDE got its A bit. */
-	*pde(LA) = PT | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US;
+	*pde(LA) = PT | PTE_P | PTE_W | PTE_U;
 	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_FAULT);
-	assert_int_equal(r.error, VTLB_PF_W);
-	assert_true(*pde(LA) & VTLB_PTE_A);
-	assert_false(*pte(LA) & VTLB_PTE_A);
+	assert_int_equal(r.error, PFE_W);
+	assert_true(*pde(LA) & PTE_A);
+	assert_false(*pte(LA) & PTE_A);
 }
 
 static void test_translate_and_ad_bits(void **state)
@@ -80,13 +80,13 @@ static void test_translate_and_ad_bits(void **state)
 	struct vtlb_result r;
 
 	(void)state;
-	map(VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US, VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_US);
+	map(PTE_P | PTE_W | PTE_U, PTE_P | PTE_W | PTE_U);
 	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_OK);
 	assert_int_equal(r.gpa, 0x00345123u);
 	assert_int_equal(r.page_size, 4096);
-	assert_true(*pde(LA) & VTLB_PTE_A);
-	assert_true(*pte(LA) & VTLB_PTE_A);
-	assert_false(*pte(LA) & VTLB_PTE_D);
+	assert_true(*pde(LA) & PTE_A);
+	assert_true(*pte(LA) & PTE_A);
+	assert_false(*pte(LA) & PTE_D);
 	/* Clean page: the shadow maps it read-only until the first write. */
 	assert_false(r.writable);
 	assert_true(r.rw);
@@ -94,8 +94,8 @@ static void test_translate_and_ad_bits(void **state)
 	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_OK);
 	assert_int_equal(writes, w);	/* A already set: no rewrite */
 	assert_int_equal(walk(VTLB_WRITE, true, &r), VTLB_OK);
-	assert_true(*pte(LA) & VTLB_PTE_D);
-	assert_false(*pde(LA) & VTLB_PTE_D);	/* a PDE has no D bit */
+	assert_true(*pte(LA) & PTE_D);
+	assert_false(*pde(LA) & PTE_D);	/* a PDE has no D bit */
 	assert_true(r.writable && r.dirty);
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
 	assert_true(r.writable);
@@ -110,22 +110,22 @@ static void test_protection_matrix(void **state)
 			for (unsigned u = 0; u < 2; u++) {
 				for (unsigned w = 0; w < 2; w++) {
 					struct vtlb_result r;
-					uint32_t f1 = VTLB_PTE_P | (bits & 1 ? VTLB_PTE_RW : 0) | (bits & 2 ? VTLB_PTE_US : 0);
-					uint32_t f2 = VTLB_PTE_P | (bits & 4 ? VTLB_PTE_RW : 0) | (bits & 8 ? VTLB_PTE_US : 0);
+					uint32_t f1 = PTE_P | (bits & 1 ? PTE_W : 0) | (bits & 2 ? PTE_U : 0);
+					uint32_t f2 = PTE_P | (bits & 4 ? PTE_W : 0) | (bits & 8 ? PTE_U : 0);
 					bool rw = (bits & 1) && (bits & 4), us = (bits & 2) && (bits & 8);
 					bool ok = (!u || us) && (!w || rw || (!u && !wp));
 
 					setup(0);
-					cpu.cr0 = VTLB_CR0_PG | (wp ? VTLB_CR0_WP : 0);
+					cpu.cr0 = CR0_PG | (wp ? CR0_WP : 0);
 					map(f1, f2);
 					enum vtlb_status s = walk(w ? VTLB_WRITE : VTLB_READ, u, &r);
 					assert_int_equal(s, ok ? VTLB_OK : VTLB_FAULT);
 					if (!ok) {
-						assert_int_equal(r.error, VTLB_PF_P | (w ? VTLB_PF_W : 0) | (u ? VTLB_PF_U : 0));
+						assert_int_equal(r.error, PFE_P | (w ? PFE_W : 0) | (u ? PFE_U : 0));
 						/* A faulting access leaves the leaf untouched. */
-						assert_false(*pte(LA) & (VTLB_PTE_A | VTLB_PTE_D));
+						assert_false(*pte(LA) & (PTE_A | PTE_D));
 					} else {
-						assert_int_equal(!!(*pte(LA) & VTLB_PTE_D), w);
+						assert_int_equal(!!(*pte(LA) & PTE_D), w);
 						assert_int_equal(r.writable, w && (rw || (!u && !wp)));
 					}
 				}
@@ -139,28 +139,28 @@ static void test_large_pages(void **state)
 	struct vtlb_result r;
 
 	(void)state;
-	*pde(LA) = 0x00400000u | VTLB_PDE_PS | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_G;
+	*pde(LA) = 0x00400000u | PTE_PS | PTE_P | PTE_W | PTE_G;
 	/* Without CR4.PSE the PS bit is ignored: 0x400000 is a page table. */
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
-	ram[(0x400000u + ((LA >> 12) & 0x3ff) * 4) / 4] = 0x00777000u | VTLB_PTE_P;
+	ram[(0x400000u + ((LA >> 12) & 0x3ff) * 4) / 4] = 0x00777000u | PTE_P;
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
 	assert_int_equal(r.gpa, 0x00777123u);
 	/* With PSE: one 4 MiB page. */
 	setup(0);
-	cpu.cr4 = VTLB_CR4_PSE;
-	*pde(LA) = 0x00400000u | VTLB_PDE_PS | VTLB_PTE_P | VTLB_PTE_RW | VTLB_PTE_G;
+	cpu.cr4 = CR4_PSE;
+	*pde(LA) = 0x00400000u | PTE_PS | PTE_P | PTE_W | PTE_G;
 	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_OK);
 	assert_int_equal(r.gpa, 0x00403123u);
 	assert_int_equal(r.page_size, 0x400000u);
 	assert_true(r.global && r.writable);
-	assert_true((*pde(LA) & (VTLB_PTE_A | VTLB_PTE_D)) == (VTLB_PTE_A | VTLB_PTE_D));
+	assert_true((*pde(LA) & (PTE_A | PTE_D)) == (PTE_A | PTE_D));
 	/* User access to a supervisor large page. */
 	assert_int_equal(walk(VTLB_READ, true, &r), VTLB_FAULT);
-	assert_int_equal(r.error, VTLB_PF_P | VTLB_PF_U);
+	assert_int_equal(r.error, PFE_P | PFE_U);
 	/* Reserved bits 21:13 (PSE-36 is hidden): RSVD fault. */
 	*pde(LA) |= 1u << 13;
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_FAULT);
-	assert_int_equal(r.error, VTLB_PF_P | VTLB_PF_RSVD);
+	assert_int_equal(r.error, PFE_P | PFE_RSVD);
 }
 
 static void test_outside_partition(void **state)
@@ -175,22 +175,22 @@ static void test_outside_partition(void **state)
 	assert_int_equal(reads, 0);
 	cpu.cr3 = PD;
 	/* PDE pointing to a page table beyond the partition. */
-	*pde(LA) = 0xfffff000u | VTLB_PTE_P;
+	*pde(LA) = 0xfffff000u | PTE_P;
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_BAD_TABLE);
 	/* PTE pointing to a frame beyond the partition: no A/D written. */
-	*pde(LA) = PT | VTLB_PTE_P | VTLB_PTE_RW;
-	*pte(LA) = MEM_SIZE | VTLB_PTE_P | VTLB_PTE_RW;
+	*pde(LA) = PT | PTE_P | PTE_W;
+	*pte(LA) = MEM_SIZE | PTE_P | PTE_W;
 	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_BAD_FRAME);
 	assert_int_equal(r.bad_gpa, MEM_SIZE);
-	assert_false(*pte(LA) & VTLB_PTE_A);
+	assert_false(*pte(LA) & PTE_A);
 	/* The last frame of the partition is fine. */
-	*pte(LA) = (MEM_SIZE - 4096) | VTLB_PTE_P;
+	*pte(LA) = (MEM_SIZE - 4096) | PTE_P;
 	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
 	/* A large page straddling the end: only frames inside translate. */
-	cpu.cr4 = VTLB_CR4_PSE;
-	*pde(LA) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
-	*pde(0x00c00000u) = 0x00400000u * 1 | VTLB_PDE_PS | VTLB_PTE_P;
-	ram[PD / 4 + 3] = 0x00800000u | VTLB_PDE_PS | VTLB_PTE_P;	/* 8..12 MiB */
+	cpu.cr4 = CR4_PSE;
+	*pde(LA) = 0x00400000u * 1 | PTE_PS | PTE_P;
+	*pde(0x00c00000u) = 0x00400000u * 1 | PTE_PS | PTE_P;
+	ram[PD / 4 + 3] = 0x00800000u | PTE_PS | PTE_P;	/* 8..12 MiB */
 	assert_int_equal(vtlb_walk(&cpu, &mem, 0x00c00000u, VTLB_READ, false, &r), VTLB_BAD_FRAME);
 }
 

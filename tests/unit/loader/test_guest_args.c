@@ -9,7 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "guest.h"
+#include "guest_args.h"
+#include "console_mux.h"
 
 static struct guest_args a;
 static const char *why;
