@@ -268,6 +268,7 @@ burn_reg_site:
 	lea esp, [esp + 4]		; id
 	ret				; the site's popl %eax follows
 .slow:	popfd
+	jmp burn_common
 
 ; --- fast port sites: pushl $b; call burn_fio_*; lea 4(%esp),%esp -----------
 ; in/out (not ins/outs). [esp] = ret, [esp + 4] = b: the port of an
