@@ -4,7 +4,7 @@
  * vtlb in vtlb.h, struct ipvmm_tail in ipvmm_load.h, ...), and the table
  * of guests (kernel/guest_table.c). The functions of each subsystem are in
  * its own header: shadow.h, vtlb.h, events.h, guest_mem.h, console_mux.h,
- * vm.h, fpu.h, guest_args.h, loader.h, hypercall_hv.h, trap_emulate.h.
+ * vm.h, fpu.h, guest_args.h, loader.h, hypercall_hv.h.
  */
 #ifndef GUEST_H
 #define GUEST_H
@@ -21,7 +21,6 @@
 #include "vtlb.h"
 #include "console_mux.h"
 #include "guest_args.h"
-#include "trap_emulate.h"
 
 #define GUEST_REASON_MAX 128
 /* Guest-physical conventional memory a BIOS would report (below the EBDA);
@@ -88,7 +87,7 @@ struct guest {
 	uint64_t ldt[CONFIG_GUEST_LDT_ENTRIES]; /* the same for table 1 */
 	struct guest_con con;                 /* its console (console_mux.c) */
 	int ipvmm_self;                       /* `ipvmm=self`: a test guest that is its own IPVMM */
-	struct vcom1 com1;
+	int no_ipvmm;                         /* its image's .no_ipvmm: a direct test guest, no IPVMM */
 	int exit_status;                      /* HC_SHUTDOWN's status */
 	int kill_pending;                     /* stop at the next safe point */
 	char reason[GUEST_REASON_MAX];        /* first kill reason */

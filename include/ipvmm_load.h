@@ -46,9 +46,10 @@ uint32_t ipvmm_guest_ram(const struct guest *g);
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
 		     const char **why);
 
-/* Does g start through the IPVMM (burn_start)? Afterburned guests do;
- * guests without .afterburn records and ipvmm=self test guests start at
- * their entry and talk to the hypervisor directly. */
+/* Does g start through the IPVMM (burn_start)? Every guest does (zero
+ * .afterburn records too) except an ipvmm=self one (its own IPVMM) and
+ * a direct test guest (a section .no_ipvmm in its image): those start at
+ * their entry and talk to the hypervisor themselves. */
 int ipvmm_runs(const struct guest *g);
 
 /* Turn the guest's Multiboot entry frame f into the start upcall: the

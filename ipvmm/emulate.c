@@ -894,28 +894,51 @@ enum emu_result emulate_io(struct vcpu *v, struct gstate *g, const struct dec_in
 	return st == PORTIO_OK ? EMU_OK : fault(v, g, site_eip, VEC_UD, false, 0);
 }
 
+/* One read per page the DEC_MAX_LEN bytes span, not one per byte (the
+   trapped-instruction path read byte by byte: a third of its cost). A
+   page is readable as a whole or not at all (the hole starts on a page),
+   so what is read is what the byte loop read, faults included. */
+#define EMU_PAGE 4096u
+unsigned emulate_fetch(struct vcpu *v, uint32_t eip, uint8_t *buf)
+{
+	uint32_t room = EMU_PAGE - (eip & (EMU_PAGE - 1));
+	unsigned first = room < DEC_MAX_LEN ? (unsigned)room : DEC_MAX_LEN;
+
+	if (!v->hv->read(v->hv_ctx, eip, buf, first))
+		return 0;
+	if (first == DEC_MAX_LEN ||
+	    !v->hv->read(v->hv_ctx, eip + first, buf + first, DEC_MAX_LEN - first))
+		return first;
+	return DEC_MAX_LEN;
+}
+
 enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint32_t site_eip)
 {
 	uint8_t bytes[DEC_MAX_LEN];
 	struct dec_insn di;
-	struct eop ops[2];
 	const char *why;
-	unsigned n = 0;
+	unsigned n = emulate_fetch(v, eip, bytes);
 
-	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, bytes + n, 1))
-		n++;
 	if (!n)		/* the fetch (no I/D bit without NX) */
 		return access_fault(v, g, site_eip, 0);
 	if (dec_decode(bytes, n, &di, &why))
 		return fault(v, g, site_eip, VEC_UD, false, 0);
-	g->eip = eip + di.len;
-	if (di.op == DEC_IN || di.op == DEC_OUT || di.op == DEC_INS || di.op == DEC_OUTS)
-		return emulate_io(v, g, &di, site_eip);
-	for (unsigned i = 0; i < di.nops; i++) {
-		ops[i].kind = di.ops[i].kind;
-		ops[i].reg = di.ops[i].reg;
-		ops[i].size = di.ops[i].size;
-		ops[i].ea = di.ops[i].kind == DEC_K_MEM ? ea_of(g, &di.ops[i].mem) : di.ops[i].imm;
+	return emulate_insn(v, g, &di, eip, site_eip);
+}
+
+enum emu_result emulate_insn(struct vcpu *v, struct gstate *g, const struct dec_insn *di,
+			     uint32_t eip, uint32_t site_eip)
+{
+	struct eop ops[2];
+
+	g->eip = eip + di->len;
+	if (di->op == DEC_IN || di->op == DEC_OUT || di->op == DEC_INS || di->op == DEC_OUTS)
+		return emulate_io(v, g, di, site_eip);
+	for (unsigned i = 0; i < di->nops; i++) {
+		ops[i].kind = di->ops[i].kind;
+		ops[i].reg = di->ops[i].reg;
+		ops[i].size = di->ops[i].size;
+		ops[i].ea = di->ops[i].kind == DEC_K_MEM ? ea_of(g, &di->ops[i].mem) : di->ops[i].imm;
 	}
-	return emulate(v, g, di.op, di.opsize == 2, ops, di.nops, site_eip);
+	return emulate(v, g, di->op, di->opsize == 2, ops, di->nops, site_eip);
 }

@@ -429,11 +429,9 @@ static bool soft_int(struct vcpu *v, struct gstate *g, uint32_t err)
 static bool sensitive_at(struct vcpu *v, uint32_t eip, struct dec_insn *d)
 {
 	uint8_t b[DEC_MAX_LEN];
-	unsigned n = 0;
+	unsigned n = emulate_fetch(v, eip, b);
 	const char *why;
 
-	while (n < DEC_MAX_LEN && v->hv->read(v->hv_ctx, eip + n, b + n, 1))
-		n++;
 	return n && !dec_decode(b, n, d, &why);
 }
 
@@ -552,7 +550,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 
 		v->sh->n_gp_emul++;	/* a sensitive instruction the guest did not afterburn */
 		raw_trap_count(v, vcpu_cpl(&g) == 3 ? IPVMM_RAW_TRAP_USER : at, di.op);
-		if (emulate_at(v, &g, at, at) == EMU_STOP)
+		if (emulate_insn(v, &g, &di, at, at) == EMU_STOP)
 			stop(v);
 		if (sti_shadow(v, &g, at, was_if)) {
 			resume_commit(v, &g);

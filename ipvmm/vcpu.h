@@ -253,6 +253,12 @@ enum emu_result emulate(struct vcpu *v, struct gstate *g, unsigned op, bool o16,
    at eip; faults report site_eip (the ud2 in trap mode). Returns EMU_*
    and advances g->eip past the instruction. */
 enum emu_result emulate_at(struct vcpu *v, struct gstate *g, uint32_t eip, uint32_t site_eip);
+/* The instruction bytes at eip (at most DEC_MAX_LEN): how many could be read. */
+unsigned emulate_fetch(struct vcpu *v, uint32_t eip, uint8_t *buf);
+/* emulate_at's second half, for an instruction at eip already decoded
+   (the #GP fallback decodes to tell sensitive from not: once is enough). */
+enum emu_result emulate_insn(struct vcpu *v, struct gstate *g, const struct dec_insn *di,
+			     uint32_t eip, uint32_t site_eip);
 
 /* Trap mode's site table: add (any order), then sort once; lookup. */
 int vcpu_trap_site_add(struct vcpu *v, uint32_t start);

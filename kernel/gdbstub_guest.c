@@ -464,7 +464,7 @@ unsigned target_describe(char *out, unsigned max)
 		"guest %s (%s): virtual IF %d, cr0 %08x cr3 %08x cr4 %08x, paging %s\n"
 		"pending %08x (shared page), redirect due %d, timer %s\n"
 		"real: cs %04x eflags %08x esp %08x, shadow cr3 %08x\n"
-		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "trap path",
+		"breakpoints:", g->name, ipvmm_runs(g) ? "under the IPVMM" : "its own IPVMM",
 		guest_vif(g), g->v.cr0, g->v.cr3, g->v.cr4, vtlb_paging(g) ? "on" : "off",
 		s ? s->pending : 0, g->v.redirect_due, g->v.timer_deadline ? "armed" : "not armed",
 		f->cs, f->eflags, f->esp, vtlb_current_cr3(g));

@@ -106,7 +106,8 @@ static int overlaps(const struct guest_seg *a, const struct guest_seg *b)
 
 /* .afterburn (the sites the IPVMM rewrites) and .afterburn16 (16-bit
  * sites: 16-bit code never runs under the IPVMM, so they are only
- * counted; record format 2, docs/afterburn.md). */
+ * counted; record format 2, docs/afterburn.md); a section named
+ * .no_ipvmm says the guest makes its own hypercalls and runs without one. */
 static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 			  struct guest_image *gi, const char **why)
 {
@@ -114,6 +115,7 @@ static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 	uint32_t i;
 
 	gi->ab_off = gi->ab_count = gi->ab16_count = 0;
+	gi->no_ipvmm = 0;
 	if (eh->shoff == 0 || eh->shnum == 0)
 		return 0;                   /* stripped: no sites to rewrite */
 	if (eh->shentsize != sizeof(struct shdr) ||
@@ -130,6 +132,8 @@ static int find_afterburn(const uint8_t *p, uint32_t len, const struct ehdr *eh,
 			continue;
 		const uint8_t *name = p + strtab.offset + sh.name;
 		uint32_t room = strtab.size - sh.name;
+		if (streq(name, room, ".no_ipvmm"))
+			gi->no_ipvmm = 1;
 		int is16 = streq(name, room, ".afterburn16");
 		if (!is16 && !streq(name, room, ".afterburn"))
 			continue;

@@ -30,6 +30,7 @@ struct guest_image {
 	uint32_t ab16_count;       /* .afterburn16 records: 16-bit sites, counted, never rewritten */
 	uint32_t link_offset;      /* vaddr - paddr of the segments holding sites */
 	int linux_kernel;          /* a PT_NOTE holds an owner "Linux" note (vmlinux) */
+	int no_ipvmm;              /* a section .no_ipvmm: makes its own hypercalls, no IPVMM */
 };
 
 /* PF_* segment flags, as in the ELF specification. */

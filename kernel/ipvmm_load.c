@@ -18,7 +18,9 @@
  * g->shared points at it through a kmap slot held for the guest's life, so
  * kernel/events.c writes `pending`, `sti_hook` and the time into the page
  * the IPVMM reads. Every guest gets the window (test guests use the shared
- * page with ipvmm=self); only afterburned guests start at burn_start.
+ * page with ipvmm=self); every guest but those starts at burn_start, with
+ * or without .afterburn records (the IPVMM's #GP fallback emulates what
+ * no record names).
  */
 #include "guest.h"
 #include "shadow.h"
@@ -98,7 +100,7 @@ uint32_t ipvmm_guest_ram(const struct guest *g)
 
 int ipvmm_runs(const struct guest *g)
 {
-	return g->ab_sites && !g->ipvmm_self;
+	return !g->ipvmm_self && !g->no_ipvmm;
 }
 
 static int map_window(const struct guest *g, struct shadow *s)

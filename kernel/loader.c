@@ -226,7 +226,11 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	}
 	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
+	/* Every guest starts through the IPVMM but one that is its own
+	 * (ipvmm=self) or whose image says it runs without one (.no_ipvmm:
+	 * the direct test guests, tests/guests/start.S). */
 	g->ipvmm_self = cmdline_has_word(g->cmdline, "ipvmm=self");
+	g->no_ipvmm = image.no_ipvmm;
 	/* The data window, whose first page is the shared page (g->shared). */
 	if (ipvmm_load_setup(g, img, &image, why) < 0)
 		return -1;

@@ -2,7 +2,8 @@
  * A hostile guest: bad hypercall arguments must come back as the documented
  * errors (docs/hypercalls.md), then, chosen by its command line, one act
  * that must get only this guest killed with a recorded reason:
- *   act=lgdt     a ring-0 instruction            -> unhandled sensitive instruction 0f 01
+ *   act=lgdt     a ring-0 instruction            -> #GP kill naming opcode 0f 01 (it runs
+ *                without an IPVMM, start.S: nothing emulates it)
  *   act=hvwrite  a store to the hypervisor at 0xFD100000, beyond the segment
  *                limit: #GP on real hardware and Bochs; QEMU's TCG does not
  *                check segment limits, there the shadow page tables stop it
@@ -14,7 +15,7 @@
  *   act=pf       a load beyond its partition     -> #PF with cr2
  *   act=int80    a software interrupt with no gate -> #GP error 0x402
  *   late         (with an act) wait 200 ms of guest time before it
- *   act=hlt      cli; hlt                        -> hlt with interrupts disabled
+ *   act=hlt      cli; hlt                        -> #GP kill at the cli (opcode fa f4)
  *   (none)       exit 0 after the checks
  */
 #include "guest.h"

@@ -116,14 +116,16 @@ static void ra_vm86(void)
 			 "iret" : : : "memory");
 }
 
-/* 4095 nops and a cli closing one page: the code segment of entry 12 ends
- * with that page. */
+/* 4094 nops and an rdtsc closing one page: the code segment of entry 12
+ * ends with that page. With CR4.TSD set rdtsc is the one instruction the
+ * hypervisor itself emulates for a ring-1 guest (kernel/vm.c ring1_rdtsc;
+ * everything else is the IPVMM's), and stepping past it leaves CS. */
 __asm__(".pushsection .text.ra_sled, \"ax\"\n"
 	".balign 4096\n"
 	".globl ra_sled\n"
 	"ra_sled:\n"
-	".fill 4095, 1, 0x90\n"
-	"cli\n"
+	".fill 4094, 1, 0x90\n"
+	"rdtsc\n"
 	"ud2\n"
 	".popsection");
 extern char ra_sled[];
@@ -134,9 +136,10 @@ static void ra_eip_limit(void)
 	uint32_t hi = 0x00c0ba00u | (lim & 0xf0000u), lo = lim & 0xffffu;
 	static struct { uint32_t off; uint16_t sel; } __attribute__((packed)) target;
 	check("eip limit: install entry 12", hc5(HC_LOAD_DESC, 0, 12, hi, lo, 0), 0);
+	check("eip limit: CR4.TSD", hc(HC_SET_CR0_CR4, 0x11, 0x4), 0);
 	target.off = (uint32_t)ra_sled;
 	target.sel = ra_sel(12);
-	puts_hc("hostile: a trapped cli as the last byte of cs 0x61\n");
+	puts_hc("hostile: a trapped rdtsc as the last bytes of cs 0x61\n");
 	__asm__ volatile("ljmp *%0" : : "m"(target) : "memory");
 }
 

@@ -1,6 +1,8 @@
 /* Entry of the direct test guests: a Multiboot header (so the same file
  * boots natively), a stack, gmain(magic, mbi); its return value is the
- * exit status given to HC_SHUTDOWN. */
+ * exit status given to HC_SHUTDOWN. They make their own hypercalls: the
+ * section .no_ipvmm says so (kernel/loader.c), and the hypervisor starts
+ * them at their entry, not through the IPVMM. */
 #include "hypercall.h"
 
 	.section .text.head, "ax"
@@ -22,3 +24,6 @@ _start:
 	.align 16
 	.skip 8192
 stack_top:
+
+	.section .no_ipvmm, "", @progbits
+	.byte 1

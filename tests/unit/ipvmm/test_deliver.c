@@ -30,6 +30,7 @@ uint32_t host_linear(const void *p)
 
 static struct {
 	uint32_t cr3, invlpg, load_desc, waits, shutdowns, cr0_cr4, shutdown_status;
+	uint32_t reads;			/* calls of f_read */
 	int load_desc_rc;		/* what HC_LOAD_DESC answers */
 	char console[1024];
 	unsigned console_len, console_calls;
@@ -65,6 +66,7 @@ static bool f_fault(uint32_t lin, bool write)
 static bool f_read(void *c, uint32_t lin, void *b, unsigned n)
 {
 	(void)c;
+	hv.reads++;
 	if (lin >= MEM_SIZE || n > MEM_SIZE - lin)
 		return f_fault(lin, false);
 	memcpy(b, gmem + lin, n);
@@ -654,6 +656,34 @@ static void test_upcalls(void **state)
 	assert_int_equal(v->resume.st.eip, 0x00105500);
 }
 
+/* The trapped instruction's bytes: one read per page they span, and at
+   the end of memory what the page before it holds, the #PF at the next
+   page's first byte recorded as a byte-by-byte fetch would record it. */
+static void test_fetch_by_page(void **state)
+{
+	struct vcpu *v = &ipvmm_vcpu;
+	uint8_t b[DEC_MAX_LEN];
+
+	(void)state;
+	for (unsigned i = 0; i < DEC_MAX_LEN; i++)
+		gmem[0x2ffa + i] = (uint8_t)(0xa0 + i);
+	hv.reads = 0;
+	assert_int_equal(emulate_fetch(v, 0x2ffa, b), DEC_MAX_LEN);	/* two pages */
+	assert_int_equal(hv.reads, 2);
+	assert_memory_equal(b, gmem + 0x2ffa, DEC_MAX_LEN);
+	hv.reads = 0;
+	assert_int_equal(emulate_fetch(v, 0x2000, b), DEC_MAX_LEN);	/* one */
+	assert_int_equal(hv.reads, 1);
+	gmem[MEM_SIZE - 2] = 0xfa;
+	gmem[MEM_SIZE - 1] = 0xfb;
+	assert_int_equal(emulate_fetch(v, MEM_SIZE - 2, b), 2);
+	assert_int_equal(b[0], 0xfa);
+	assert_int_equal(b[1], 0xfb);
+	assert_int_equal(v->mfault.vector, VEC_PF);
+	assert_int_equal(v->mfault.cr2, MEM_SIZE);
+	assert_int_equal(emulate_fetch(v, MEM_SIZE, b), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +701,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lldt_and_hlt_cli, setup),
 		cmocka_unit_test_setup(test_upcalls, setup),
 		cmocka_unit_test_setup(test_irq_upcall, setup),
+		cmocka_unit_test_setup(test_fetch_by_page, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * damaged one field at a time: each damage must be refused with its reason,
  * and the good image must be described exactly.
  */
+#define _GNU_SOURCE         /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -221,6 +222,26 @@ static void test_no_sections_is_fine(void **state)
 	free(p);
 }
 
+/* A section named .no_ipvmm (the direct test guests' start.S) marks the
+ * image; the good one has none. Renaming its .afterburn in the section
+ * name table makes one: the marker found, the records gone. */
+static void test_no_ipvmm_section(void **state)
+{
+	(void)state;
+	uint8_t *p = dup_img();
+	struct guest_image gi;
+	const char *why = NULL;
+	assert_int_equal(guest_elf_check(good, (uint32_t)good_len, PART, HOLE, &gi, &why), 0);
+	assert_int_equal(gi.no_ipvmm, 0);
+	uint8_t *name = memmem(p, good_len, ".afterburn", sizeof(".afterburn"));
+	assert_non_null(name);
+	memcpy(name, ".no_ipvmm", sizeof(".no_ipvmm"));
+	assert_int_equal(guest_elf_check(p, (uint32_t)good_len, PART, HOLE, &gi, &why), 0);
+	assert_int_equal(gi.no_ipvmm, 1);
+	assert_int_equal(gi.ab_count, 0);
+	free(p);
+}
+
 /* Every prefix of the image is refused or accepted, never crashes. */
 static void test_every_truncation(void **state)
 {
@@ -250,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_entry_outside_code),
 		cmocka_unit_test(test_afterburn_records),
 		cmocka_unit_test(test_no_sections_is_fine),
+		cmocka_unit_test(test_no_ipvmm_section),
 		cmocka_unit_test(test_every_truncation),
 	};
 	return cmocka_run_group_tests_name("guest_elf", tests, load, NULL);
