@@ -16,7 +16,7 @@ IPVMM_DEV_SRC := ipvmm/util.c ipvmm/devices.c ipvmm/devswitch.c \
 	ipvmm/dev/vpic.c ipvmm/dev/vpit.c ipvmm/dev/vrtc.c ipvmm/dev/vuart.c \
 	ipvmm/dev/vkbc.c ipvmm/dev/vpci.c ipvmm/dev/vexit.c
 IPVMM_FE_SRC := ipvmm/rewrite.c ipvmm/vcpu.c ipvmm/deliver.c ipvmm/emulate.c ipvmm/frontend.c \
-	ipvmm/fastio.c ipvmm/direct_gate.c
+	ipvmm/fastsite.c ipvmm/fastio.c ipvmm/direct_gate.c
 IPVMM_INC  := -Iinclude -I$(BUILD)/include -Iipvmm -Ikernel
 IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h include/x86/*.h include/afterburn_classes.h)
 

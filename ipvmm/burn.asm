@@ -9,7 +9,7 @@
 bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
-extern burn_common_c, burn_upcall_c, burn_resume_check_c, burn_start_c
+extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_reg_site_c, burn_upcall_c, burn_resume_check_c, burn_start_c
 extern fastio_c, fio_in8, fio_out8, fio_kernel_rpl
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
@@ -126,6 +126,149 @@ IO_IMM burn_io_in_l, 0, 2
 IO_IMM burn_io_out_b, 1, 0
 IO_IMM burn_io_out_w, 1, 1
 IO_IMM burn_io_out_l, 1, 2
+
+; --- push %sreg: call stub ---------------------------------------------
+; On entry [esp] = ret at A-4 (A = guest esp before the site). Leaves the
+; guest's view of the selector (sel_virt: the kernel's real RPL 1 shown as
+; 0) zero-extended at A-4, as emu_push_seg does, and returns with esp =
+; A-4. The slot is the one the call just wrote, so the store cannot fault;
+; registers and flags are the guest's again on the way out.
+%macro PUSH_SREG 2			; segment register, SR_* index
+%assign sreg_n %2
+burn_push_sreg%[sreg_n]:
+	push eax			; A-8
+	push dword [esp + 4]		; A-12 = ret
+	pushfd				; A-16
+	xor eax, eax
+	mov ax, %1
+	push eax
+	and al, 3
+	cmp al, IPVMM_KERNEL_RPL
+	pop eax
+	jne %%as_is
+	and al, 0xfc
+%%as_is:
+	mov [esp + 12], eax		; A-4 = the selector the guest sees
+	popfd
+	mov eax, [esp + 4]
+	ret 4				; esp = A-4
+%endmacro
+PUSH_SREG es, SR_ES
+PUSH_SREG cs, SR_CS
+PUSH_SREG ss, SR_SS
+PUSH_SREG ds, SR_DS
+PUSH_SREG fs, SR_FS
+PUSH_SREG gs, SR_GS
+
+; --- invlpg: pushl %eax; lea MEM,%eax; call stub; popl %eax -------------
+; Stack [id][ret][guest eax], eax = the linear address. The site runs at
+; CPL 1 (ring 3 cannot reach the IPVMM window), where invlpg is allowed:
+; straight to HC_INVLPG (burn_invlpg_c), no frame, no decode. If that
+; leaves work pending with IF set, the common path runs the (idempotent)
+; invlpg again and delivers, as every frontend entry does.
+burn_invlpg:
+	pushfd
+	push ecx
+	push edx
+	push eax			; the address, for the common path
+	cld
+	mov ecx, esp
+	mov esp, C_STACK
+	push ecx
+	push eax
+	call burn_invlpg_c
+	add esp, 4
+	pop esp
+	test eax, eax			; the flags are the guest's again below
+	pop eax
+	pop edx
+	pop ecx
+	jnz .slow
+	popfd
+	lea esp, [esp + 4]		; id
+	ret				; the site's popl %eax follows
+.slow:	popfd
+	jmp burn_common
+
+; --- data segment loads: popl %sreg (call stub), movw %reg,%sreg --------
+; Stack [id][ret][the popped selector | the guest's eax]. The C half checks
+; the load as the CPU does (the guest's descriptor read now, installed if
+; it changed) and returns (SR_* << 16) | the real selector, or -1: then
+; the common path does it all again and raises the fault or delivers what
+; is pending. After the load only SS is used (the new DS may be anything).
+%macro FAST_SITE_C 1			; the C half
+	pushfd
+	pushad
+	cld
+	mov ecx, esp
+	mov esp, C_STACK
+	push ecx
+	push ecx			; its argument: the pushad block
+	call %1
+	add esp, 4
+	pop esp
+	cmp eax, -1
+	je %%slow
+	mov ecx, eax
+	shr ecx, 16
+	cmp ecx, SR_DS
+	jne %%not_ds
+	mov ds, ax
+	jmp %%done
+%%not_ds:
+	cmp ecx, SR_ES
+	jne %%not_es
+	mov es, ax
+	jmp %%done
+%%not_es:
+	cmp ecx, SR_FS
+	jne %%not_fs
+	mov fs, ax
+	jmp %%done
+%%not_fs:
+	mov gs, ax			; the C half returns only these four
+%%done:
+	popad
+	popfd
+	lea esp, [esp + 4]		; id
+	jmp %%out
+%%slow:	popad
+	popfd
+	jmp burn_common
+%%out:
+%endmacro
+
+burn_pop_sreg:
+	FAST_SITE_C burn_pop_sreg_c
+	ret 4				; past the popped selector
+
+burn_mov_sreg:
+	FAST_SITE_C burn_mov_sreg_c
+	ret				; the site's popl %eax follows
+
+; --- movl %crN,%reg, movl %reg,%crN, mov %sreg,%reg (register forms) -----
+; Stack [id][ret][the guest's eax], eax = RW_REGS. The C half reads or
+; writes the register in the pushad block (popad, or the site's popl %eax
+; for eax, hands it to the guest) or declines (-1): the common path.
+burn_reg_site:
+	pushfd
+	pushad
+	cld
+	mov ecx, esp
+	mov esp, C_STACK
+	push ecx
+	push ecx
+	call burn_reg_site_c
+	add esp, 4
+	pop esp
+	cmp eax, -1			; popad and popfd keep or restore the flags
+	popad
+	je .slow
+	popfd
+	lea esp, [esp + 4]		; id
+	ret				; the site's popl %eax follows
+.slow:	popfd
+	jmp burn_common
 
 ; --- fast port sites: pushl $b; call burn_fio_*; lea 4(%esp),%esp -----------
 ; in/out (not ins/outs). [esp] = ret, [esp + 4] = b: the port of an
@@ -282,12 +425,32 @@ burn_start:
 
 ; --- generic stubs: stub i pushes i (RW_ID) --------------------------------
 	align RW_STUB_STRIDE
+; Some operations skip the full frame and the C decode (fast sites,
+; below): push of a segment register (stub RW_ID_PUSH_SEG + SR_*),
+; invlpg, data segment loads by popl and by movw from a register, reads
+; of a segment register into a register, and control register moves.
 burn_generic_stubs:
 %assign i 0
 %rep RW_STUB_COUNT
+%if i >= RW_ID_PUSH_SEG && i < RW_ID_PUSH_SEG + 6
+%assign k i - RW_ID_PUSH_SEG
+	jmp strict near burn_push_sreg%[k]
+	times RW_STUB_STRIDE - 5 int3
+%else
 	push strict dword i
+%if i == RW_ID_INVLPG
+	jmp strict near burn_invlpg
+%elif i >= RW_ID_POP_SEG && i < RW_ID_POP_SEG + 6 && i != RW_ID_POP_SEG + SR_CS && i != RW_ID_POP_SEG + SR_SS
+	jmp strict near burn_pop_sreg
+%elif i >= RW_ID_MOV_TO_SEG && i < RW_ID_MOV_TO_SEG + 16
+	jmp strict near burn_mov_sreg
+%elif (i >= RW_ID_MOV_FROM_CR && i < RW_ID_MOV_FROM_CR + 16) || (i >= RW_ID_MOV_TO_CR && i < RW_ID_MOV_TO_CR + 16) || (i >= RW_ID_MOV_FROM_SEG && i < RW_ID_MOV_FROM_SEG + 16)
+	jmp strict near burn_reg_site
+%else
 	jmp strict near burn_common
+%endif
 	times RW_STUB_STRIDE - 10 int3
+%endif
 %assign i i + 1
 %endrep
 burn_generic_end:

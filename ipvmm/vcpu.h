@@ -267,6 +267,11 @@ bool vcpu_is_trap_site(const struct vcpu *v, uint32_t eip);
 
 /* frontend.c: called from burn.asm; nonzero = leave through iret_restart. */
 int burn_common_c(struct burn_frame *f);
+/* The C halves of burn.asm's fast sites (fastsite.c). */
+int burn_invlpg_c(uint32_t la);
+int32_t burn_pop_sreg_c(uint32_t *p);
+int32_t burn_mov_sreg_c(uint32_t *p);
+int32_t burn_reg_site_c(uint32_t *p);
 void burn_upcall_c(struct ipvmm_upcall_state *s);
 void burn_resume_check_c(void);
 /* Fill v->resume from g (real selectors, the iretd frame). */

@@ -7,6 +7,40 @@
 
 static uint64_t gdt_copy[GDT_ENTRIES] __attribute__((aligned(8)));
 
+/* pushl %sreg, as a program sees it: the selector in the low 16 bits of
+ * a 4-byte slot (the upper half is the CPU's choice, SDM Vol. 2 PUSH),
+ * %esp down by 4, every general register and the flags unchanged. */
+#define PUSH_SREG_OK(sreg, want)                                               \
+	({                                                                     \
+		uint32_t e0, e1, slot, a = 0x5a5a5a5a, f0, f1;                 \
+		__asm__ volatile("stc; pushfl; popl %[f0]\n\t"                 \
+				 "movl %%esp, %[e0]\n\t"                        \
+				 "pushl %%" #sreg "\n\t"                         \
+				 "movl %%esp, %[e1]\n\t"                        \
+				 "popl %[slot]\n\t"                              \
+				 "pushfl; popl %[f1]"                             \
+				 : [e0] "=&r"(e0), [e1] "=&r"(e1), [slot] "=&r"(slot), \
+				   [f0] "=&r"(f0), [f1] "=&r"(f1), "+a"(a)        \
+				 : : "memory", "cc");                              \
+		(uint16_t)slot == (want) && e0 - e1 == 4 && f0 == f1 && a == 0x5a5a5a5a; \
+	})
+
+static void test_push_sreg(void)
+{
+	bool ok = PUSH_SREG_OK(ds, read_ds()) && PUSH_SREG_OK(es, read_es()) &&
+		  PUSH_SREG_OK(fs, read_fs()) && PUSH_SREG_OK(gs, read_gs()) &&
+		  PUSH_SREG_OK(ss, read_ss()) && PUSH_SREG_OK(cs, read_cs());
+	CHECKF(ok, "desc", "push of every segment register stores its selector, registers and flags kept",
+	       "ds=%x cs=%x", read_ds(), read_cs());
+	/* mov %sreg to a 32-bit register zero-extends (P6 and later, SDM
+	 * Vol. 2 MOV); to a 16-bit one it keeps the upper half. */
+	uint32_t wide = 0xffffffffu, narrow = 0xffffffffu;
+	__asm__ volatile("movl %%ds, %0" : "+r"(wide));
+	__asm__ volatile("movw %%ds, %w0" : "+r"(narrow));
+	CHECKF(wide == read_ds() && narrow == (0xffff0000u | read_ds()), "desc",
+	       "mov of a segment register into 32 and 16-bit registers", "wide=%x narrow=%x", wide, narrow);
+}
+
 void test_desc(void)
 {
 	struct dtr d;
@@ -23,6 +57,7 @@ void test_desc(void)
 	CHECKF(read_cs() == SEL_KCODE, "desc", "cs holds the kernel code selector", "cs=%x", read_cs());
 	CHECKF(read_ds() == SEL_KDATA && read_es() == SEL_KDATA && read_ss() == SEL_KDATA, "desc",
 	       "ds, es and ss hold the kernel data selector", "ds=%x es=%x ss=%x", read_ds(), read_es(), read_ss());
+	test_push_sreg();
 
 	/* A segment with a non-zero base from the LDT: fs:0 is ldt_buf[0]. */
 	ldt_buf[0x10] = 0;
@@ -34,6 +69,26 @@ void test_desc(void)
 	write_fs(0);
 	CHECKF(fs == SEL_LDT_DATA && ldt_buf[0x10] == 0x5a && v == 0x5a, "desc",
 	       "ldt data segment applies its base", "fs=%x buf=%x read=%x", fs, ldt_buf[0x10], v);
+
+	/* The CPU reads the descriptor on each load: one rewritten in memory
+	 * (base moved by 0x100, no lldt) applies to the next movw and popl. */
+	uint64_t ldt0 = ldt[0];
+	ldt_buf[0x10] = 0x11;
+	ldt_buf[0x110] = 0x22;
+	ldt_buf[0x210] = 0x33;
+	uint32_t m1, m2, p1;
+	write_fs(SEL_LDT_DATA);
+	__asm__ volatile("movzbl %%fs:0x10, %0" : "=r"(m1));
+	ldt[0] = seg_desc((uint32_t)ldt_buf + 0x100, 0x0fff - 0x200, 0x80 | 0x10 | 0x02, 0x4);
+	write_fs(SEL_LDT_DATA);
+	__asm__ volatile("movzbl %%fs:0x10, %0" : "=r"(m2));
+	ldt[0] = seg_desc((uint32_t)ldt_buf + 0x200, 0x0fff - 0x200, 0x80 | 0x10 | 0x02, 0x4);
+	__asm__ volatile("pushl %1; popl %%fs; movzbl %%fs:0x10, %0" : "=r"(p1) : "i"(SEL_LDT_DATA) : "memory");
+	write_fs(0);
+	ldt[0] = ldt0;
+	CHECKF(m1 == 0x11 && m2 == 0x22 && p1 == 0x33, "desc",
+	       "segment loads by movw and popl read the descriptor as it is in memory now",
+	       "bytes=%x,%x,%x", m1, m2, p1);
 
 	gdt[SEL_FRESH >> 3] &= ~DESC_ACCESSED;
 	write_gs(SEL_FRESH);
