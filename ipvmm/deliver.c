@@ -32,40 +32,50 @@ static bool tss_stack(struct vcpu *v, uint32_t *ss0, uint32_t *esp0)
 	return rd32(v, v->tss_base + 4, esp0) && rd32(v, v->tss_base + 8, ss0);
 }
 
-static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
-			bool has_err, uint32_t err, unsigned *fault_vec, uint32_t *fault_err)
-{
-	/* EXT: the event is not the program's own INT n (SDM Vol. 3, 6.13). */
-	uint32_t gate[2], desc[2], ext = src == DLV_SOFT ? 0 : 1;
-	unsigned type, dpl, cpl = vcpu_cpl(g), tdpl;
+/* An IDT gate as delivery uses it. */
+struct dlv_gate {
+	unsigned type;
 	uint16_t sel;
-	uint32_t off, esp, ss, frame[6];
-	unsigned n = 0;
+	uint32_t off;
+};
 
-	*fault_err = vec * 8 + 2 + ext;		/* IDT-referencing error code */
-	*fault_vec = VEC_GP;
+/* The gate for vec, checked as the CPU does (SDM Vol. 3, 6.12.1): inside
+ * the IDT's limit, a 32-bit interrupt or trap gate, DPL for INT n, present. */
+static int read_gate(struct vcpu *v, unsigned vec, enum dlv_src src, unsigned cpl,
+		     struct dlv_gate *gt, unsigned *fault_vec, uint32_t *fault_err)
+{
+	uint32_t gate[2];
+
 	if (vec * 8 + 7 > v->idtr.limit)
 		return -1;
 	if (!v->hv->read(v->hv_ctx, v->idtr.base + vec * 8, gate, 8))
 		return acc_fault(v, 0, fault_vec, fault_err);	/* implicit: supervisor */
-	type = DESC_TYPE(gate[1]);
-	dpl = DESC_DPL(gate[1]);
-	if (type != DT_INT32 && type != DT_TRAP32)
+	gt->type = DESC_TYPE(gate[1]);
+	if (gt->type != DT_INT32 && gt->type != DT_TRAP32)
 		return -1;			/* task and 16-bit gates: not supported, #GP */
-	if (src == DLV_SOFT && dpl < cpl)
+	if (src == DLV_SOFT && DESC_DPL(gate[1]) < cpl)
 		return -1;
 	if (!(gate[1] & 0x8000)) {
 		*fault_vec = VEC_NP;
 		return -1;
 	}
-	sel = (uint16_t)(gate[0] >> 16);
-	off = (gate[0] & 0xffff) | (gate[1] & 0xffff0000u);
-	/* The target code segment decides the privilege level. */
+	gt->sel = (uint16_t)(gate[0] >> 16);
+	gt->off = (gate[0] & 0xffff) | (gate[1] & 0xffff0000u);
+	return 0;
+}
+
+/* The gate's code segment, which decides the handler's privilege level:
+ * a present code segment of DPL <= CPL. */
+static int gate_target(struct vcpu *v, const struct dlv_gate *gt, unsigned cpl, uint32_t ext,
+		       unsigned *tdpl, unsigned *fault_vec, uint32_t *fault_err)
+{
+	uint32_t desc[2];
+
 	*fault_vec = VEC_GP;
-	*fault_err = (sel & ~3u) + ext;
-	if (!(sel & ~3u))
+	*fault_err = (gt->sel & ~3u) + ext;
+	if (!(gt->sel & ~3u))
 		return -1;
-	switch (vcpu_desc_read(v, sel, desc)) {
+	switch (vcpu_desc_read(v, gt->sel, desc)) {
 	case DESC_OK:
 		break;
 	case DESC_BAD:
@@ -75,15 +85,26 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 	}
 	if (((desc[1] >> 11) & 3) != 3)		/* S=1 and code */
 		return -1;
-	tdpl = DESC_DPL(desc[1]);
-	if (tdpl > cpl)
+	*tdpl = DESC_DPL(desc[1]);
+	if (*tdpl > cpl)
 		return -1;
 	if (!(desc[1] & 0x8000)) {
 		*fault_vec = VEC_NP;
 		return -1;
 	}
+	return 0;
+}
+
+/* Push the handler's frame: from the TSS's stack for an inner level (old
+ * SS:ESP first), else on the current one. *espp gets the new ESP. */
+static int push_frame(struct vcpu *v, struct gstate *g, unsigned cpl, unsigned tdpl, uint32_t ext,
+		      bool has_err, uint32_t err, uint32_t *ssp, uint32_t *espp,
+		      unsigned *fault_vec, uint32_t *fault_err)
+{
+	uint32_t esp, ss, frame[6];
+	unsigned n = 0;
+
 	if (tdpl < cpl) {
-		/* Inner privilege: stack from the TSS, old SS:ESP pushed. */
 		if (!v->tss_base) {
 			*fault_vec = VEC_TS;
 			*fault_err = (v->tr & ~3u) + ext;
@@ -111,16 +132,37 @@ static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv
 			return acc_fault(v, ACC_WRITE | ACC_STACK | (tdpl == 3 ? ACC_USER : 0), fault_vec,
 					 fault_err);
 	}
+	*ssp = ss;
+	*espp = esp;
+	return 0;
+}
+
+static int deliver_once(struct vcpu *v, struct gstate *g, unsigned vec, enum dlv_src src,
+			bool has_err, uint32_t err, unsigned *fault_vec, uint32_t *fault_err)
+{
+	/* EXT: the event is not the program's own INT n (SDM Vol. 3, 6.13). */
+	uint32_t ext = src == DLV_SOFT ? 0 : 1, esp, ss;
+	unsigned cpl = vcpu_cpl(g), tdpl;
+	struct dlv_gate gt;
+
+	*fault_err = vec * 8 + 2 + ext;		/* IDT-referencing error code */
+	*fault_vec = VEC_GP;
+	if (read_gate(v, vec, src, cpl, &gt, fault_vec, fault_err) < 0)
+		return -1;
+	if (gate_target(v, &gt, cpl, ext, &tdpl, fault_vec, fault_err) < 0)
+		return -1;
+	if (push_frame(v, g, cpl, tdpl, ext, has_err, err, &ss, &esp, fault_vec, fault_err) < 0)
+		return -1;
 	if (tdpl < cpl) {
 		g->sreg[SR_SS] = (uint16_t)(ss & 0xfffc);	/* loaded with RPL = CPL 0 */
 		g->sreg_dirty |= 1u << SR_SS;
 		/* Data segments stay as they were (the handler reloads them). */
 	}
 	g->gpr[4] = esp;
-	g->sreg[SR_CS] = (uint16_t)((sel & ~3u) | tdpl);
-	g->eip = off;
+	g->sreg[SR_CS] = (uint16_t)((gt.sel & ~3u) | tdpl);
+	g->eip = gt.off;
 	g->eflags &= ~(EF_TF | EF_NT | EF_RF | EF_VM);
-	if (type == DT_INT32)
+	if (gt.type == DT_INT32)
 		g->eflags &= ~EF_IF;
 	v->stats.delivered++;
 	return 0;
