@@ -18,6 +18,7 @@
 #include "ipvmm/shared.h"
 #include "ipvmm_load.h"
 #include "shadow.h"
+#include "guest_mem.h"
 #include "vtlb.h"
 #include "console_mux.h"
 #include "guest_args.h"
@@ -67,14 +68,13 @@ struct guest {
 	unsigned index;
 	char name[GUEST_NAME_MAX];
 	char cmdline[CONFIG_MB_STRING_MAX];   /* what the guest sees */
-	uint32_t base, size;                  /* machine partition [base, base+size) */
+	struct guest_part mem;                /* its partition and physical-mode shadow (guest_mem.h) */
 	uint32_t entry;                       /* guest-physical */
 	uint32_t mbi;                         /* guest-physical boot info: Multiboot's, or Linux's zero page */
 	int linux_boot;                       /* a vmlinux: started by the Linux boot protocol */
 	uint32_t initrd, initrd_len;          /* guest-physical initramfs (Linux), or 0 */
 	uint32_t link_offset;                 /* its code's link minus load address */
 	uint32_t ab_sites;                    /* .afterburn records (the IPVMM rewrites them) */
-	struct shadow phys;                   /* the physical-mode shadow */
 	struct ipvmm_tail tail;               /* its IPVMM data window and records (ipvmm_load.c) */
 	struct trap_frame start_frame;        /* the VM thread's first entry (vm.c) */
 	struct thread *vm;                    /* its VM thread */

@@ -15,7 +15,7 @@ struct guest_image;
 struct trap_frame;
 
 /* A guest's part (struct guest's `tail`): where its tail lies
- * (guest-physical). The window's machine address is g->base + win;
+ * (guest-physical). The window's machine address is g->mem.base + win;
  * guest_mem.c reaches it through the shadow. */
 struct ipvmm_tail {
 	uint32_t ram;        /* start of the tail = end of the guest's RAM */
@@ -32,7 +32,7 @@ int ipvmm_fixup(struct trap_frame *tf, uint32_t vector, uint32_t error, uint32_t
 /* The hypervisor's command line: rewrite=trap or rewrite=previrt (default). */
 void ipvmm_load_options(const char *hv_cmdline);
 
-/* Decode step: place the tail for g (g->size set) and check the image's
+/* Decode step: place the tail for g (g->mem.size set) and check the image's
  * segments stay below it. 0, or -1 with *why. Nothing changes on failure
  * except the per-guest record. */
 int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char **why);

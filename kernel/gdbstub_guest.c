@@ -355,9 +355,9 @@ static int span_ok(uint32_t la, uint32_t len)
 static int phys_copy(uint32_t gpa, uint8_t *buf, uint32_t n, int write)
 {
 	const struct guest *g = t.g;
-	if (gpa >= g->size || n > g->size - gpa || (gpa & 0xfff) + n > 0x1000)
+	if (gpa >= g->mem.size || n > g->mem.size - gpa || (gpa & 0xfff) + n > 0x1000)
 		return -GDB_E_FAULT;
-	uint8_t *p = kmap(g->base + (gpa & ~0xfffu));
+	uint8_t *p = kmap(g->mem.base + (gpa & ~0xfffu));
 	if (!p)
 		panic("gdbstub: kmap full");
 	for (uint32_t i = 0; i < n; i++) {

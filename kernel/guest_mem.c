@@ -88,11 +88,11 @@ int guest_write(const struct guest *g, uint32_t gla, const void *src, uint32_t l
 /* [gpa, gpa+len) inside the partition, then copy or clear page by page. */
 static int phys_op(const struct guest *g, uint32_t gpa, const uint8_t *src, uint32_t len)
 {
-	if (gpa > g->size || len > g->size - gpa)
+	if (gpa > g->mem.size || len > g->mem.size - gpa)
 		return HC_EFAULT;
 	while (len) {
 		uint32_t n = page_left(gpa) < len ? page_left(gpa) : len;
-		uint8_t *d = kmap(g->base + gpa);
+		uint8_t *d = kmap(g->mem.base + gpa);
 		if (!d)
 			panic("guest_phys_write: kmap full");
 		if (src)

@@ -95,7 +95,7 @@ static int decode_set_cr3(const struct guest *g, const struct hc_in_set_cr3 *in,
 {
 	if (in->cr3 & 0xfff & ~CR3_FLAGS)
 		return REFUSE(HC_EINVAL, "low bits other than PWT/PCD set");
-	if ((in->cr3 & ~0xfffu) > g->size - PAGE_SIZE)
+	if ((in->cr3 & ~0xfffu) > g->mem.size - PAGE_SIZE)
 		return REFUSE(HC_EFAULT, "page directory outside the partition");
 	op->cr3 = in->cr3;
 	return 0;
@@ -222,7 +222,7 @@ static int decode_set_upcall(const struct guest *g, const struct hc_in_set_upcal
 		/* A test guest that is its own IPVMM names its "IPVMM text"
 		 * [ESI, EDI): the entries lie in it, no interrupt is redirected
 		 * while EIP is in it. */
-		if (in->self_lo >= in->self_hi || in->self_hi > g->size || in->self_hi > IPVMM_BASE)
+		if (in->self_lo >= in->self_hi || in->self_hi > g->mem.size || in->self_hi > IPVMM_BASE)
 			return REFUSE(HC_EINVAL, "ipvmm=self code range empty or outside the partition");
 		if (in->irq_entry < in->self_lo || in->irq_entry >= in->self_hi ||
 		    in->exc_entry < in->self_lo || in->exc_entry >= in->self_hi)

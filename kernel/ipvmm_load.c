@@ -81,9 +81,9 @@ int ipvmm_load_reserve(struct guest *g, const struct guest_image *gi, const char
 {
 	struct ipvmm_tail *t = &g->tail;
 	uint32_t need = dwin_size() + page_up(gi->ab_count * 8u);
-	if (gi->ab_count > g->size / 8 || need >= g->size || g->size - need < 2 * MIB)
+	if (gi->ab_count > g->mem.size / 8 || need >= g->mem.size || g->mem.size - need < 2 * MIB)
 		return *why = "no room for the IPVMM data window and afterburn records", -1;
-	t->ram = t->win = g->size - need;
+	t->ram = t->win = g->mem.size - need;
 	t->records = t->win + dwin_size();
 	for (unsigned k = 0; k < gi->nseg; k++)
 		if (gi->seg[k].paddr + gi->seg[k].memsz > t->ram)
@@ -105,7 +105,7 @@ int ipvmm_runs(const struct guest *g)
 
 static int map_window(const struct guest *g, struct shadow *s)
 {
-	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->base + g->tail.win, dwin_size());
+	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->mem.base + g->tail.win, dwin_size());
 }
 
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
@@ -132,10 +132,10 @@ int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image 
 	/* In the physical-mode shadow only: the virtual TLB's shadows copy
 	 * its page directory entries of the hole (kernel/vtlb.c), so the
 	 * window is the same in every address space of the guest. */
-	if (map_window(g, &g->phys) < 0)
+	if (map_window(g, &g->mem.phys) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
 	/* Last, so no failure after it leaks the slot. */
-	struct ipvmm_shared *sh = kmap(g->base + t->win);
+	struct ipvmm_shared *sh = kmap(g->mem.base + t->win);
 	if (!sh)
 		return *why = "no kmap slot for the shared page", -1;
 	g->shared = sh;

@@ -95,7 +95,7 @@ int linux_boot_info(struct guest *g, const void *initrd_src, const char **why)
 	region(&p, 0, LOW_MEM_END, LB_E820_RAM);
 	region(&p, LOW_MEM_END, 0x100000u - LOW_MEM_END, LB_E820_RESERVED);
 	region(&p, MIB, ram - MIB, LB_E820_RAM);
-	region(&p, ram, g->size - ram, LB_E820_RESERVED);      /* the IPVMM's tail */
+	region(&p, ram, g->mem.size - ram, LB_E820_RESERVED);      /* the IPVMM's tail */
 	region(&p, IPVMM_BASE, 0x100000000ull - IPVMM_BASE, LB_E820_RESERVED);
 	if (lb_zero_page(page, &p) < 0)
 		return *why = "zero page does not fit the boot protocol", -1;

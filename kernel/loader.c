@@ -185,15 +185,15 @@ static int decode(unsigned slot, const struct mb_module *m, struct guest *g, con
 		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
 	g->con.mode = a.console;
-	g->size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
-	if (g->size % PAGE_SIZE || g->size < 2 * MIB)
+	g->mem.size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
+	if (g->mem.size % PAGE_SIZE || g->mem.size < 2 * MIB)
 		return *why = "mem= must be a multiple of 4 KiB and at least 2M", -1;
-	if (g->size > IPVMM_BASE)
+	if (g->mem.size > IPVMM_BASE)
 		return *why = "mem= reaches into the hole", -1;
 	uint32_t len = m->end - m->start;
 	if (m->end < m->start || !phys_in_direct_map(m->start, len))
 		return *why = "module outside the direct map", -1;
-	if (guest_elf_check(phys_to_virt(m->start), len, g->size, g->size, &image, why))
+	if (guest_elf_check(phys_to_virt(m->start), len, g->mem.size, g->mem.size, &image, why))
 		return -1;
 	/* The Multiboot info page must stay the guest's own. */
 	for (unsigned k = 0; k < image.nseg; k++)
@@ -208,9 +208,9 @@ static int decode(unsigned slot, const struct mb_module *m, struct guest *g, con
 static int load(struct guest *g, const struct mb_module *m, const char **why)
 {
 	const uint8_t *img = phys_to_virt(m->start);
-	if (frame_alloc(&hv_frames, g->size, CONFIG_GUEST_PART_ALIGN_MB * MIB, &g->base) < 0)
+	if (frame_alloc(&hv_frames, g->mem.size, CONFIG_GUEST_PART_ALIGN_MB * MIB, &g->mem.base) < 0)
 		return *why = "no contiguous partition of that size free", -1;
-	if (guest_phys_zero(g, 0, g->size) < 0)
+	if (guest_phys_zero(g, 0, g->mem.size) < 0)
 		return *why = "partition zeroing failed", -1;
 	for (unsigned k = 0; k < image.nseg; k++) {
 		const struct guest_seg *s = &image.seg[k];
@@ -224,7 +224,7 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	} else if (build_mbi(g) < 0) {
 		return *why = "Multiboot info did not fit", -1;
 	}
-	if (shadow_phys_build(&g->phys, g->base, g->size) < 0)
+	if (shadow_phys_build(&g->mem.phys, g->mem.base, g->mem.size) < 0)
 		return *why = "shadow page-table pool empty (CONFIG_SHADOW_POOL_PAGES)", -1;
 	/* Every guest starts through the IPVMM but one that is its own
 	 * (ipvmm=self) or whose image says it runs without one (.no_ipvmm:
@@ -255,8 +255,8 @@ unsigned loader_load_all(const struct boot_info *bi)
 			pr_err("loader: refusing module %u (%s): %s\n", i, g->name, why);
 			if (initrd_for(g->name))
 				initrd_for(g->name)->claimed = INITRD_REFUSED;
-			shadow_phys_free(&g->phys);     /* what it took of the pool */
-			if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
+			shadow_phys_free(&g->mem.phys);     /* what it took of the pool */
+			if (g->mem.base && frame_free(&hv_frames, g->mem.base, g->mem.size) < 0)
 				pr_warn("loader: partition of module %u not returned\n", i);
 			g->state = G_FREE;
 			continue;
@@ -265,8 +265,8 @@ unsigned loader_load_all(const struct boot_info *bi)
 		loaded++;
 
 		pr_info("loader: guest %u '%s': partition %08x-%08x (%u KiB), entry %08x, "
-			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->base,
-			g->base + g->size - 1, g->size / 1024, g->entry, image.nseg, g->ab_sites,
+			"%u segments, %u afterburn sites, cmdline '%s'\n", i, g->name, g->mem.base,
+			g->mem.base + g->mem.size - 1, g->mem.size / 1024, g->entry, image.nseg, g->ab_sites,
 			g->cmdline);
 		if (image.ab16_count)
 			pr_info("loader: guest %u '%s': %u 16-bit afterburn sites left as they are\n",

@@ -165,7 +165,7 @@ int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma)
 	uint32_t gpa;
 	if (vtlb_translate(g, gla, 0, &gpa) < 0)
 		return -1;
-	*ma = g->base + gpa;
+	*ma = g->mem.base + gpa;
 	return 0;
 }
 
@@ -174,7 +174,7 @@ int shadow_translate_write(const struct guest *g, uint32_t gla, uint32_t *ma)
 	uint32_t gpa;
 	if (vtlb_translate(g, gla, 1, &gpa) < 0)
 		return -1;
-	*ma = g->base + gpa;
+	*ma = g->mem.base + gpa;
 	return 0;
 }
 
@@ -184,7 +184,7 @@ int shadow_window_write(const struct guest *g, uint32_t la, uint32_t *ma)
 {
 	if (la < IPVMM_SHARED_ADDR || la >= IPVMM_BASE + IPVMM_SIZE)
 		return -1;
-	uint32_t pde = g->phys.pd[PD_INDEX(la)];
+	uint32_t pde = g->mem.phys.pd[PD_INDEX(la)];
 	if (!(pde & PTE_P))
 		return -1;
 	const uint32_t *pt = phys_to_virt(pde & ~(uint32_t)(PAGE_SIZE - 1));

@@ -60,7 +60,7 @@ static void vm_thread(void *arg)
 	guest_set_vif(g, 0);     /* GRUB hands over with interrupts disabled */
 	cli();                   /* the iret sets IF; no tick on the way */
 	pr_info("vm: guest '%s' entering at %08x%s (cr3 %08x)\n", g->name, g->entry,
-		ipvmm_runs(g) ? " through the IPVMM" : "", g->phys.cr3);
+		ipvmm_runs(g) ? " through the IPVMM" : "", g->mem.phys.cr3);
 	enter_guest(f);
 }
 
@@ -82,10 +82,10 @@ int guest_start(struct guest *g, const char **why)
 	struct thread *t = 0;
 	if (guest_irq_thread_create(g) < 0 || !(t = thread_create(g->name, vm_thread, g))) {
 		*why = "thread table full (CONFIG_THREAD_TABLE)";
-	} else if (shadow_map_stack(&g->phys, t->stack, CONFIG_THREAD_STACK_SIZE) < 0) {
+	} else if (shadow_map_stack(&g->mem.phys, t->stack, CONFIG_THREAD_STACK_SIZE) < 0) {
 		*why = "shadow page-table pool empty for its stack (CONFIG_SHADOW_POOL_PAGES)";
 	} else {
-		t->cr3 = g->phys.cr3;
+		t->cr3 = g->mem.phys.cr3;
 		t->guest = g;
 		t->acct = &g->sched;
 		t->switch_in = vm_switch_in;
@@ -131,10 +131,10 @@ static void guest_release(struct guest *g)
 	fpu_release(g);
 	g->vtlb.pool_ready = 0;          /* its per-guest page tables: all free */
 	g->vtlb.pt_used = 0;
-	shadow_phys_free(&g->phys);
-	if (g->base && frame_free(&hv_frames, g->base, g->size) < 0)
+	shadow_phys_free(&g->mem.phys);
+	if (g->mem.base && frame_free(&hv_frames, g->mem.base, g->mem.size) < 0)
 		pr_warn("vm: partition of guest %s not returned\n", g->name);
-	g->base = 0;
+	g->mem.base = 0;
 }
 
 static struct { uint32_t frames_kib; unsigned shadow, kmap; } pools_at_start;

@@ -40,7 +40,7 @@ static uint32_t *pd_of(struct guest *g, int slot)
 
 uint32_t vtlb_current_cr3(const struct guest *g)
 {
-	return vtlb_paging(g) ? virt_to_phys(g->vtlb.pd[g->vtlb.cur]) : g->phys.cr3;
+	return vtlb_paging(g) ? virt_to_phys(g->vtlb.pd[g->vtlb.cur]) : g->mem.phys.cr3;
 }
 
 static void sync_thread(struct guest *g)
@@ -54,7 +54,7 @@ static void sync_thread(struct guest *g)
 static uint32_t rd32(void *ctx, uint32_t gpa)
 {
 	const struct guest *g = ctx;
-	const uint32_t *p = kmap(g->base + gpa);
+	const uint32_t *p = kmap(g->mem.base + gpa);
 	if (!p)
 		panic("vtlb: kmap full");
 	uint32_t v = *p;
@@ -65,7 +65,7 @@ static uint32_t rd32(void *ctx, uint32_t gpa)
 static void wr32(void *ctx, uint32_t gpa, uint32_t val)
 {
 	const struct guest *g = ctx;
-	uint32_t *p = kmap(g->base + gpa);
+	uint32_t *p = kmap(g->mem.base + gpa);
 	if (!p)
 		panic("vtlb: kmap full");
 	*p = val;
@@ -76,7 +76,7 @@ static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_acces
 			     bool user, struct vtlb_result *res)
 {
 	struct vtlb_cpu cpu = { g->v.cr0, g->v.cr3, g->v.cr4 };
-	struct vtlb_mem mem = { g->size, rd32, wr32, (void *)g };
+	struct vtlb_mem mem = { g->mem.size, rd32, wr32, (void *)g };
 	return vtlb_walk(&cpu, &mem, la, acc, user, res);
 }
 
@@ -150,7 +150,7 @@ static uint32_t spte_of(const struct guest *g, const struct vtlb_result *r)
 	/* Writable only when ring 3 may write too, or ring 3 cannot reach it:
 	 * the shadow's one U/S bit serves ring 1 and ring 3. */
 	int w = r->writable && (r->rw || !r->user);
-	return (g->base + FRAME(r->gpa)) | PTE_P | (w ? PTE_W : 0) | (r->user ? PTE_U : 0) |
+	return (g->mem.base + FRAME(r->gpa)) | PTE_P | (w ? PTE_W : 0) | (r->user ? PTE_U : 0) |
 		(r->global ? SPTE_GLOBAL : 0);
 }
 
@@ -222,7 +222,7 @@ static void slot_init(struct guest *g, int slot, uint32_t key)
 			pd[i] = 0;
 	}
 	for (unsigned i = SHADOW_HOLE_PDE; i < 1024; i++)
-		pd[i] = g->phys.pd[i];          /* the hole: shared page tables */
+		pd[i] = g->mem.phys.pd[i];          /* the hole: shared page tables */
 	g->vtlb.valid[slot] = 1;
 	g->vtlb.key[slot] = key;
 	g->vtlb.log_n[slot] = 0;
@@ -378,7 +378,7 @@ int vtlb_translate(const struct guest *g, uint32_t la, int write, uint32_t *gpa)
 	if (la >= IPVMM_BASE)
 		return -1;
 	if (!vtlb_paging(g)) {
-		if (la >= g->size)
+		if (la >= g->mem.size)
 			return -1;
 		*gpa = la;
 		return 0;

@@ -93,7 +93,7 @@ class Guest(gdb.Command):
             g = g.dereference()
             print("guest %s (index %d, %s), partition %08x+%x, VM thread" %
                   (cstr(g["name"]), int(g["index"]), GUEST_STATES[int(g["state"])],
-                   int(g["base"]), int(g["size"])))
+                   int(g["mem"]["base"]), int(g["mem"]["size"])))
         elif int(owner):
             print("guest %s: this thread runs for it (not its VM thread)" %
                   cstr(owner.dereference()["name"]))
@@ -213,7 +213,7 @@ class Shadow(gdb.Command):
             return
         g = find_guest(arg.strip())
         name = cstr(g["name"])
-        phys = g["phys"]
+        phys = g["mem"]["phys"]
         print("guest %s: physical-mode shadow cr3 %08x, linear 0..%08x" %
               (name, int(phys["cr3"]), int(phys["limit"])))
         if int(phys["pd"]):

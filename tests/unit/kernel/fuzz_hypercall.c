@@ -27,7 +27,7 @@ struct thread *current;                 /* hypercall_dispatch's, never called he
 
 static int in_partition(const struct guest *g, uint32_t a, uint32_t len)
 {
-	return len == 0 || (a + len - 1 >= a && a + len - 1 < g->size);
+	return len == 0 || (a + len - 1 >= a && a + len - 1 < g->mem.size);
 }
 int guest_range_ok(const struct guest *g, uint32_t gla, uint32_t len)
 {
@@ -116,7 +116,7 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 		break;
 	case HC_SET_CR3:
 		MUST(!(tf->ebx & 0xfff & ~0x18u), "cr3 low bits");
-		MUST((uint64_t)(tf->ebx & ~0xfffu) + PAGE_SIZE <= g->size, "cr3 inside the partition");
+		MUST((uint64_t)(tf->ebx & ~0xfffu) + PAGE_SIZE <= g->mem.size, "cr3 inside the partition");
 		break;
 	case HC_FLUSH_TLB:
 		MUST(tf->ebx <= 1, "flush kind");
@@ -143,7 +143,7 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 		if (tf->ebx | tf->ecx | tf->edx) {
 			if (g->ipvmm_self)
 				MUST(tf->ebx >= tf->esi && tf->ebx < tf->edi && tf->ecx >= tf->esi &&
-				     tf->ecx < tf->edi && tf->edi <= g->size, "self upcall entries");
+				     tf->ecx < tf->edi && tf->edi <= g->mem.size, "self upcall entries");
 			else
 				MUST(tf->ebx >= IPVMM_BASE && tf->ebx < TEXT_END && tf->ecx >= IPVMM_BASE &&
 				     tf->ecx < TEXT_END, "upcall entries in the IPVMM text");
@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct guest *g = &fz_guest;
 	uint32_t cfg = word(data, n, 0);
 	memset(g, 0, sizeof(*g));
-	g->size = (1u + (cfg & 63)) << 20;           /* 1..64 MiB */
+	g->mem.size = (1u + (cfg & 63)) << 20;           /* 1..64 MiB */
 	g->ipvmm_self = (cfg >> 6) & 1;
 	g->v.upcall_exc = (cfg >> 8) & 1 ? IPVMM_BASE : 0;   /* an IPVMM registered */
 	/* a few GDT entries for HC_SET_STACK's check, from the input too */
