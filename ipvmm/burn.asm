@@ -42,7 +42,7 @@ burn_sti_deliver:			; [esp] = site end
 	push strict dword BURN_ID_STI
 	jmp burn_common
 
-; --- pushf: pushl %eax; call burn_pushf (docs/ipvmm.md, "pushf and popf")
+; --- pushf: pushl %eax; call burn_pushf (docs/ipvmm.md, "Virtual CPU")
 ; On entry [esp] = ret (the site's end) at A-8, the guest's eax at A-4
 ; (A = guest esp before the site). Leaves the guest's EFLAGS at A-4 and
 ; returns with esp = A-4, eax and the real flags as they were. In guest

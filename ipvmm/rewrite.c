@@ -174,7 +174,7 @@ static unsigned build_fixed_call(uint8_t *b, uint32_t addr, const struct dec_ins
 }
 
 /* pushf: pushl %eax; call burn_pushf (the trampoline leaves the guest's
-   EFLAGS where the pushed eax was, docs/ipvmm.md "pushf and popf"). */
+   EFLAGS where the pushed eax was, docs/ipvmm.md, "Virtual CPU"). */
 static unsigned build_pushf(uint8_t *b, uint32_t addr, const struct dec_insn *in,
 			    const struct rw_syms *s, const char **why)
 {
@@ -197,7 +197,7 @@ static unsigned and_esp(uint8_t *b, unsigned n, uint32_t imm)
 }
 
 /*
- * popf, inline (docs/ipvmm.md, "pushf and popf"): the virtual bits and IF
+ * popf, inline (docs/ipvmm.md, "Virtual CPU"): the virtual bits and IF
  * from the word at (%esp), the word masked to what the real popfl may
  * load (IF and IOPL it ignores in ring 1), and burn_popf only when work
  * is pending:
