@@ -29,6 +29,54 @@ global ipvmm_stack, ipvmm_stack_top
 ; The C frontend's stack; the top UP_SIZE bytes hold an upcall's state.
 %define C_STACK  (ipvmm_stack_top - 128)
 
+;  One half of the watched GDT bitmap (vcpu.gdt_watch) for burn_iret:
+;  eax = the guest's GDT base; ebx, ecx, edx, esi are scratch.
+%macro IRET_WATCHED 1
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDT_WATCH + %1 * 4]
+%%next:	test edx, edx
+	jz %%done
+	bsf ecx, edx
+	btr edx, ecx
+	lea ebx, [ecx + %1 * 32]	; the entry's index
+	lea esi, [ebx * 8 + 7]
+	cmp si, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja burn_iret.slow
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ebx], 0
+	je burn_iret.slow
+%%rd_lo: mov esi, [ss:eax + ebx * 8]
+	cmp esi, [ss:GDTC(ebx)]
+	jne burn_iret.slow
+%%rd_hi: mov esi, [ss:eax + ebx * 8 + 4]
+	cmp esi, [ss:GDTC(ebx) + 4]
+	jne burn_iret.slow
+	jmp %%next
+%%done:
+section .extable
+	dd %%rd_lo, burn_iret.slow
+	dd %%rd_hi, burn_iret.slow
+section .text
+%endmacro
+
+; A data segment register into the resume record's virtual state, as
+; sel_virt shows it (the kernel's real RPL 1 as 0); eax, ecx scratch.
+%macro IRET_SREG_VIRT 2
+	xor eax, eax
+	mov ax, %1
+	mov ecx, eax
+	and ecx, 3
+	cmp ecx, IPVMM_KERNEL_RPL
+	jne %%as_is
+	and eax, ~3
+%%as_is:
+	mov [ss:ST(SREG) + %2 * 2], ax
+%endmacro
+
+section .extable progbits alloc noexec nowrite align=4
+	dd burn_iret.rd_fl, burn_iret.slow
+	dd burn_iret.rd_ip, burn_iret.slow
+	dd burn_iret.rd_cs, burn_iret.slow
+	dd burn_iret.rd_ss, burn_iret.slow
+
 section .text
 
 ; --- sti --------------------------------------------------------------
@@ -93,12 +141,155 @@ burn_popf:
 	push strict dword BURN_ID_CHECK
 	jmp burn_common
 
-; --- fixed trampolines ------------------------------------------------
-; iret/lret sites call (the return address names the site for faults);
-; the frontend never returns there.
+; --- iret: call burn_iret ---------------------------------------------
+; [esp] = ret, the guest's iret frame above it. A return to user mode
+; that the emulated path (emulate_iret, then resume_commit) would finish
+; without a hypercall, a fault or a delivery is done here instead: the
+; resume record is filled as resume_commit fills it and iret_restart
+; leaves (its pending check delivers, its roll-back covers the iretd).
+; Anything else (another ring, NT, VM, TF, IOPL, IF clear, a selector
+; that is not a cached flat DPL-3 GDT one, a watched descriptor the guest
+; rewrote, EIP in the IPVMM window, a fault reading the frame or the
+; GDT) takes the emulated path. Safety argument: docs/security.md, "The
+; iret fast path".
+%define GDTC(r)  (ipvmm_vcpu + VCPU_GDTC + r * 8)
+%define ST(f)    (RESUME + RES_ST_ %+ f)
+; Stack after the five pushes below (the guest's frame from F_EIP up).
+%define F_EIP    esp + 28
+%define F_CS     esp + 32
+%define F_FL     esp + 36
+%define F_ESP    esp + 40
+%define F_SS     esp + 44
+IRET_BAD_FL equ EF_IF | EF_TF | EF_NT | EF_VM | EF_IOPL
+
 burn_iret:
+	pushfd
+	push eax
+	push ecx
+	push edx
+	push ebx
+	push esi
+	cmp byte [ss:ipvmm_vcpu + VCPU_STEP_SHADOW], 0
+	jne .slow			; the frontend ends the sti shadow
+.rd_fl:	mov eax, [ss:F_FL]
+	and eax, IRET_BAD_FL
+	cmp eax, EF_IF
+	jne .slow
+.rd_ip:	cmp dword [ss:F_EIP], IPVMM_BASE
+	jae .slow			; the frontend's exit would fault: its case
+.rd_cs:	movzx ecx, word [ss:F_CS]
+.rd_ss:	movzx edx, word [ss:F_SS]
+	mov eax, ecx
+	and eax, edx
+	and eax, 7			; both RPL 3 in the GDT
+	cmp eax, 3
+	jne .slow
+	mov eax, ecx
+	or eax, edx
+	and eax, 4
+	jnz .slow
+	shr ecx, 3
+	shr edx, 3
+	cmp ecx, GDT_CACHE_N
+	jae .slow
+	cmp edx, GDT_CACHE_N
+	jae .slow
+	; The copies last installed: flat DPL-3 32-bit code and writable data
+	; (no iretd check can fail on them, nor the limit on EIP < IPVMM_BASE).
+	cmp dword [ss:GDTC(ecx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(ecx) + 4]
+	and eax, 0xffeffc00		; base, G, D, L, limit, P, DPL, S, code, C
+	cmp eax, 0x00cff800
+	jne .slow
+	cmp dword [ss:GDTC(edx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(edx) + 4]
+	and eax, 0xffeffe00		; ... data, expand-up, writable
+	cmp eax, 0x00cff200
+	jne .slow
+	; Both watched, so the loop below compares them with the guest's table.
+	bt dword [ss:ipvmm_vcpu + VCPU_GDT_WATCH], ecx
+	jnc .slow
+	bt dword [ss:ipvmm_vcpu + VCPU_GDT_WATCH], edx
+	jnc .slow
+	; vcpu_sync_watched without a change: every watched entry in the
+	; guest's table (inside its limit, below the window) equals the copy
+	; installed.
+	mov eax, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp eax, IPVMM_BASE - GDT_CACHE_N * 8
+	ja .slow
+	IRET_WATCHED 0
+	IRET_WATCHED 1
+	; Committed: the resume record as resume_commit writes it for this
+	; state (registers unchanged, CS:EIP, SS:ESP and EFLAGS from the frame).
+	mov [ss:RESUME + RES_EDI], edi
+	mov [ss:ST(GPR) + 28], edi
+	mov [ss:RESUME + RES_EBP], ebp
+	mov [ss:ST(GPR) + 20], ebp
+	pop esi
+	mov [ss:RESUME + RES_ESI], esi
+	mov [ss:ST(GPR) + 24], esi
+	pop ebx
+	mov [ss:RESUME + RES_EBX], ebx
+	mov [ss:ST(GPR) + 12], ebx
+	pop edx
+	mov [ss:RESUME + RES_EDX], edx
+	mov [ss:ST(GPR) + 8], edx
+	pop ecx
+	mov [ss:RESUME + RES_ECX], ecx
+	mov [ss:ST(GPR) + 4], ecx
+	pop eax
+	mov [ss:RESUME + RES_EAX], eax
+	mov [ss:ST(GPR)], eax
+	lea esp, [esp + 8]		; the real flags and ret: the frame at esp
+	mov eax, [ss:esp]
+	mov [ss:RESUME + RES_OUTER], eax
+	mov [ss:ST(EIP)], eax
+	movzx eax, word [ss:esp + 4]
+	mov [ss:RESUME + RES_OUTER + 4], eax
+	mov [ss:ST(SREG) + SR_CS * 2], ax
+	mov eax, [ss:esp + 12]
+	mov [ss:RESUME + RES_OUTER + 12], eax
+	mov [ss:ST(GPR) + 16], eax
+	movzx eax, word [ss:esp + 16]
+	mov [ss:RESUME + RES_OUTER + 16], eax
+	mov [ss:ST(SREG) + SR_SS * 2], ax
+	mov eax, [ss:esp + 8]		; EFLAGS: IF set; TF, NT, VM, IOPL clear
+	mov ecx, eax
+	and ecx, ~EF_RSV0		; emulate_iret's mask
+	or ecx, EF_RSV1
+	mov [ss:RESUME + RES_ST_EFLAGS], ecx
+	mov ecx, eax
+	and ecx, EF_REAL
+	or ecx, EF_RSV1 | EF_IF
+	mov [ss:RESUME + RES_EFLAGS], ecx
+	mov [ss:RESUME + RES_OUTER + 8], ecx
+	and eax, EF_AC | EF_ID		; the virtual bits left (EF_VIRT)
+	or eax, EF_RSV1
+	mov [ss:VEFLAGS], eax
+	IRET_SREG_VIRT es, SR_ES
+	IRET_SREG_VIRT ds, SR_DS
+	IRET_SREG_VIRT fs, SR_FS
+	IRET_SREG_VIRT gs, SR_GS
+	mov byte [ss:ST(DIRTY)], (1 << SR_CS) | (1 << SR_SS)
+	mov dword [ss:RESUME + RES_SEGMASK], 0
+	mov dword [ss:RESUME + RES_FRAME], RESUME + RES_OUTER
+	mov byte [ss:VIF], 1
+	inc dword [ss:ipvmm_shared + SH_IRET_FAST]
+	jmp iret_restart
+
+; Declined (also the exception table's continuation: EAX, ECX, EDX are
+; then the fault's; the guest's are on the stack).
+.slow:	pop esi
+	pop ebx
+	pop edx
+	pop ecx
+	pop eax
+	popfd
 	push strict dword BURN_ID_IRET
 	jmp burn_common
+
 burn_lret:
 	push strict dword BURN_ID_LRET
 	jmp burn_common
