@@ -72,6 +72,7 @@ section .text
 %endmacro
 
 section .extable progbits alloc noexec nowrite align=4
+	dd burn_pop_sreg.rd_sel, burn_pop_sreg.c_half
 	dd burn_iret.rd_fl, burn_iret.slow
 	dd burn_iret.rd_ip, burn_iret.slow
 	dd burn_iret.rd_cs, burn_iret.slow
@@ -429,13 +430,141 @@ burn_invlpg:
 %%out:
 %endmacro
 
-burn_pop_sreg:
-	FAST_SITE_C burn_pop_sreg_c
-	ret 4				; past the popped selector
+; The common case without C (docs/rewriter.md, "Fast sites"): a GDT
+; selector whose descriptor in the guest's table equals the copy last
+; installed (so vcpu_load_sreg would install nothing), a present,
+; accessed data segment with DPL >= RPL, or a null selector; nothing for
+; the frontend to do (no sti shadow, nothing pending with IF set). The
+; CPU's own load of the installed copy then cannot fail. Anything else,
+; and a fault reading the guest's selector or table, goes on to the C
+; half, which does the rest or declines in turn.
+; After pushfd; pushad: eax = the guest's selector, ecx = SR_*.
+%macro SREG_ASM 1			; label to go on to when declining
+	cmp ecx, SR_ES
+	je %%sr_ok
+	cmp ecx, SR_DS
+	jb %1
+	cmp ecx, SR_GS
+	ja %1
+%%sr_ok:
+	cmp byte [ss:ipvmm_vcpu + VCPU_STEP_SHADOW], 0
+	jne %1
+	cmp byte [ss:VIF], 0
+	je %%quiet
+	cmp dword [ss:STI_HOOK], burn_sti_ret
+	jne %1
+%%quiet:
+	movzx eax, ax
+	test eax, 0xfffc
+	jz %%load			; null: loadable into a data register
+	test eax, 4
+	jnz %1				; the LDT: the C half
+	mov ebx, eax
+	shr ebx, 3
+	cmp ebx, GDT_CACHE_N
+	jae %1
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ebx], 0
+	je %1
+	lea edx, [ebx * 8 + 7]
+	cmp dx, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja %1
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp edx, IPVMM_BASE - GDT_CACHE_N * 8
+	ja %1
+%%rd_lo: mov esi, [ss:edx + ebx * 8]
+	cmp esi, [ss:GDTC(ebx)]
+	jne %1
+%%rd_hi: mov esi, [ss:edx + ebx * 8 + 4]
+	cmp esi, [ss:GDTC(ebx) + 4]
+	jne %1
+	mov edx, esi
+	and edx, 0x9900			; P, S, code, accessed
+	cmp edx, 0x9100
+	jne %1
+	shr esi, 13
+	and esi, 3			; DPL
+	mov edx, eax
+	and edx, 3			; RPL
+	cmp esi, edx
+	jb %1
+	test edx, edx
+	jnz %%load
+	or eax, IPVMM_KERNEL_RPL	; sel_real
+%%load:
+	cmp ecx, SR_DS
+	jne %%not_ds
+	mov ds, ax
+	jmp %%done
+%%not_ds:
+	cmp ecx, SR_ES
+	jne %%not_es
+	mov es, ax
+	jmp %%done
+%%not_es:
+	cmp ecx, SR_FS
+	jne %%not_fs
+	mov fs, ax
+	jmp %%done
+%%not_fs:
+	mov gs, ax
+%%done:
+	popad
+	popfd
+	lea esp, [esp + 4]		; id
+section .extable
+	dd %%rd_lo, %1
+	dd %%rd_hi, %1
+section .text
+%endmacro
 
+; Stack [id][ret][the popped selector]; the id's low bits name the register.
+burn_pop_sreg:
+	pushfd
+	pushad
+	mov ecx, [esp + 36]		; id
+	and ecx, 7
+.rd_sel: mov eax, [ss:esp + 44]
+	SREG_ASM .c_half
+	ret 4				; past the popped selector
+.c_half:
+	popad
+	popfd
+	FAST_SITE_C burn_pop_sreg_c
+	ret 4
+
+; Stack [id][ret][the guest's eax], eax = RW_REGS (one operand a segment
+; register, the other a general register, as burn_mov_sreg_c's reg_pair).
 burn_mov_sreg:
-	FAST_SITE_C burn_mov_sreg_c
+	pushfd
+	pushad
+	mov edx, eax
+	shr edx, 16			; dl = kind 0, dh = kind 1
+	cmp dx, DEC_K_SREG | DEC_K_GPR << 8
+	jne .other
+	movzx ecx, al			; the segment register
+	movzx ebx, ah			; the general register
+	jmp .gpr
+.other:	cmp dx, DEC_K_GPR | DEC_K_SREG << 8
+	jne .c_half
+	movzx ecx, ah
+	movzx ebx, al
+.gpr:	test ebx, ebx
+	jz .eax
+	cmp ebx, 7
+	ja .c_half
+	cmp ebx, 4
+	je .c_half			; %esp: the C half's to compute
+	neg ebx
+	mov eax, [esp + 28 + ebx * 4]	; the pushad slot of register ebx
+	jmp .sel
+.eax:	mov eax, [ss:esp + 44]		; the site's pushl %eax
+.sel:	SREG_ASM .c_half
 	ret				; the site's popl %eax follows
+.c_half:
+	popad
+	popfd
+	FAST_SITE_C burn_mov_sreg_c
+	ret
 
 ; --- movl %crN,%reg, movl %reg,%crN, mov %sreg,%reg (register forms) -----
 ; Stack [id][ret][the guest's eax], eax = RW_REGS. The C half reads or

@@ -58,6 +58,8 @@ void ipvmm_offsets(void)
 	OFFSET(VCPU_GDT_VALID, vcpu, gdt_valid);
 	OFFSET(VCPU_GDT_WATCH, vcpu, gdt_watch);
 	DEFINE(GDT_CACHE_N, VCPU_GDT_CACHE);
+	DEFINE(DEC_K_GPR, DEC_K_GPR);
+	DEFINE(DEC_K_SREG, DEC_K_SREG);
 	OFFSET(RES_EAX, burn_resume, eax);
 	OFFSET(RES_ECX, burn_resume, ecx);
 	OFFSET(RES_EDX, burn_resume, edx);
