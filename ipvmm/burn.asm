@@ -57,6 +57,59 @@ section .extable
 section .text
 %endmacro
 
+;  burn_iret's commit, after its checks: the guest's registers (five of
+;  them pushed, edi and ebp live) into the resume record and its virtual
+;  state; leaves ESP at the frame and its EIP in the state.
+%macro IRET_COMMIT_GPRS 0
+	mov [ss:RESUME + RES_EDI], edi
+	mov [ss:ST(GPR) + 28], edi
+	mov [ss:RESUME + RES_EBP], ebp
+	mov [ss:ST(GPR) + 20], ebp
+	pop esi
+	mov [ss:RESUME + RES_ESI], esi
+	mov [ss:ST(GPR) + 24], esi
+	pop ebx
+	mov [ss:RESUME + RES_EBX], ebx
+	mov [ss:ST(GPR) + 12], ebx
+	pop edx
+	mov [ss:RESUME + RES_EDX], edx
+	mov [ss:ST(GPR) + 8], edx
+	pop ecx
+	mov [ss:RESUME + RES_ECX], ecx
+	mov [ss:ST(GPR) + 4], ecx
+	pop eax
+	mov [ss:RESUME + RES_EAX], eax
+	mov [ss:ST(GPR)], eax
+	lea esp, [esp + 8]		; the real flags and ret: the frame at esp
+	mov eax, [ss:esp]
+	mov [ss:ST(EIP)], eax
+%endmacro
+
+;  eax = the frame's EFLAGS (IF set; TF, NT, VM, IOPL clear): the virtual
+;  state's EFLAGS as emulate_iret computes it, and the virtual bits left
+;  (EF_VIRT: AC, ID) as resume_commit keeps them. ecx scratch.
+%macro IRET_VFLAGS 0
+	mov ecx, eax
+	and ecx, ~EF_RSV0
+	or ecx, EF_RSV1
+	mov [ss:RESUME + RES_ST_EFLAGS], ecx
+	and eax, EF_AC | EF_ID
+	or eax, EF_RSV1
+	mov [ss:VEFLAGS], eax
+%endmacro
+
+;  The rest of resume_commit: the data segments as they are (loaded by
+;  no one: segmask 0), IF set, out through iret_restart.
+%macro IRET_COMMIT_TAIL 0
+	IRET_SREG_VIRT es, SR_ES
+	IRET_SREG_VIRT ds, SR_DS
+	IRET_SREG_VIRT fs, SR_FS
+	IRET_SREG_VIRT gs, SR_GS
+	mov dword [ss:RESUME + RES_SEGMASK], 0
+	mov byte [ss:VIF], 1
+	jmp iret_restart
+%endmacro
+
 ; A data segment register into the resume record's virtual state, as
 ; sel_virt shows it (the kernel's real RPL 1 as 0); eax, ecx scratch.
 %macro IRET_SREG_VIRT 2
@@ -77,6 +130,9 @@ section .extable progbits alloc noexec nowrite align=4
 	dd burn_iret.rd_ip, burn_iret.slow
 	dd burn_iret.rd_cs, burn_iret.slow
 	dd burn_iret.rd_ss, burn_iret.slow
+	dd burn_iret.rd_klo, burn_iret.slow
+	dd burn_iret.rd_khi, burn_iret.slow
+	dd burn_iret.wr_fl, burn_iret.slow
 
 section .text
 
@@ -179,16 +235,17 @@ burn_iret:
 .rd_ip:	cmp dword [ss:F_EIP], IPVMM_BASE
 	jae .slow			; the frontend's exit would fault: its case
 .rd_cs:	movzx ecx, word [ss:F_CS]
-.rd_ss:	movzx edx, word [ss:F_SS]
+	test ecx, 7
+	jz .kernel			; RPL 0 in the GDT: the same level
 	mov eax, ecx
-	and eax, edx
-	and eax, 7			; both RPL 3 in the GDT
+	and eax, 7
 	cmp eax, 3
 	jne .slow
-	mov eax, ecx
-	or eax, edx
-	and eax, 4
-	jnz .slow
+.rd_ss:	movzx edx, word [ss:F_SS]
+	mov eax, edx
+	and eax, 7			; RPL 3 in the GDT too
+	cmp eax, 3
+	jne .slow
 	shr ecx, 3
 	shr edx, 3
 	cmp ecx, GDT_CACHE_N
@@ -223,30 +280,11 @@ burn_iret:
 	IRET_WATCHED 0
 	IRET_WATCHED 1
 	; Committed: the resume record as resume_commit writes it for this
-	; state (registers unchanged, CS:EIP, SS:ESP and EFLAGS from the frame).
-	mov [ss:RESUME + RES_EDI], edi
-	mov [ss:ST(GPR) + 28], edi
-	mov [ss:RESUME + RES_EBP], ebp
-	mov [ss:ST(GPR) + 20], ebp
-	pop esi
-	mov [ss:RESUME + RES_ESI], esi
-	mov [ss:ST(GPR) + 24], esi
-	pop ebx
-	mov [ss:RESUME + RES_EBX], ebx
-	mov [ss:ST(GPR) + 12], ebx
-	pop edx
-	mov [ss:RESUME + RES_EDX], edx
-	mov [ss:ST(GPR) + 8], edx
-	pop ecx
-	mov [ss:RESUME + RES_ECX], ecx
-	mov [ss:ST(GPR) + 4], ecx
-	pop eax
-	mov [ss:RESUME + RES_EAX], eax
-	mov [ss:ST(GPR)], eax
-	lea esp, [esp + 8]		; the real flags and ret: the frame at esp
+	; state (registers unchanged, CS:EIP, SS:ESP and EFLAGS from the frame);
+	; iretd pops the outer frame in the record.
+	IRET_COMMIT_GPRS
 	mov eax, [ss:esp]
 	mov [ss:RESUME + RES_OUTER], eax
-	mov [ss:ST(EIP)], eax
 	movzx eax, word [ss:esp + 4]
 	mov [ss:RESUME + RES_OUTER + 4], eax
 	mov [ss:ST(SREG) + SR_CS * 2], ax
@@ -256,29 +294,74 @@ burn_iret:
 	movzx eax, word [ss:esp + 16]
 	mov [ss:RESUME + RES_OUTER + 16], eax
 	mov [ss:ST(SREG) + SR_SS * 2], ax
-	mov eax, [ss:esp + 8]		; EFLAGS: IF set; TF, NT, VM, IOPL clear
-	mov ecx, eax
-	and ecx, ~EF_RSV0		; emulate_iret's mask
-	or ecx, EF_RSV1
-	mov [ss:RESUME + RES_ST_EFLAGS], ecx
+	mov eax, [ss:esp + 8]
 	mov ecx, eax
 	and ecx, EF_REAL
 	or ecx, EF_RSV1 | EF_IF
 	mov [ss:RESUME + RES_EFLAGS], ecx
 	mov [ss:RESUME + RES_OUTER + 8], ecx
-	and eax, EF_AC | EF_ID		; the virtual bits left (EF_VIRT)
-	or eax, EF_RSV1
-	mov [ss:VEFLAGS], eax
-	IRET_SREG_VIRT es, SR_ES
-	IRET_SREG_VIRT ds, SR_DS
-	IRET_SREG_VIRT fs, SR_FS
-	IRET_SREG_VIRT gs, SR_GS
+	IRET_VFLAGS
 	mov byte [ss:ST(DIRTY)], (1 << SR_CS) | (1 << SR_SS)
-	mov dword [ss:RESUME + RES_SEGMASK], 0
 	mov dword [ss:RESUME + RES_FRAME], RESUME + RES_OUTER
-	mov byte [ss:VIF], 1
 	inc dword [ss:ipvmm_shared + SH_IRET_FAST]
-	jmp iret_restart
+	IRET_COMMIT_TAIL
+
+; The same level (the guest kernel's CPL 0, real CPL 1): CS a GDT selector
+; whose installed copy is flat DPL-0 32-bit code (DPL 1 to the CPU) and
+; whose guest descriptor is still that copy (resume_commit's
+; vcpu_sync_sel would install nothing). iretd pops the frame where it is,
+; rewritten with the real CS and EFLAGS, as resume_commit writes it.
+.kernel:
+	shr ecx, 3
+	jz .slow
+	cmp ecx, GDT_CACHE_N
+	jae .slow
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ecx], 0
+	je .slow
+	cmp dword [ss:GDTC(ecx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(ecx) + 4]
+	and eax, 0xffeffc00
+	cmp eax, 0x00cf9800
+	jne .slow
+	lea edx, [ecx * 8 + 7]
+	cmp dx, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja .slow
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp edx, IPVMM_BASE - GDT_CACHE_N * 8
+	ja .slow
+.rd_klo: mov eax, [ss:edx + ecx * 8]
+	cmp eax, [ss:GDTC(ecx)]
+	jne .slow
+.rd_khi: mov eax, [ss:edx + ecx * 8 + 4]
+	cmp eax, [ss:GDTC(ecx) + 4]
+	jne .slow
+	; The two words rewritten below lie in one page: the first store
+	; faults or neither does.
+	lea eax, [F_CS]
+	lea edx, [F_FL + 3]
+	xor edx, eax
+	test edx, ~0xfff
+	jnz .slow
+	mov eax, [ss:F_FL]
+	mov ecx, eax
+	and ecx, EF_REAL
+	or ecx, EF_RSV1 | EF_IF
+.wr_fl:	mov [ss:F_FL], ecx
+	mov [ss:RESUME + RES_EFLAGS], ecx
+	IRET_VFLAGS
+	movzx ecx, word [ss:F_CS]
+	mov [ss:ST(SREG) + SR_CS * 2], cx
+	or ecx, IPVMM_KERNEL_RPL
+	mov [ss:F_CS], ecx
+	IRET_COMMIT_GPRS
+	lea eax, [esp + 12]
+	mov [ss:ST(GPR) + 16], eax
+	mov [ss:RESUME + RES_FRAME], esp
+	IRET_SREG_VIRT ss, SR_SS
+	mov byte [ss:ST(DIRTY)], 1 << SR_CS
+	inc dword [ss:ipvmm_shared + SH_IRET_FAST_KERNEL]
+	IRET_COMMIT_TAIL
 
 ; Declined (also the exception table's continuation: EAX, ECX, EDX are
 ; then the fault's; the guest's are on the stack).

@@ -51,6 +51,7 @@ void ipvmm_offsets(void)
 
 	/* The iret fast path (burn.asm burn_iret). */
 	OFFSET(SH_IRET_FAST, ipvmm_shared, iret_fast);
+	OFFSET(SH_IRET_FAST_KERNEL, ipvmm_shared, iret_fast_kernel);
 	OFFSET(VCPU_STEP_SHADOW, vcpu, step_shadow);
 	OFFSET(VCPU_GDTR_BASE, vcpu, gdtr.base);
 	OFFSET(VCPU_GDTR_LIMIT, vcpu, gdtr.limit);

@@ -201,8 +201,8 @@ void ipvmm_report_direct(const struct guest *g)
 	/* burn_iret's fast path (ipvmm/burn.asm): returns to user mode
 	   without the emulated iret (guest-written count). */
 	if (sh && ipvmm_runs(g))
-		pr_info("ipvmm: guest %s: iret fast path: %u returns to user mode\n", g->name,
-			sh->iret_fast);
+		pr_info("ipvmm: guest %s: iret fast path: %u returns to user mode, %u to the kernel\n",
+			g->name, sh->iret_fast, sh->iret_fast_kernel);
 }
 
 void ipvmm_report_raw_traps(const struct guest *g)
