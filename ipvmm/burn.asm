@@ -117,7 +117,7 @@ section .text
 	mov ax, %1
 	mov ecx, eax
 	and ecx, 3
-	cmp ecx, IPVMM_KERNEL_RPL
+	cmp cl, [ss:fio_kernel_rpl]
 	jne %%as_is
 	and eax, ~3
 %%as_is:
@@ -352,7 +352,7 @@ burn_iret:
 	IRET_VFLAGS
 	movzx ecx, word [ss:F_CS]
 	mov [ss:ST(SREG) + SR_CS * 2], cx
-	or ecx, IPVMM_KERNEL_RPL
+	or cl, [ss:fio_kernel_rpl]
 	mov [ss:F_CS], ecx
 	IRET_COMMIT_GPRS
 	lea eax, [esp + 12]
@@ -572,7 +572,7 @@ burn_invlpg:
 	jb %1
 	test edx, edx
 	jnz %%load
-	or eax, IPVMM_KERNEL_RPL	; sel_real
+	or al, [ss:fio_kernel_rpl]	; sel_real (the kernel RPL: 3 in the host test)
 %%load:
 	cmp ecx, SR_DS
 	jne %%not_ds
