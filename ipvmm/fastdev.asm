@@ -1,0 +1,229 @@
+; Register-only answers for the hottest device registers (docs/rewriter.md,
+; "Port sites"; docs/performance.md, "Device registers in assembly"). The
+; rewriter sends an in/out site here instead of its burn_fio_* entry when
+; the port is one of these (immediate ports: rw_syms.io_port; %dx sites:
+; the dispatchers below). Each path takes only a case whose result it can
+; compute exactly from the model's state, the way the C model would, and
+; changes only what the C model would change; anything else (pending work
+; to fold, console input, a poll, several in-service bits, a latch not
+; pending, ...) goes, untouched, to the burn_fio_* entry it replaces.
+;
+; Site: pushl $b; call ENTRY; lea 4(%esp),%esp. On entry [esp] = ret,
+; [esp + 4] = b. The guest's ecx and flags are saved; eax is the result.
+
+%include "ipvmm-offsets.inc"
+
+bits 32
+
+extern ipvmm_vcpu, ipvmm_shared, fio_kernel_rpl, burn_sti_ret, burn_sti_deliver, burn_common
+extern burn_fio_in_b, burn_fio_out_b, burn_fio_dx_in_b, burn_fio_dx_in_l, burn_fio_dx_out_l
+
+global fdev_pic0_cmd_out, fdev_pic0_imr_in, fdev_kbc_status_in, fdev_rtc_index_out
+global fdev_pit_in, fdev_dx_in_b, fdev_dx_in_l, fdev_dx_out_l
+
+%define VIF      (ipvmm_shared + SH_VIF)
+%define STI_HOOK (ipvmm_shared + SH_STI_HOOK)
+%define PENDING  (ipvmm_shared + SH_PENDING)
+%define CON_HEAD (ipvmm_shared + SH_CON_HEAD)
+%define CON_TAIL (ipvmm_shared + SH_CON_TAIL)
+%define EXITS_IN  (ipvmm_vcpu + VCPU_EXITS_IN)
+%define EXITS_OUT (ipvmm_vcpu + VCPU_EXITS_OUT)
+%define DEV(f)   (ipvmm_vcpu + DV_ %+ f)
+%define PCH(f)   (ipvmm_vcpu + DV_PIT_CH0 + PCH_ %+ f)
+
+section .text
+
+; The checks every path makes first, as fastio.c's fio_body would act on
+; them: the caller is the guest kernel's ring (else the CPL/IOPL check of
+; the slow path), no pending bit and no console input to fold into the
+; devices first. [esp] = ecx, [esp + 4] = flags, [esp + 8] = ret.
+%macro FD_ENTER 0
+	pushfd
+	push ecx
+	mov ecx, cs
+	and ecx, 3
+	cmp cl, [fio_kernel_rpl]
+	jne .slow
+	cmp dword [PENDING], 0
+	jne .slow
+	mov ecx, [CON_HEAD]
+	cmp ecx, [CON_TAIL]
+	jne .slow
+%endmacro
+
+; A path that leaves the interrupt state alone: fio_body's exit would
+; enter the frontend if IF is set and the hook says work is waiting;
+; that case is the C path's.
+%macro FD_QUIET 0
+	test byte [VIF], 1
+	jz %%ok
+	cmp dword [STI_HOOK], burn_sti_ret
+	jne .slow
+%%ok:
+%endmacro
+
+; Count the exit as fio_body does, restore, return to the site.
+%macro FD_LEAVE 1
+	inc dword [%1]
+	pop ecx
+	popfd
+	ret
+%endmacro
+
+%macro FD_SLOW 1
+.slow:	pop ecx
+	popfd
+	jmp %1
+%endmacro
+
+; --- outb $0x20: non-specific EOI to the master 8259 ---------------------
+; With at most one bit in service, the EOI clears it whatever the
+; rotation (eoi() in vpic.c); with none left in service the master's INT
+; is then any unmasked request (chip_pending). A request left while IF is
+; set must be delivered: the frontend's case, as is any other command.
+fdev_pic0_cmd_out:
+	FD_ENTER
+	cmp al, 0x20
+	jne .slow
+	movzx ecx, byte [DEV(PIC0_ISR)]
+	dec ecx
+	test cl, [DEV(PIC0_ISR)]	; isr & (isr - 1): two or more bits
+	jnz .slow
+	mov cl, [DEV(PIC0_IMR)]
+	not cl
+	test cl, [DEV(PIC0_IRR)]
+	jz .idle
+	test byte [VIF], 1
+	jnz .slow
+	mov byte [DEV(PIC0_ISR)], 0
+	mov byte [DEV(PIC_INTR)], 1
+	mov dword [STI_HOOK], burn_sti_deliver
+	FD_LEAVE EXITS_OUT
+.idle:	mov byte [DEV(PIC0_ISR)], 0
+	mov byte [DEV(PIC_INTR)], 0
+	; vcpu_update_hook: ret first, then the re-check (a bit the
+	; hypervisor raised since FD_ENTER keeps the hook at deliver).
+	mov dword [STI_HOOK], burn_sti_ret
+	cmp dword [PENDING], 0
+	je .done
+	mov dword [STI_HOOK], burn_sti_deliver
+	test byte [VIF], 1
+	jz .done
+	inc dword [EXITS_OUT]
+	pop ecx
+	popfd
+	push strict dword BURN_ID_CHECK	; delivered as fio_tail would
+	jmp burn_common
+.done:	FD_LEAVE EXITS_OUT
+	FD_SLOW burn_fio_out_b
+
+; --- inb $0x21: the master's IMR (no poll pending) ------------------------
+fdev_pic0_imr_in:
+	FD_ENTER
+	FD_QUIET
+	cmp byte [DEV(PIC0_POLL)], 0
+	jne .slow
+	mov al, [DEV(PIC0_IMR)]
+	FD_LEAVE EXITS_IN
+	FD_SLOW burn_fio_in_b
+
+; --- inb $0x64: the i8042's status (vkbc_read: no side effect) -------------
+fdev_kbc_status_in:
+	FD_ENTER
+	FD_QUIET
+	mov al, [DEV(KBC_STATUS)]
+	FD_LEAVE EXITS_IN
+	FD_SLOW burn_fio_in_b
+
+; --- outb $0x70: the CMOS index (vrtc_write: bit 7, NMI, is dropped) -------
+fdev_rtc_index_out:
+	FD_ENTER
+	FD_QUIET
+	mov cl, al
+	and cl, 0x7f
+	mov [DEV(RTC_INDEX)], cl
+	FD_LEAVE EXITS_OUT
+	FD_SLOW burn_fio_out_b
+
+; A PIT channel's pending counter latch, one byte (vpit_read): ecx is the
+; channel's offset. No latch, or a status latch first: the C path.
+%macro PIT_LATCHED 0
+	cmp byte [PCH(STATUS_LATCHED) + ecx], 0
+	jne .slow
+	cmp byte [PCH(COUNT_LATCHED) + ecx], VPIT_RW_MSB
+	je %%msb
+	jb %%lsb_only			; 0 (none) is below too: checked next
+	cmp byte [PCH(COUNT_LATCHED) + ecx], VPIT_RW_WORD0
+	jne .slow
+	mov byte [PCH(COUNT_LATCHED) + ecx], VPIT_RW_MSB
+	mov al, [PCH(LATCHED_COUNT) + ecx]
+	FD_LEAVE EXITS_IN
+%%lsb_only:
+	cmp byte [PCH(COUNT_LATCHED) + ecx], VPIT_RW_LSB
+	jne .slow
+	mov byte [PCH(COUNT_LATCHED) + ecx], 0
+	mov al, [PCH(LATCHED_COUNT) + ecx]
+	FD_LEAVE EXITS_IN
+%%msb:	mov byte [PCH(COUNT_LATCHED) + ecx], 0
+	mov al, [PCH(LATCHED_COUNT) + ecx + 1]
+	FD_LEAVE EXITS_IN
+%endmacro
+
+; --- inb $0x40..$0x42: a latched PIT count ----------------------------------
+fdev_pit_in:
+	FD_ENTER
+	FD_QUIET
+	movzx ecx, byte [esp + 12]	; the site's port byte
+	sub ecx, 0x40
+	cmp ecx, 2
+	ja .slow
+	imul ecx, ecx, PIT_CH_SIZE
+	PIT_LATCHED
+	FD_SLOW burn_fio_in_b
+
+; --- in (%dx),%al: COM1's LSR without error bits, a latched PIT count ------
+fdev_dx_in_b:
+	FD_ENTER
+	FD_QUIET
+	cmp dx, 0x3fd
+	jne .pit
+	mov cl, [DEV(COM1_LSR)]
+	test cl, UART_LSR_CLEAR_ON_READ	; OE, BI clear on read: the C path
+	jnz .slow
+	mov al, cl
+	FD_LEAVE EXITS_IN
+.pit:	movzx ecx, dx
+	sub ecx, 0x40
+	cmp ecx, 2
+	ja .slow
+	imul ecx, ecx, PIT_CH_SIZE
+	PIT_LATCHED
+	FD_SLOW burn_fio_dx_in_b
+
+; --- out %eax,(%dx) to 0xcf8: PCI CONFIG_ADDRESS ----------------------------
+; vpci_write's four byte lanes, at once: reserved bits read as zero.
+fdev_dx_out_l:
+	FD_ENTER
+	FD_QUIET
+	cmp dx, 0xcf8
+	jne .slow
+	mov ecx, eax
+	and ecx, 0x80fffffc
+	mov [DEV(PCI_ADDR)], ecx
+	FD_LEAVE EXITS_OUT
+	FD_SLOW burn_fio_dx_out_l
+
+; --- in (%dx),%eax from 0xcfc: the dword vpci_read cached for the address --
+fdev_dx_in_l:
+	FD_ENTER
+	FD_QUIET
+	cmp dx, 0xcfc
+	jne .slow
+	mov ecx, [DEV(PCI_ADDR)]
+	cmp ecx, [DEV(PCI_CACHE_ADDR)]
+	jne .slow
+	mov eax, [DEV(PCI_CACHE_VAL)]
+	FD_LEAVE EXITS_IN
+	FD_SLOW burn_fio_dx_in_l
+
+section .note.GNU-stack noalloc noexec nowrite progbits
