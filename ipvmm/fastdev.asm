@@ -19,7 +19,7 @@ extern ipvmm_vcpu, ipvmm_shared, fio_kernel_rpl, burn_sti_ret, burn_sti_deliver,
 extern burn_fio_in_b, burn_fio_out_b, burn_fio_dx_in_b, burn_fio_dx_in_l, burn_fio_dx_out_l
 
 global fdev_pic0_cmd_out, fdev_pic0_imr_in, fdev_kbc_status_in, fdev_rtc_index_out
-global fdev_pit_in, fdev_dx_in_b, fdev_dx_in_l, fdev_dx_out_l
+global fdev_pit_in, fdev_pit_cmd_out, fdev_rtc_data_in, fdev_dx_in_b, fdev_dx_in_l, fdev_dx_out_l
 
 %define VIF      (ipvmm_shared + SH_VIF)
 %define STI_HOOK (ipvmm_shared + SH_STI_HOOK)
@@ -30,6 +30,7 @@ global fdev_pit_in, fdev_dx_in_b, fdev_dx_in_l, fdev_dx_out_l
 %define EXITS_OUT (ipvmm_vcpu + VCPU_EXITS_OUT)
 %define DEV(f)   (ipvmm_vcpu + DV_ %+ f)
 %define PCH(f)   (ipvmm_vcpu + DV_PIT_CH0 + PCH_ %+ f)
+%define RTC(f)   (ipvmm_vcpu + DV_RTC_ %+ f)
 
 section .text
 
@@ -179,6 +180,162 @@ fdev_pit_in:
 	ja .slow
 	imul ecx, ecx, PIT_CH_SIZE
 	PIT_LATCHED
+	FD_SLOW burn_fio_in_b
+
+; The guest's clock in edx:eax, as be_now_ns computes it (backend_hv.c):
+; ns_base + (((tsc - tsc_base) << shift) * mul >> 32). Clobbers ebx, ecx.
+; The caller has checked shift < 32 (shld/shl take the count mod 32).
+%macro GUEST_NOW 0
+	rdtsc
+	sub eax, [ipvmm_shared + SH_TIME_TSC_BASE]
+	sbb edx, [ipvmm_shared + SH_TIME_TSC_BASE + 4]
+	mov ecx, [ipvmm_shared + SH_TIME_SHIFT]
+	shld edx, eax, cl
+	shl eax, cl
+	mov ebx, edx
+	mul dword [ipvmm_shared + SH_TIME_MUL]
+	mov ecx, edx			; (lo * mul) >> 32
+	mov eax, ebx
+	mul dword [ipvmm_shared + SH_TIME_MUL]
+	add eax, ecx			; + hi * mul
+	adc edx, 0
+	add eax, [ipvmm_shared + SH_TIME_NS_BASE]
+	adc edx, [ipvmm_shared + SH_TIME_NS_BASE + 4]
+%endmacro
+
+; --- outb $0x43: the counter latch command, channels 0-2 ---------------------
+; latch_count(): a pending latch holds until read; else the count
+; vpit_count() derives from the clock, here for a channel counting in
+; mode 2 or 3 with its gate high (the periodic modes; the rest is C's).
+; ticks() is ipvmm_muldiv64(now - load_time, VPIT_HZ, NS_PER_SEC): the
+; product's top word is below NS_PER_SEC for any 64-bit interval, so two
+; divl give the exact quotient, as its three do.
+fdev_pit_cmd_out:
+	FD_ENTER
+	FD_QUIET
+	test al, 0x30			; access 00: latch (else a mode, C)
+	jnz .slow
+	cmp al, 0xc0			; channel 3: read-back, C
+	jae .slow
+	movzx ecx, al
+	shr ecx, 6
+	imul ecx, ecx, PIT_CH_SIZE
+	cmp byte [PCH(COUNT_LATCHED) + ecx], 0
+	jne .done
+	cmp byte [PCH(COUNTING) + ecx], 0
+	je .slow
+	cmp byte [PCH(GATE) + ecx], 0
+	je .slow
+	cmp byte [PCH(MODE) + ecx], 2
+	je .periodic
+	cmp byte [PCH(MODE) + ecx], 3
+	jne .slow
+.periodic:
+	cmp dword [ipvmm_shared + SH_TIME_SHIFT], 31
+	ja .slow
+	push eax
+	push edx
+	push ebx
+	push esi
+	push edi
+	mov esi, ecx			; the channel's offset
+	GUEST_NOW
+	sub eax, [PCH(LOAD_TIME) + esi]
+	sbb edx, [PCH(LOAD_TIME) + esi + 4]
+	jc .zero			; before load_time: no tick yet
+	mov ebx, edx			; dt = ebx:eax
+	mov ecx, VPIT_HZ
+	mul ecx				; lo * HZ
+	mov edi, eax			; P0
+	mov eax, ebx
+	mov ebx, edx
+	mul ecx				; hi * HZ
+	add eax, ebx			; P1
+	adc edx, 0			; P2 < NS_PER_SEC
+	mov ecx, NS_PER_SEC
+	div ecx
+	mov ebx, eax			; ticks, high word
+	mov eax, edi
+	div ecx
+	mov edx, ebx			; edx:eax = ticks
+	jmp .mod
+.zero:	xor eax, eax
+	xor edx, edx
+.mod:	cmp byte [PCH(MODE) + esi], 3
+	jne .rem
+	shld edx, eax, 1		; mode 3 counts by two
+	add eax, eax
+.rem:	mov ecx, [PCH(COUNT) + esi]
+	mov ebx, eax
+	mov eax, edx
+	xor edx, edx
+	div ecx
+	mov eax, ebx
+	div ecx				; edx = ticks mod count
+	sub ecx, edx
+	mov [PCH(LATCHED_COUNT) + esi], cx
+	mov cl, [PCH(RW_MODE) + esi]
+	mov [PCH(COUNT_LATCHED) + esi], cl
+	pop edi
+	pop esi
+	pop ebx
+	pop edx
+	pop eax
+.done:	FD_LEAVE EXITS_OUT
+	FD_SLOW burn_fio_out_b
+
+; --- inb $0x71: a time register of a running clock, within the second -------
+; vrtc_read's cached case of to_regs(): the registers to_regs computed for
+; this second and register B, with the alarm bytes (1, 3, 5) from CMOS,
+; and the century byte put back as to_regs does. The second is
+; vrtc_seconds(): base_s + (now - base_ns) / NS_PER_SEC.
+fdev_rtc_data_in:
+	FD_ENTER
+	FD_QUIET
+	cmp byte [RTC(INDEX)], 10
+	jae .slow
+	mov cl, [RTC(CMOS) + VRTC_REG_B]
+	test cl, VRTC_B_SET
+	jnz .slow
+	cmp cl, [RTC(REGS_B)]
+	jne .slow
+	cmp byte [RTC(REGS_OK)], 0
+	je .slow
+	cmp dword [ipvmm_shared + SH_TIME_SHIFT], 31
+	ja .slow
+	push eax
+	push edx
+	push ebx
+	GUEST_NOW
+	sub eax, [RTC(BASE_NS)]
+	sbb edx, [RTC(BASE_NS) + 4]
+	mov ecx, NS_PER_SEC
+	mov ebx, eax
+	mov eax, edx
+	xor edx, edx
+	div ecx
+	mov eax, ebx
+	div ecx				; eax = the quotient's low word
+	add eax, [RTC(BASE_S)]
+	cmp eax, [RTC(REGS_S)]
+	pop ebx
+	pop edx
+	pop eax
+	jne .slow
+	movzx ecx, byte [RTC(INDEX)]
+	cmp ecx, 1
+	je .cmos
+	cmp ecx, 3
+	je .cmos
+	cmp ecx, 5
+	je .cmos
+	mov al, [RTC(REGS) + ecx]
+	jmp .century
+.cmos:	mov al, [RTC(CMOS) + ecx]
+.century:
+	mov cl, [RTC(REGS_CENTURY)]
+	mov [RTC(CMOS) + VRTC_CENTURY], cl
+	FD_LEAVE EXITS_IN
 	FD_SLOW burn_fio_in_b
 
 ; --- in (%dx),%al: COM1's LSR without error bits, a latched PIT count ------

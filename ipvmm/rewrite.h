@@ -103,7 +103,7 @@ enum rw_burn {
 #define RW_AFTER_GEN    RW_LEN_POP_EAX	/* popl %eax */
 #define RW_AFTER_IO     RW_LEN_LEA_ESP4	/* lea 4(%esp), %esp */
 
-#define RW_IO_PORTS 8
+#define RW_IO_PORTS 12
 
 struct rw_syms {
 	uint32_t vif;			/* &vcpu.vif (byte) */
