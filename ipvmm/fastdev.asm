@@ -18,7 +18,7 @@ bits 32
 extern ipvmm_vcpu, ipvmm_shared, fio_kernel_rpl, burn_sti_ret, burn_sti_deliver, burn_common
 extern burn_fio_in_b, burn_fio_out_b, burn_fio_dx_in_b, burn_fio_dx_in_l, burn_fio_dx_out_l
 
-global fdev_pic0_cmd_out, fdev_pic0_imr_in, fdev_kbc_status_in, fdev_rtc_index_out
+global fdev_pic0_cmd_out, fdev_pic0_imr_out, fdev_pic0_imr_in, fdev_kbc_status_in, fdev_rtc_index_out
 global fdev_pit_in, fdev_pit_cmd_out, fdev_rtc_data_in, fdev_dx_in_b, fdev_dx_in_l, fdev_dx_out_l
 
 %define VIF      (ipvmm_shared + SH_VIF)
@@ -77,33 +77,106 @@ section .text
 	jmp %1
 %endmacro
 
-; --- outb $0x20: non-specific EOI to the master 8259 ---------------------
-; With at most one bit in service, the EOI clears it whatever the
-; rotation (eoi() in vpic.c); with none left in service the master's INT
-; is then any unmasked request (chip_pending). A request left while IF is
-; set must be delivered: the frontend's case, as is any other command.
+; The master 8259's INT after a write, for a chip with nothing left in
+; service or without rotation, special mask and special fully nested
+; mode (else the write is C's): chip_pending() is then "an unmasked
+; request below the lowest bit in service" (priority = bit number), i.e.
+; irr & ~imr & (isr - 1) & ~isr, with cl = the ISR the write leaves.
+; With nothing in service the rotation and the masks' modes do not matter:
+; INT is any unmasked request. %1: where a chip with them goes.
+%macro PIC0_PLAIN 1
+	test cl, cl
+	jz %%plain
+	cmp byte [DEV(PIC0_PRIORITY_ADD)], 0
+	jne %1
+	cmp byte [DEV(PIC0_SPECIAL_MASK)], 0
+	jne %1
+	cmp byte [DEV(PIC0_SFNM)], 0
+	jne %1
+%%plain:
+%endmacro
+
+; al = the requests that would raise INT given cl = the ISR and ah = the
+; IMR the write leaves; ZF = none. Clobbers ah.
+%macro PIC0_LINE 0
+	not ah
+	and ah, [DEV(PIC0_IRR)]		; unmasked requests
+	mov al, cl
+	dec al
+	and ah, al			; below the lowest bit in service
+	mov al, cl
+	not al
+	and al, ah			; (none in service: any)
+%endmacro
+
+; --- outb $0x20: EOI to the master 8259 ------------------------------------
+; eoi() in vpic.c: non-specific (0x20) clears the lowest in-service bit
+; (the highest priority without rotation), specific (0x60 | n) bit n;
+; then the master's INT as chip_pending() computes it. A request left
+; while IF is set must be delivered: the frontend's case.
 fdev_pic0_cmd_out:
 	FD_ENTER
-	cmp al, 0x20
-	jne .slow
-	movzx ecx, byte [DEV(PIC0_ISR)]
-	dec ecx
-	test cl, [DEV(PIC0_ISR)]	; isr & (isr - 1): two or more bits
+	test al, 0x18			; ICW1 or OCW3: C
 	jnz .slow
-	mov cl, [DEV(PIC0_IMR)]
-	not cl
-	test cl, [DEV(PIC0_IRR)]
-	jz .idle
+	push eax
+	movzx ecx, byte [DEV(PIC0_ISR)]
+	cmp al, 0x20
+	jne .specific
+	lea eax, [ecx - 1]
+	and ecx, eax			; the lowest bit leaves service
+	jmp .line
+.specific:
+	mov ah, al
+	and ah, 0xf8
+	cmp ah, 0x60
+	jne .slow_pop
+	and eax, 7
+	btr ecx, eax
+.line:	PIC0_PLAIN .slow_pop
+	mov ah, [DEV(PIC0_IMR)]
+	PIC0_LINE
+	pop eax
+	jz .low
 	test byte [VIF], 1
 	jnz .slow
-	mov byte [DEV(PIC0_ISR)], 0
+	mov [DEV(PIC0_ISR)], cl
+	jmp pic0_int_high
+.low:	mov [DEV(PIC0_ISR)], cl
+	jmp pic0_int_low
+.slow_pop:
+	pop eax
+	FD_SLOW burn_fio_out_b
+
+; --- outb $0x21: OCW1, the master's IMR --------------------------------------
+fdev_pic0_imr_out:
+	FD_ENTER
+	cmp byte [DEV(PIC0_INIT_STATE)], 0	; an ICW, not OCW1: C
+	jne .slow
+	mov cl, [DEV(PIC0_ISR)]
+	PIC0_PLAIN .slow
+	push eax
+	mov ah, al
+	PIC0_LINE
+	pop eax
+	jz .low
+	test byte [VIF], 1
+	jnz .slow
+	mov [DEV(PIC0_IMR)], al
+	jmp pic0_int_high
+.low:	mov [DEV(PIC0_IMR)], al
+	jmp pic0_int_low
+	FD_SLOW burn_fio_out_b
+
+; The two ends of a master write, as fio_body's vcpu_update_hook leaves
+; the hook: INT high arms it (IF is clear here); INT low disarms it
+; unless a bit was raised since FD_ENTER, and with IF set that bit is
+; delivered through the frontend, as fio_tail would.
+pic0_int_high:
 	mov byte [DEV(PIC_INTR)], 1
 	mov dword [STI_HOOK], burn_sti_deliver
 	FD_LEAVE EXITS_OUT
-.idle:	mov byte [DEV(PIC0_ISR)], 0
+pic0_int_low:
 	mov byte [DEV(PIC_INTR)], 0
-	; vcpu_update_hook: ret first, then the re-check (a bit the
-	; hypervisor raised since FD_ENTER keeps the hook at deliver).
 	mov dword [STI_HOOK], burn_sti_ret
 	cmp dword [PENDING], 0
 	je .done
@@ -113,10 +186,9 @@ fdev_pic0_cmd_out:
 	inc dword [EXITS_OUT]
 	pop ecx
 	popfd
-	push strict dword BURN_ID_CHECK	; delivered as fio_tail would
+	push strict dword BURN_ID_CHECK
 	jmp burn_common
 .done:	FD_LEAVE EXITS_OUT
-	FD_SLOW burn_fio_out_b
 
 ; --- inb $0x21: the master's IMR (no poll pending) ------------------------
 fdev_pic0_imr_in:

@@ -103,6 +103,10 @@ void ipvmm_offsets(void)
 	DEVS(DV_PIC0_ISR, pic.chip[0].isr);
 	DEVS(DV_PIC0_IMR, pic.chip[0].imr);
 	DEVS(DV_PIC0_POLL, pic.chip[0].poll);
+	DEVS(DV_PIC0_PRIORITY_ADD, pic.chip[0].priority_add);
+	DEVS(DV_PIC0_SPECIAL_MASK, pic.chip[0].special_mask);
+	DEVS(DV_PIC0_SFNM, pic.chip[0].sfnm);
+	DEVS(DV_PIC0_INIT_STATE, pic.chip[0].init_state);
 	DEVS(DV_PIC_INTR, pic.intr);
 	DEVS(DV_KBC_STATUS, kbc.status);
 	DEVS(DV_COM1_LSR, com1.lsr);

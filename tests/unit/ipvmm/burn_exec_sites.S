@@ -25,7 +25,7 @@
 
 	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
 	.globl g_in_imr, g_out_imr
-	.globl g_fd_out_20, g_fd_out_43, g_fd_out_70, g_fd_in_21, g_fd_in_40, g_fd_in_64, g_fd_in_71
+	.globl g_fd_out_20, g_fd_out_21, g_fd_out_43, g_fd_out_70, g_fd_in_21, g_fd_in_40, g_fd_in_64, g_fd_in_71
 	.globl g_fd_in_dx, g_fd_inl_dx, g_fd_outl_dx
 /* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
 g_pushf:
@@ -157,6 +157,7 @@ g_fd_out_\port:
 	FD_IN 64
 	FD_IN 71
 	FD_OUT 20
+	FD_OUT 21
 	FD_OUT 43
 	FD_OUT 70
 g_fd_in_dx:
