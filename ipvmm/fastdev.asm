@@ -1,12 +1,15 @@
 ; Register-only answers for the hottest device registers (docs/rewriter.md,
-; "Port sites"; docs/performance.md, "Device registers in assembly"). The
+; "Hot registers in assembly"; docs/performance.md, "Change: device
+; registers in assembly"). The
 ; rewriter sends an in/out site here instead of its burn_fio_* entry when
 ; the port is one of these (immediate ports: rw_syms.io_port; %dx sites:
 ; the dispatchers below). Each path takes only a case whose result it can
 ; compute exactly from the model's state, the way the C model would, and
 ; changes only what the C model would change; anything else (pending work
-; to fold, console input, a poll, several in-service bits, a latch not
-; pending, ...) goes, untouched, to the burn_fio_* entry it replaces.
+; to fold, console input, a poll, a rotating 8259 with bits in service, a
+; PIT count not latched, ...) goes, untouched, to the burn_fio_* entry it
+; replaces. A change of those cases in a model changes this file too
+; (tests/unit/ipvmm/test_burn_exec.c compares the two).
 ;
 ; Site: pushl $b; call ENTRY; lea 4(%esp),%esp. On entry [esp] = ret,
 ; [esp + 4] = b. The guest's ecx and flags are saved; eax is the result.
