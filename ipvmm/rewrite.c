@@ -257,9 +257,19 @@ static unsigned build_lret_imm(uint8_t *b, uint32_t addr, const struct dec_insn 
 	return branch(b, 2, OP_CALL, addr, s->burn[RW_BURN_LRET_IMM]);
 }
 
+/* A hot register's own entry for an immediate-port site, or 0. */
+static uint32_t io_port_entry(const struct rw_syms *s, uint8_t port, unsigned out, unsigned size)
+{
+	for (unsigned i = 0; i < RW_IO_PORTS && s->io_port[i].entry; i++)
+		if (s->io_port[i].port == port && s->io_port[i].out == out && s->io_port[i].size == size)
+			return s->io_port[i].entry;
+	return 0;
+}
+
 /*
  * pushl $b; call ENTRY; lea 4(%esp),%esp. in/out take the fast entries
- * (fastio.c), chosen here by direction, size and where the port is; the
+ * (fastio.c), chosen here by direction, size and where the port is (a
+ * hot register's immediate port: its own entry in ipvmm/fastdev.asm); the
  * pushed byte is the immediate port or, for %dx sites, the info byte the
  * slow twin reads. ins/outs go to the frontend with the info byte.
  */
@@ -280,7 +290,9 @@ static unsigned build_io(uint8_t *b, uint32_t addr, const struct dec_insn *in,
 		target = s->burn[RW_BURN_IO_STR];
 	} else if (im) {
 		b[n++] = (uint8_t)im->imm;
-		target = s->io_imm[out][szi];
+		target = io_port_entry(s, (uint8_t)im->imm, out, sz);
+		if (!target)
+			target = s->io_imm[out][szi];
 	} else {
 		b[n++] = (uint8_t)RW_IO_INFO(out, sz, 0);
 		target = s->io_dx[out][szi];

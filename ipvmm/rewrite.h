@@ -109,6 +109,8 @@ enum rw_burn {
 #define RW_AFTER_GEN    RW_LEN_POP_EAX	/* popl %eax */
 #define RW_AFTER_IO     RW_LEN_LEA_ESP4	/* lea 4(%esp), %esp */
 
+#define RW_IO_PORTS 12
+
 struct rw_syms {
 	uint32_t vif;			/* &vcpu.vif (byte) */
 	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
@@ -117,6 +119,12 @@ struct rw_syms {
 	uint32_t burn[RW_BURN_COUNT];	/* trampoline entry points */
 	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: in/out with an imm port */
 	uint32_t io_dx[2][3];		/* [out][size 1,2,4]: in/out with the port in %dx */
+	/* Immediate-port sites of a hot register with an entry of their own
+	   (ipvmm/fastdev.asm); entry 0 ends the list. */
+	struct rw_io_port {
+		uint8_t port, out, size;
+		uint32_t entry;
+	} io_port[RW_IO_PORTS];
 	uint32_t generic_base;		/* stub table */
 };
 
