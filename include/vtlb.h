@@ -15,6 +15,12 @@ struct guest;
 /* A guest's part (struct guest's `vtlb`). The page directories and tables
  * are pages of the guest object itself (first, so only they need the page
  * alignment). */
+/* One fill of a shadow entry: the page, the guest's PDE and PTE the walk
+ * read (after setting A/D), and the shadow entry made from them. */
+struct vtlb_fill {
+	uint32_t la, gpde, gpte, spte;
+};
+
 #define VTLB_USED_WORDS (((IPVMM_BASE >> 22) + 31) / 32)   /* a bit per PDE below the hole */
 struct vtlb {
 	uint32_t pd[CONFIG_VTLB_SHADOWS][1024] __attribute__((aligned(PAGE_SIZE)));
@@ -29,10 +35,10 @@ struct vtlb {
 	int cur;                               /* slot in use when paging is on */
 	int pool_ready;
 	unsigned pt_used;                      /* page tables taken from the pool */
-	uint32_t fills, reflected, resets, switches, hits, prefills;
+	uint32_t fills, reflected, resets, switches, hits, prefills, kept;
 	/* Per slot, the pages filled since it last became current: what a
-	 * CR3 write back to it walks again (kernel/vtlb.c, slot_refresh). */
-	uint32_t log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+	 * CR3 write back to it re-checks (kernel/vtlb.c, slot_refresh). */
+	struct vtlb_fill log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
 	uint16_t log_n[CONFIG_VTLB_SHADOWS];
 	uint8_t log_lost[CONFIG_VTLB_SHADOWS];  /* a fill did not fit in the log */
 };

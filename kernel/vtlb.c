@@ -72,11 +72,21 @@ static void wr32(void *ctx, uint32_t gpa, uint32_t val)
 	kunmap(p);
 }
 
+/* The accessor of the guest's memory for the walk: plain loads and
+ * stores when the partition lies in the direct map (every partition is
+ * carved there today), a kmap slot per access otherwise. */
+static struct vtlb_mem guest_mem(const struct guest *g)
+{
+	uint32_t *direct = phys_in_direct_map(g->mem.base, g->mem.size) ?
+		phys_to_virt(g->mem.base) : 0;
+	return (struct vtlb_mem){ g->mem.size, rd32, wr32, (void *)g, direct };
+}
+
 static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_access acc,
 			     bool user, struct vtlb_result *res)
 {
 	struct vtlb_cpu cpu = { g->v.cr0, g->v.cr3, g->v.cr4 };
-	struct vtlb_mem mem = { g->mem.size, rd32, wr32, (void *)g };
+	struct vtlb_mem mem = guest_mem(g);
 	return vtlb_walk(&cpu, &mem, la, acc, user, res);
 }
 
@@ -154,12 +164,12 @@ static uint32_t spte_of(const struct guest *g, const struct vtlb_result *r)
 		(r->global ? SPTE_GLOBAL : 0);
 }
 
-/* Remember a filled page of the current shadow for slot_refresh. */
-static void log_fill(struct guest *g, uint32_t la)
+/* Remember a filled entry of the current shadow for slot_refresh. */
+static void log_fill(struct guest *g, uint32_t la, const struct vtlb_result *r, uint32_t spte)
 {
 	struct vtlb *t = &g->vtlb;
 	if (t->log_n[t->cur] < CONFIG_VTLB_PREFILL)
-		t->log[t->cur][t->log_n[t->cur]++] = FRAME(la);
+		t->log[t->cur][t->log_n[t->cur]++] = (struct vtlb_fill){ FRAME(la), r->pde, r->pte, spte };
 	else
 		t->log_lost[t->cur] = 1;
 }
@@ -172,41 +182,76 @@ static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
 
 /*
  * A cached shadow comes back on a CR3 write, which flushes its non-global
- * entries on hardware. The pages filled since it was last made current
- * (its log, at most CONFIG_VTLB_PREFILL) that the guest really used (the
- * real accessed bit the CPU set in the shadow entry) are walked again at
- * once, so the working set does not fault back in with one trap per page;
- * everything else is dropped as the flush demands. A walk sets the
- * guest's accessed bits, as the CPU's own (speculative) walk may.
+ * entries on hardware. Each entry filled since the slot was last made
+ * current is in its log with the guest PDE and PTE it was made from.
+ * Those the guest really used (the real accessed bit the CPU set in the
+ * shadow entry) and whose guest entries are still the same, at the same
+ * places, stay: a walk now would read the same entries, set no A/D bit,
+ * and make the same shadow entry, so keeping it is what the flush and the
+ * refill would give (docs/vtlb.md, "The TLB rules the shadow keeps").
+ * Used entries whose guest entries changed are walked again at once (the
+ * working set does not fault back in one trap per page), unused ones are
+ * dropped. A record whose shadow entry is no longer the one it made
+ * (overwritten by a later fill, or cleared by invlpg) is dropped: the
+ * later fill has its own record. A kept entry starts unused again, so a
+ * second record of the same entry finds it unused and drops it (the
+ * shadow may always drop an entry: it faults back in).
  */
+struct refresh {
+	struct vtlb_cpu cpu;                    /* the guest's, for the re-check */
+	struct vtlb_mem mem;
+	int keep_global;
+	bool lost;                              /* the log missed fills: no entry stays */
+	unsigned n;                             /* pages to walk again */
+	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+};
+
+static bool refresh_one(uint32_t *e, const struct vtlb_fill *f, struct refresh *rf)
+{
+	if (!e || (*e & ~(SPTE_A | PTE_D)) != f->spte)
+		return false;
+	if (rf->keep_global && (*e & SPTE_GLOBAL))
+		return false;                   /* survives the flush, outside the log */
+	if (*e & SPTE_A) {
+		if (!rf->lost && vtlb_entries_same(&rf->cpu, &rf->mem, f->la, f->gpde, f->gpte)) {
+			*e &= ~SPTE_A;
+			return true;
+		}
+		rf->again[rf->n++] = f->la;
+	}
+	*e = 0;
+	return false;
+}
+
 static void slot_refresh(struct guest *g, int slot, int keep_global)
 {
 	struct vtlb *t = &g->vtlb;
-	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
-	unsigned n = 0;
+	struct vtlb_fill *log = t->log[slot];
+	struct refresh rf;                      /* no initializer: again[] is written before read */
+	rf.cpu = (struct vtlb_cpu){ g->v.cr0, g->v.cr3, g->v.cr4 };
+	rf.mem = guest_mem(g);
+	rf.keep_global = keep_global;
+	rf.lost = t->log_lost[slot];
+	rf.n = 0;
+	unsigned m = 0;
 	for (unsigned k = 0; k < t->log_n[slot]; k++) {
-		uint32_t *e = spte_at(g, slot, t->log[slot][k]);
-		if (e && (*e & SPTE_A) && !(keep_global && (*e & SPTE_GLOBAL)))
-			again[n++] = t->log[slot][k];
-	}
-	if (t->log_lost[slot]) {
-		slot_clear(g, slot, keep_global);
-	} else {
-		/* The log names every entry filled since: clearing those is the
-		 * flush, and the page tables stay for the refill (no 4 KiB
-		 * clear of a fresh one per table). */
-		for (unsigned k = 0; k < t->log_n[slot]; k++) {
-			uint32_t *e = spte_at(g, slot, t->log[slot][k]);
-			if (e && !(keep_global && (*e & SPTE_GLOBAL)))
-				*e = 0;
+		if (refresh_one(spte_at(g, slot, log[k].la), &log[k], &rf)) {
+			if (m != k)
+				log[m] = log[k];
+			m++;
 		}
-		t->log_n[slot] = 0;
 	}
+	t->kept += m;
+	if (rf.lost)
+		slot_clear(g, slot, keep_global);   /* unlogged entries too; log emptied */
+	else
+		t->log_n[slot] = (uint16_t)m;
 	int cur = t->cur;
 	t->cur = slot;                          /* fill_one works on the current slot */
-	for (unsigned k = 0; k < n; k++) {
+	for (unsigned k = 0; k < rf.n; k++) {
 		struct vtlb_result r;
-		if (walk(g, again[k], VTLB_READ, false, &r) == VTLB_OK && fill_one(g, again[k], &r) == 0)
+		if (walk(g, rf.again[k], VTLB_READ, false, &r) == VTLB_OK &&
+		    fill_one(g, rf.again[k], &r) == 0)
 			t->prefills++;
 	}
 	t->cur = cur;
@@ -337,8 +382,9 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
 		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
 	}
-	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte_of(g, r);
-	log_fill(g, la);
+	uint32_t spte = spte_of(g, r);
+	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte;
+	log_fill(g, la, r, spte);
 	return 0;
 }
 

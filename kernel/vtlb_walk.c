@@ -16,6 +16,11 @@ static bool in_partition(const struct vtlb_mem *mem, uint32_t gpa, uint32_t len)
 	return gpa <= mem->size && len <= mem->size - gpa;
 }
 
+static uint32_t rd(const struct vtlb_mem *mem, uint32_t gpa)
+{
+	return mem->direct ? mem->direct[gpa / 4] : mem->read32(mem->ctx, gpa);
+}
+
 /* Set bits in a guest paging entry. The guest is a uniprocessor stopped
  * for the walk, so read-modify-write needs no lock. */
 static void set_bits(const struct vtlb_mem *mem, uint32_t gpa, uint32_t *entry,
@@ -23,7 +28,10 @@ static void set_bits(const struct vtlb_mem *mem, uint32_t gpa, uint32_t *entry,
 {
 	if ((*entry & bits) != bits) {
 		*entry |= bits;
-		mem->write32(mem->ctx, gpa, *entry);
+		if (mem->direct)
+			mem->direct[gpa / 4] = *entry;
+		else
+			mem->write32(mem->ctx, gpa, *entry);
 	}
 }
 
@@ -60,7 +68,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 		res->bad_gpa = pde_gpa;
 		return VTLB_BAD_TABLE;
 	}
-	pde = mem->read32(mem->ctx, pde_gpa);
+	pde = rd(mem, pde_gpa);
 	if (!(pde & PTE_P))
 		return fault(res, base_err);
 	large = (cpu->cr4 & CR4_PSE) && (pde & PTE_PS);
@@ -79,7 +87,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 			res->bad_gpa = pte_gpa;
 			return VTLB_BAD_TABLE;
 		}
-		pte = mem->read32(mem->ctx, pte_gpa);
+		pte = rd(mem, pte_gpa);
 		if (!(pte & PTE_P))
 			return fault(res, base_err);
 		leaf_gpa = pte_gpa;
@@ -99,6 +107,8 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	}
 
 	set_bits(mem, leaf_gpa, &pte, PTE_A | (write ? PTE_D : 0));
+	res->pde = large ? pte : pde;
+	res->pte = pte;
 	res->gpa = frame | (linear & 0xfff);
 	res->page_size = large ? 0x400000u : 4096;
 	res->global = pte & PTE_G;
@@ -106,4 +116,19 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	res->writable = res->dirty &&
 		(res->rw || (!user && !(cpu->cr0 & CR0_WP)));
 	return VTLB_OK;
+}
+
+/* The PDE's place depends only on CR3, the PTE's only on the PDE: equal
+ * entries at the same places are the same walk. */
+bool vtlb_entries_same(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+		       uint32_t linear, uint32_t pde, uint32_t pte)
+{
+	uint32_t pde_gpa = (cpu->cr3 & PAGE_MASK) + PD_INDEX(linear) * 4;
+	uint32_t pte_gpa = (pde & PAGE_MASK) + PT_INDEX(linear) * 4;
+
+	if (!in_partition(mem, pde_gpa, 4) || rd(mem, pde_gpa) != pde)
+		return false;
+	if ((cpu->cr4 & CR4_PSE) && (pde & PTE_PS))
+		return true;	/* a 4 MiB page: the PDE is the leaf */
+	return in_partition(mem, pte_gpa, 4) && rd(mem, pte_gpa) == pte;
 }
