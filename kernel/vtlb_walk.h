@@ -71,14 +71,37 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 			   uint32_t linear, enum vtlb_access access, bool user,
 			   struct vtlb_result *res);
 
+static inline bool vtlb_in_partition(const struct vtlb_mem *mem, uint32_t gpa, uint32_t len)
+{
+	return gpa <= mem->size && len <= mem->size - gpa;
+}
+
+/* gpa: 4-aligned, checked with vtlb_in_partition first. */
+static inline uint32_t vtlb_rd32(const struct vtlb_mem *mem, uint32_t gpa)
+{
+	return mem->direct ? mem->direct[gpa / 4] : mem->read32(mem->ctx, gpa);
+}
+
 /*
  * Would a walk of `linear` now read exactly the guest entries `pde` and
  * `pte` an earlier VTLB_OK walk returned (res->pde, res->pte)? Then it
  * would give the same translation and set no accessed or dirty bit that
- * is not already set. Only reads; false when an entry lies outside the
- * partition. CR0/CR4 must be those of the earlier walk.
+ * is not already set: the PDE's place depends only on CR3, the PTE's
+ * only on the PDE. Only reads; false when an entry lies outside the
+ * partition. CR0/CR4 must be those of the earlier walk. Inline: the
+ * shadow runs it for every logged entry on a CR3 write.
  */
-bool vtlb_entries_same(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
-		       uint32_t linear, uint32_t pde, uint32_t pte);
+static inline bool vtlb_entries_same(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+				     uint32_t linear, uint32_t pde, uint32_t pte)
+{
+	uint32_t pde_gpa = (cpu->cr3 & 0xfffff000u) + PD_INDEX(linear) * 4;
+	uint32_t pte_gpa = (pde & 0xfffff000u) + PT_INDEX(linear) * 4;
+
+	if (!vtlb_in_partition(mem, pde_gpa, 4) || vtlb_rd32(mem, pde_gpa) != pde)
+		return false;
+	if ((cpu->cr4 & CR4_PSE) && (pde & PTE_PS))
+		return true;	/* a 4 MiB page: the PDE is the leaf */
+	return vtlb_in_partition(mem, pte_gpa, 4) && vtlb_rd32(mem, pte_gpa) == pte;
+}
 
 #endif /* VTLB_WALK_H */
