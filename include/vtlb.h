@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "layout.h"
+#include "ipvmm/shared.h"
 
 struct guest;
 
@@ -25,6 +26,9 @@ struct vtlb_fill {
 struct vtlb {
 	uint32_t pd[CONFIG_VTLB_SHADOWS][1024] __attribute__((aligned(PAGE_SIZE)));
 	uint32_t pt[CONFIG_VTLB_PT_PAGES][1024];
+	/* The presence filter the IPVMM reads (include/ipvmm/shared.h): whole
+	 * pages, mapped read-only at IPVMM_VTLB_FILTER_ADDR. */
+	uint32_t filter[IPVMM_VTLB_FILTER_WORDS];
 	uint16_t pt_free[CONFIG_VTLB_PT_PAGES];  /* free page tables: a stack of indices into pt */
 	unsigned pt_nfree;
 	uint32_t used[CONFIG_VTLB_SHADOWS][VTLB_USED_WORDS];  /* PDEs with a page table */
@@ -52,6 +56,9 @@ void vtlb_set_cr3(struct guest *g, uint32_t cr3);
 void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4);
 void vtlb_invlpg(struct guest *g, uint32_t la);
 void vtlb_flush(struct guest *g, int all);
+/* Map the presence filter into the guest's physical-mode shadow (and so
+ * into every shadow of it): -1 when the shadow pool is empty. */
+int vtlb_map_filter(struct guest *g);
 /* Guest-linear -> guest-physical through the guest's tables (a supervisor
  * read or write, A/D set as the CPU would); -1 when they do not allow it. */
 int vtlb_translate(const struct guest *g, uint32_t la, int write, uint32_t *gpa);

@@ -27,6 +27,11 @@
 #define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
+_Static_assert(IPVMM_VTLB_FILTER_WORDS * 32 >= (IPVMM_BASE >> IPVMM_VTLB_FILTER_SHIFT) &&
+	       IPVMM_VTLB_FILTER_WORDS * 4 % PAGE_SIZE == 0, "the filter: a bit per page, whole pages");
+_Static_assert(IPVMM_VTLB_FILTER_ADDR >= IPVMM_BASE && IPVMM_VTLB_FILTER_ADDR % PAGE_SIZE == 0 &&
+	       IPVMM_VTLB_FILTER_ADDR + IPVMM_VTLB_FILTER_WORDS * 4 <= IPVMM_BASE + IPVMM_SIZE,
+	       "the filter lies in the IPVMM window");
 
 int vtlb_paging(const struct guest *g)
 {
@@ -334,6 +339,31 @@ void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
 	guest_load_cr4(g);
 }
 
+/* The presence filter (include/ipvmm/shared.h): a bit per group of
+ * FILTER_GROUP pages, set whenever a shadow entry in the group is filled. */
+#define FILTER_GROUP (1u << (IPVMM_VTLB_FILTER_SHIFT - 12))
+
+static void filter_set(struct guest *g, uint32_t la)
+{
+	g->vtlb.filter[la >> (IPVMM_VTLB_FILTER_SHIFT + 5)] |= 1u << ((la >> IPVMM_VTLB_FILTER_SHIFT) % 32);
+}
+
+/* Does any shadow hold a page of la's group? */
+static bool group_held(struct guest *g, uint32_t la)
+{
+	unsigned first = PT_INDEX(la) & ~(FILTER_GROUP - 1);
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+		uint32_t pde = pd_of(g, i)[PD_INDEX(la)];
+		if (!g->vtlb.valid[i] || !(pde & PTE_P))
+			continue;
+		const uint32_t *pt = (const uint32_t *)phys_to_virt(FRAME(pde)) + first;
+		for (unsigned j = 0; j < FILTER_GROUP; j++)
+			if (pt[j])
+				return true;
+	}
+	return false;
+}
+
 void vtlb_invlpg(struct guest *g, uint32_t la)
 {
 	if (la >= IPVMM_BASE)
@@ -344,6 +374,18 @@ void vtlb_invlpg(struct guest *g, uint32_t la)
 		if (g->vtlb.valid[i] && (pd[PD_INDEX(la)] & PTE_P))
 			((uint32_t *)phys_to_virt(FRAME(pd[PD_INDEX(la)])))[PT_INDEX(la)] = 0;
 	}
+	/* No shadow holds a page of la's group now: the IPVMM may skip
+	 * invlpg in it. (Other drops leave bits set: more hypercalls, never
+	 * fewer.) */
+	if (!group_held(g, la))
+		g->vtlb.filter[la >> (IPVMM_VTLB_FILTER_SHIFT + 5)] &=
+			~(1u << ((la >> IPVMM_VTLB_FILTER_SHIFT) % 32));
+}
+
+int vtlb_map_filter(struct guest *g)
+{
+	return shadow_map_ro(&g->mem.phys, IPVMM_VTLB_FILTER_ADDR, virt_to_phys(g->vtlb.filter),
+			     sizeof(g->vtlb.filter));
 }
 
 void vtlb_flush(struct guest *g, int all)
@@ -384,6 +426,7 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 	}
 	uint32_t spte = spte_of(g, r);
 	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte;
+	filter_set(g, la);                      /* before the guest runs on it */
 	log_fill(g, la, r, spte);
 	return 0;
 }
