@@ -39,11 +39,12 @@ struct vtlb {
 	int cur;                               /* slot in use when paging is on */
 	int pool_ready;
 	unsigned pt_used;                      /* page tables taken from the pool */
-	uint32_t fills, reflected, resets, switches, hits, prefills, kept;
+	uint32_t fills, reflected, resets, switches, hits, prefills, kept, checked, overflows;
 	/* Per slot, the pages filled since it last became current: what a
 	 * CR3 write back to it re-checks (kernel/vtlb.c, slot_refresh). */
 	struct vtlb_fill log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
 	uint16_t log_n[CONFIG_VTLB_SHADOWS];
+	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];  /* slot_refresh's pages to walk again */
 	uint8_t log_lost[CONFIG_VTLB_SHADOWS];  /* a fill did not fit in the log */
 };
 

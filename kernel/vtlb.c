@@ -25,6 +25,7 @@
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
 #define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
+#define SPTE_KEPT    0x400u     /* AVL bit: kept by the running slot_refresh */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 _Static_assert(IPVMM_VTLB_FILTER_WORDS * 32 >= (IPVMM_BASE >> IPVMM_VTLB_FILTER_SHIFT) &&
@@ -198,28 +199,28 @@ static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
  * working set does not fault back in one trap per page), unused ones are
  * dropped. A record whose shadow entry is no longer the one it made
  * (overwritten by a later fill, or cleared by invlpg) is dropped: the
- * later fill has its own record. A kept entry starts unused again, so a
- * second record of the same entry finds it unused and drops it (the
- * shadow may always drop an entry: it faults back in).
+ * later fill has its own record; a second record of an entry already
+ * kept by this refresh (SPTE_KEPT, cleared when it ends) is dropped.
+ * A kept entry starts unused again.
  */
 struct refresh {
 	struct vtlb_cpu cpu;                    /* the guest's, for the re-check */
 	struct vtlb_mem mem;
 	int keep_global;
 	bool lost;                              /* the log missed fills: no entry stays */
-	unsigned n;                             /* pages to walk again */
-	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+	unsigned n;                             /* pages to walk again, in again[] */
+	uint32_t *again;                        /* the guest's (g->vtlb.again): not the stack */
 };
 
 static bool refresh_one(uint32_t *e, const struct vtlb_fill *f, struct refresh *rf)
 {
 	if (!e || (*e & ~(SPTE_A | PTE_D)) != f->spte)
-		return false;
+		return false;                   /* also a duplicate of a kept entry */
 	if (rf->keep_global && (*e & SPTE_GLOBAL))
 		return false;                   /* survives the flush, outside the log */
 	if (*e & SPTE_A) {
 		if (!rf->lost && vtlb_entries_same(&rf->cpu, &rf->mem, f->la, f->gpde, f->gpte)) {
-			*e &= ~SPTE_A;
+			*e = (*e & ~SPTE_A) | SPTE_KEPT;
 			return true;
 		}
 		rf->again[rf->n++] = f->la;
@@ -232,12 +233,13 @@ static void slot_refresh(struct guest *g, int slot, int keep_global)
 {
 	struct vtlb *t = &g->vtlb;
 	struct vtlb_fill *log = t->log[slot];
-	struct refresh rf;                      /* no initializer: again[] is written before read */
+	struct refresh rf;
 	rf.cpu = (struct vtlb_cpu){ g->v.cr0, g->v.cr3, g->v.cr4 };
 	rf.mem = guest_mem(g);
 	rf.keep_global = keep_global;
 	rf.lost = t->log_lost[slot];
 	rf.n = 0;
+	rf.again = t->again;
 	unsigned m = 0;
 	for (unsigned k = 0; k < t->log_n[slot]; k++) {
 		if (refresh_one(spte_at(g, slot, log[k].la), &log[k], &rf)) {
@@ -246,7 +248,11 @@ static void slot_refresh(struct guest *g, int slot, int keep_global)
 			m++;
 		}
 	}
+	for (unsigned k = 0; k < m; k++)
+		*spte_at(g, slot, log[k].la) &= ~SPTE_KEPT;
 	t->kept += m;
+	t->checked += t->log_n[slot];
+	t->overflows += rf.lost;
 	if (rf.lost)
 		slot_clear(g, slot, keep_global);   /* unlogged entries too; log emptied */
 	else
@@ -403,6 +409,32 @@ void vtlb_flush(struct guest *g, int all)
 
 /* --- the fault path -------------------------------------------------------- */
 
+/* No page table free: empty the least recently used other shadow that
+ * holds one (it stays cached, empty: its next CR3 write refills on
+ * demand); only when none does, every shadow, the current one too. The
+ * CR3 re-check keeps entries, and so page tables, across switches, so
+ * the pool runs dry more often than when each switch cleared them. */
+static void pool_dry(struct guest *g)
+{
+	struct vtlb *t = &g->vtlb;
+	int victim = -1;
+	t->resets++;
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+		bool holds = false;
+		for (unsigned w = 0; w < VTLB_USED_WORDS && !holds; w++)
+			holds = t->used[i][w] != 0;
+		if (i != t->cur && t->valid[i] && holds && (victim < 0 || t->lru[i] < t->lru[victim]))
+			victim = i;
+	}
+	if (victim >= 0) {
+		slot_clear(g, victim, 0);
+		return;
+	}
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+		if (t->valid[i])
+			slot_clear(g, i, 0);
+}
+
 /* Map la in the current shadow as the walk r says; -1 if the pool is dry
  * even after emptying every shadow of the guest. */
 static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
@@ -412,11 +444,7 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 	if (!(*pde & PTE_P)) {
 		uint32_t *pt = pt_alloc(g);
 		if (!pt) {
-			/* Pool dry: empty every shadow of this guest, start over. */
-			for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
-				if (g->vtlb.valid[i])
-					slot_clear(g, i, 0);
-			g->vtlb.resets++;
+			pool_dry(g);
 			pt = pt_alloc(g);
 			if (!pt)
 				return -1;
