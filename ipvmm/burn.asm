@@ -147,54 +147,42 @@ burn_sti_deliver:			; [esp] = site end
 	push strict dword BURN_ID_STI
 	jmp burn_common
 
-; --- pushf: call burn_pushf --------------------------------------------
-; On entry [esp] = return address at A-4 (A = guest esp before the site).
-; Leaves the guest's EFLAGS at A-4, returns with esp = A-4. The real
-; flags are saved first and restored last, so the site changes none; the
-; saved copy is masked to the real bits, which popfd may load (IF and
-; IOPL stay as they are at CPL 1 with IOPL 0).
+; --- pushf: pushl %eax; call burn_pushf (docs/ipvmm.md, "Virtual CPU")
+; On entry [esp] = ret (the site's end) at A-8, the guest's eax at A-4
+; (A = guest esp before the site). Leaves the guest's EFLAGS at A-4 and
+; returns with esp = A-4, eax and the real flags as they were. In guest
+; context the real flags are the arithmetic ones plus IF and bit 1
+; (GUEST_EFLAGS, retpath, iret_restart), so flipping IF by vif_to_if and
+; or-ing the virtual bits yields the guest's word.
 burn_pushf:
-	push dword [esp]		; A-8 = ret
 	pushfd				; A-12: real flags
-	push eax			; A-16
 	movzx eax, byte [VIF]
-	shl eax, 9			; 0 or EF_IF
-	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF and reserved bit 1
-	and dword [esp + 4], EF_REAL
-	or eax, [esp + 4]		; the arithmetic flags and DF
+	mov eax, [vif_to_if + eax * 4]	; EF_IF if the virtual IF is clear
+	xor eax, [esp]			; the real flags with the virtual IF
+	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF
+	push dword [esp + 8]		; A-16: the guest's eax
 	mov [esp + 12], eax		; A-4 = guest EFLAGS
 	pop eax
 	popfd
 	ret				; esp = A-4
 
-; --- popf: call burn_popf ----------------------------------------------
-; [esp] = ret at A-4, the new flags at A. Real arithmetic flags from the
-; value, the rest virtual; if IF is now set and work is pending, enter
-; the frontend (synchronous delivery point).
+; --- popf: the inline site's slow path --------------------------------
+; The popf site (rewrite.c, build_popf) has stored the virtual bits and IF
+; and masked the word at A to what the real popfl may load; it calls here
+; when work is pending: [esp] = ret (the site's popfl) at A-4. IF clear:
+; back to the popfl. IF set: load the flags here and enter the frontend
+; at the site's end (a synchronous delivery point, as popf on hardware).
 burn_popf:
-	push eax			; A-8
-	push ecx			; A-12
-	mov eax, [esp + 12]		; new flags
-	mov ecx, [esp + 8]
-	mov [esp + 12], ecx		; A = ret
-	mov ecx, eax
-	and ecx, EF_VIRT
-	or ecx, EF_RSV1
-	mov [VEFLAGS], ecx
-	test eax, EF_IF
-	setnz byte [VIF]
-	and eax, EF_REAL
-	or eax, EF_RSV1 | EF_IF
-	mov [esp + 8], eax		; A-4 = real flags
-	pop ecx
+	test byte [VIF], 1		; flags: the popfl or popfd below loads them
+	jnz .check
+	ret
+.check:	push eax			; A-8
+	mov eax, [esp + 4]
+	inc eax				; past the popfl: the site's end
+	xchg eax, [esp + 8]		; eax = the masked word, A = site end
+	mov [esp + 4], eax		; A-4 = the masked word
 	pop eax
-	test byte [VIF], 1
-	jz .out
-	cmp dword [STI_HOOK], burn_sti_ret
-	jne .check
-.out:	popfd
-	ret				; esp = A + 4
-.check:	popfd				; [esp] = ret
+	popfd				; [esp] = site end at A
 	push strict dword BURN_ID_CHECK
 	jmp burn_common
 
@@ -862,6 +850,15 @@ burn_generic_end:
 STUB_SLACK equ (burn_generic_end - burn_generic_stubs) - RW_STUB_COUNT * RW_STUB_STRIDE
 	times STUB_SLACK db 0
 	times -STUB_SLACK db 0
+
+section .rodata
+; burn_pushf's IF: xor-ed into the real flags (IF always set in guest
+; context). Indexed by the whole vif byte, so any value is in bounds;
+; nonzero is "set", as vcpu_eflags reads it.
+align 4
+vif_to_if:
+	dd EF_IF
+	times 255 dd 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits
 

@@ -10,7 +10,7 @@ extern char burn_fio_in_b[], burn_fio_in_w[], burn_fio_in_l[];
 extern char burn_fio_out_b[], burn_fio_out_w[], burn_fio_out_l[];
 extern char burn_fio_dx_in_b[], burn_fio_dx_in_w[], burn_fio_dx_in_l[];
 extern char burn_fio_dx_out_b[], burn_fio_dx_out_w[], burn_fio_dx_out_l[];
-extern char burn_generic_stubs[];
+extern char burn_generic_stubs[], burn_sti_ret[];
 
 void ipvmm_rw_syms(struct rw_syms *s);
 
@@ -20,6 +20,8 @@ void ipvmm_rw_syms(struct rw_syms *s)
 {
 	s->vif = A(&ipvmm_shared.vif);
 	s->sti_hook = A(&ipvmm_shared.sti_hook);
+	s->sti_ret = A(burn_sti_ret);
+	s->veflags = A(&ipvmm_vcpu.eflags);
 	s->burn[RW_BURN_PUSHF] = A(burn_pushf);
 	s->burn[RW_BURN_POPF] = A(burn_popf);
 	s->burn[RW_BURN_IRET] = A(burn_iret);

@@ -23,6 +23,7 @@
 
 	.section .guest, "awx"
 
+	.globl g_flags_rt, g_pushf_keeps
 	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
 	.globl g_in_imr, g_out_imr
 /* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
@@ -35,9 +36,34 @@ g_pushf:
 /* uint32_t g_popf_cf(uint32_t flags): CF after popf of flags. */
 g_popf_cf:
 	pushl 4(%esp)
-	S 5, popf
+	S 52, popf		/* the POPF class's padding (include/afterburn_classes.h) */
 	setc %al
 	movzbl %al, %eax
+	ret
+
+/* uint32_t g_flags_rt(uint32_t flags): the popf site, then the pushf
+   site; returns the word the guest sees pushed. */
+g_flags_rt:
+	pushl 4(%esp)
+	S 52, popf
+	S 5, pushf
+	popl %eax
+	ret
+
+/* uint32_t g_pushf_keeps(uint32_t real): the real flags loaded by a plain
+   popfl (arithmetic flags and DF at CPL 3), then the pushf site; returns
+   the real flags after it xor before it (0: the site kept them). */
+g_pushf_keeps:
+	pushl 4(%esp)
+	popfl
+	pushfl
+	S 5, pushf
+	lea 4(%esp), %esp
+	pushfl
+	cld
+	popl %eax
+	popl %ecx
+	xorl %ecx, %eax
 	ret
 
 /* uint32_t g_cli(void) / g_sti(void): CF (set before) after the site. */

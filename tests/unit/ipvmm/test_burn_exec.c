@@ -17,6 +17,7 @@
 #include "devswitch.h"
 #include "util.h"
 
+extern uint32_t g_flags_rt(uint32_t), g_pushf_keeps(uint32_t);
 extern uint32_t g_pushf(void), g_popf_cf(uint32_t), g_cli(void), g_sti(void), g_cr3(uint32_t);
 extern void g_cpuid(uint32_t, uint32_t *), g_out(uint32_t), g_handler(void), g_out_imr(uint32_t);
 extern uint32_t g_in_imr(uint32_t *);
@@ -158,7 +159,7 @@ int main(void)
 		CHECK(rc == 0, "site %#x: %s", rec->start, res.why);
 		n++;
 	}
-	CHECK(n == 10, "sites %u", n);
+	CHECK(n == 13, "sites %u", n);
 
 	ipvmm_shared.vif = 1;
 	f = g_pushf();
@@ -170,6 +171,22 @@ int main(void)
 	CHECK(g_popf_cf(0x2 | EF_CF) == 1 && ipvmm_shared.vif == 0, "popf cf=1 if=0");
 	CHECK(g_popf_cf(0x2 | EF_IF) == 0 && ipvmm_shared.vif == 1, "popf cf=0 if=1");
 	CHECK(g_popf_cf(0x2 | EF_IF | EF_IOPL) == 0 && (g_pushf() & EF_IOPL) == EF_IOPL, "popf iopl");
+	/* Every virtual bit and IF survive popf then pushf; the real flags
+	   never take them (AC at CPL 3 would fault the unaligned access). */
+	for (unsigned i = 0; i < 2; i++) {
+		uint32_t in = EF_RSV1 | EF_CF | EF_PF | EF_AF | EF_ZF | EF_SF | EF_OF | EF_VIRT |
+			      (i ? EF_IF : 0);
+
+		f = g_flags_rt(in);
+		CHECK(f == in && ipvmm_shared.vif == i && v->eflags == EF_VIRT,
+		      "popf, pushf of %#x: %#x (vif %u, virtual %#x)", in, f, ipvmm_shared.vif, v->eflags);
+		f = g_flags_rt(EF_RSV1 | (i ? EF_IF : 0));
+		CHECK(f == (EF_RSV1 | (i ? EF_IF : 0)) && !(v->eflags & EF_VIRT), "virtual bits cleared: %#x", f);
+	}
+	f = g_pushf_keeps(EF_RSV1 | EF_CF | EF_PF | EF_AF | EF_ZF | EF_SF | EF_OF | EF_DF);
+	CHECK(f == 0, "pushf site changed the real flags: xor %#x", f);
+	f = g_pushf_keeps(EF_RSV1);
+	CHECK(f == 0, "pushf site changed the real flags: xor %#x", f);
 	g_popf_cf(0x2 | EF_IF);
 	CHECK(g_cr3(0x00345000) == 0, "generic site clobbered registers or CF");
 	CHECK(cr3_seen == 0x00345000 && v->cr3 == 0x00345000, "cr3 %#x", cr3_seen);
