@@ -103,9 +103,13 @@ int ipvmm_runs(const struct guest *g)
 	return !g->ipvmm_self && !g->no_ipvmm;
 }
 
-static int map_window(const struct guest *g, struct shadow *s)
+/* The data window, and the virtual TLB's filter the backend's invlpg
+ * reads (kernel/vtlb.c), in the window's page table. */
+static int map_window(struct guest *g, struct shadow *s)
 {
-	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->mem.base + g->tail.win, dwin_size());
+	if (shadow_map_guest(s, IPVMM_SHARED_ADDR, g->mem.base + g->tail.win, dwin_size()) < 0)
+		return -1;
+	return vtlb_map_filter(g);
 }
 
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
