@@ -27,25 +27,6 @@ int burn_invlpg_c(uint32_t la)
 	return v->sh->vif && vcpu_has_pending(v);
 }
 
-/* A null selector (a data register may always hold one, nothing is
-   read), or a GDT selector whose descriptor in the guest's table, read
-   now, is the one installed (gdt_cache) and passed a data-segment load
-   at CPL 0 with this RPL before: the checks depend only on those 8 bytes,
-   the RPL and the CPL, so they pass again and nothing needs installing. */
-static bool data_sreg_known(struct vcpu *v, uint16_t sel)
-{
-	unsigned idx = sel >> 3;
-	uint32_t d[2];
-
-	if (!(sel & ~3u))
-		return true;
-	if ((sel & 4) || idx >= VCPU_GDT_CACHE || !v->gdt_valid[idx] ||
-	    !(v->gdt_data_ok[idx] & (1u << (sel & 3))))
-		return false;
-	return vcpu_desc_read(v, sel, d) == DESC_OK && d[0] == v->gdt_cache[idx][0] &&
-	       d[1] == v->gdt_cache[idx][1];
-}
-
 /* A data segment load checked as vcpu_load_sreg checks it (descriptor
    read from the guest's table now, installed if it changed): the real
    selector for burn.asm to load, (sr << 16) | selector, or -1. */
@@ -55,14 +36,10 @@ static int32_t load_data_sreg(struct vcpu *v, unsigned sr, uint16_t sel, unsigne
 
 	if ((sr != SR_DS && sr != SR_ES && sr != SR_FS && sr != SR_GS) || must_decline(v))
 		return -1;
-	if (!data_sreg_known(v, sel)) {
-		g.sreg[SR_CS] = 0;		/* CPL 0, see above */
-		g.sreg_dirty = 0;
-		if (vcpu_load_sreg(v, &g, sr, sel))
-			return -1;
-		if (!(sel & 4) && (sel >> 3) && (sel >> 3) < VCPU_GDT_CACHE && v->gdt_valid[sel >> 3])
-			v->gdt_data_ok[sel >> 3] |= (uint8_t)(1u << (sel & 3));
-	}
+	g.sreg[SR_CS] = 0;		/* CPL 0, see above */
+	g.sreg_dirty = 0;
+	if (vcpu_load_sreg(v, &g, sr, sel))
+		return -1;
 	v->stats.exits[op]++;
 	return (int32_t)((sr << 16) | (sel_real(sel) & 0xffff));
 }

@@ -12,6 +12,40 @@
 	__asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"((long)(val)))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
 
+/* What burn_iret's fast path and SREG_ASM read and fill (burn.asm). */
+void ipvmm_offsets_iret(void);
+void ipvmm_offsets_iret(void)
+{
+	OFFSET(SH_IRET_FAST, ipvmm_shared, iret_fast);
+	OFFSET(SH_IRET_FAST_KERNEL, ipvmm_shared, iret_fast_kernel);
+	OFFSET(VCPU_STEP_SHADOW, vcpu, step_shadow);
+	OFFSET(VCPU_GDTR_BASE, vcpu, gdtr.base);
+	OFFSET(VCPU_GDTR_LIMIT, vcpu, gdtr.limit);
+	OFFSET(VCPU_GDTC, vcpu, gdt_cache);
+	OFFSET(VCPU_GDT_VALID, vcpu, gdt_valid);
+	OFFSET(VCPU_GDT_WATCH, vcpu, gdt_watch);
+	DEFINE(GDT_CACHE_N, VCPU_GDT_CACHE);
+	DEFINE(DEC_K_GPR, DEC_K_GPR);
+	DEFINE(DEC_K_SREG, DEC_K_SREG);
+	OFFSET(RES_EAX, burn_resume, eax);
+	OFFSET(RES_ECX, burn_resume, ecx);
+	OFFSET(RES_EDX, burn_resume, edx);
+	OFFSET(RES_EBX, burn_resume, ebx);
+	OFFSET(RES_EBP, burn_resume, ebp);
+	OFFSET(RES_ESI, burn_resume, esi);
+	OFFSET(RES_EDI, burn_resume, edi);
+	OFFSET(RES_OUTER, burn_resume, outer);
+	DEFINE(RES_ST_GPR, offsetof(struct burn_resume, st) + offsetof(struct gstate, gpr));
+	DEFINE(RES_ST_SREG, offsetof(struct burn_resume, st) + offsetof(struct gstate, sreg));
+	DEFINE(RES_ST_EIP, offsetof(struct burn_resume, st) + offsetof(struct gstate, eip));
+	DEFINE(RES_ST_DIRTY, offsetof(struct burn_resume, st) + offsetof(struct gstate, sreg_dirty));
+	DEFINE(EF_VM, EF_VM);
+	DEFINE(EF_IOPL, EF_IOPL);
+	DEFINE(EF_AC, EF_AC);
+	DEFINE(EF_ID, EF_ID);
+	DEFINE(EF_RSV0, EF_RSV0);
+}
+
 void ipvmm_offsets(void);
 void ipvmm_offsets(void)
 {
@@ -48,6 +82,7 @@ void ipvmm_offsets(void)
 	OFFSET(DG_NEW_ESP, vcpu_direct, new_esp);
 	OFFSET(SH_DIRECT_FAST, ipvmm_shared, direct_fast);
 	OFFSET(SH_DIRECT_SLOW, ipvmm_shared, direct_slow);
+
 	DEFINE(DIRECT_VEC, DIRECT_VEC);
 	DEFINE(IPVMM_BASE, IPVMM_BASE);
 	DEFINE(UP_SOFT, IPVMM_UPCALL_SOFT);

@@ -204,8 +204,6 @@ static int sync_desc(struct vcpu *v, uint16_t sel, const uint32_t d[2])
 		cache[idx][0] = d[0];
 		cache[idx][1] = d[1];
 		valid[idx] = 1;
-		if (!table)
-			v->gdt_data_ok[idx] = 0;	/* another descriptor: checked anew */
 	}
 	return rc;
 }

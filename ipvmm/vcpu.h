@@ -167,8 +167,6 @@ struct vcpu {
 	uint64_t misc_enable;	/* IA32_MISC_ENABLE: read back as written */
 	uint32_t gdt_cache[VCPU_GDT_CACHE][2];	/* last descriptors installed */
 	uint8_t gdt_valid[VCPU_GDT_CACHE];
-	uint8_t gdt_data_ok[VCPU_GDT_CACHE];	/* bit r: a data-segment load at CPL 0 with
-						   RPL r passed the checks for gdt_cache[i] */
 	uint64_t gdt_watch;	/* entries the guest rewrites in memory (vcpu_sync_watched) */
 	uint32_t ldt_cache[CONFIG_GUEST_LDT_ENTRIES][2];	/* the same for the LDT */
 	uint8_t ldt_valid[CONFIG_GUEST_LDT_ENTRIES];

@@ -107,6 +107,9 @@ struct ipvmm_shared {
 	/* The direct system-call gate's entries (ipvmm/direct.asm): taken
 	   on its fast path, and emulated (printed when the guest stops). */
 	uint32_t direct_fast, direct_slow;
+	/* Returns by burn_iret's fast path (ipvmm/burn.asm): to user mode,
+	   and to the guest kernel itself. */
+	uint32_t iret_fast, iret_fast_kernel;
 };
 /* One page, the first of the IPVMM data window; both sides are i386 C. */
 _Static_assert(sizeof(struct ipvmm_raw_trap) == 16, "raw trap record layout");
