@@ -36,7 +36,9 @@ int guest_events_tick(uint64_t *next);
 /* Guest start: its IRQ thread (0, or -1 with the thread table full), so
  * that HC_SET_TIMER's invoke cannot fail. */
 int guest_irq_thread_create(struct guest *g);
-void guest_set_timer(struct guest *g, uint64_t deadline);   /* guest ns, 0 = cancel */
+/* Guest ns, 0 = cancel; period 0 = one-shot, else re-armed every period
+ * ns from the deadline (at least CONFIG_GUEST_TIMER_PERIOD_MIN_US). */
+void guest_set_timer(struct guest *g, uint64_t deadline, uint64_t period);
 void guest_wait(struct guest *g);                /* HC_WAIT / emulated hlt */
 void guest_raise(struct guest *g, uint32_t bits);  /* set pending, wake, arrange a redirect */
 int guest_in_ipvmm(const struct guest *g, uint32_t eip);

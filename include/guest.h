@@ -39,6 +39,8 @@ struct vcpu_hv {
 	uint32_t ss1, esp1;                    /* HC_SET_STACK */
 	uint32_t direct_vec;                   /* HC_DIRECT_GATE: its vector, 0 = none */
 	uint64_t timer_deadline;               /* guest ns; 0 = not armed */
+	uint64_t timer_period;                 /* HC_SET_TIMER_PERIODIC's, ns; 0 = one-shot */
+	int timer_expired;                     /* the tick saw the deadline pass; the IRQ thread raises */
 	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */

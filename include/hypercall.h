@@ -11,7 +11,7 @@
 #include "hypercall_table.h"
 
 #define HC_VECTOR          0x82          /* int $0x82 from ring 1 */
-#define HC_ABI_VERSION     0x00010001    /* major 1, minor 1 (HC_DIRECT_GATE) */
+#define HC_ABI_VERSION     0x00010002    /* major 1, minor 2 (HC_SET_TIMER_PERIODIC) */
 #define HC_CONSOLE_MAX     4096          /* longest HC_CONSOLE_WRITE */
 
 #ifdef __ASSEMBLER__

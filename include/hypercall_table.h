@@ -55,7 +55,10 @@
 	X(14, UNMAP,         unmap,         HC_CALL, \
 	  HC_ARG(uint32_t, va), HC_ARG(uint32_t, pages), HC_NOARG, HC_NOARG, HC_NOARG) \
 	X(15, DIRECT_GATE,   direct_gate,   HC_CALL, \
-	  HC_ARG(uint32_t, vector), HC_ARG(uint32_t, stack), HC_NOARG, HC_NOARG, HC_NOARG)
+	  HC_ARG(uint32_t, vector), HC_ARG(uint32_t, stack), HC_NOARG, HC_NOARG, HC_NOARG) \
+	X(16, SET_TIMER_PERIODIC, set_timer_periodic, HC_CALL, \
+	  HC_ARG(uint32_t, deadline_hi), HC_ARG(uint32_t, deadline_lo), HC_ARG(uint32_t, period), \
+	  HC_NOARG, HC_NOARG)
 
 #define HC_ERRORS(X) \
 	X(-1, EINVAL, "an argument out of range or malformed") \

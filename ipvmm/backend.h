@@ -13,9 +13,10 @@
 #ifndef IPVMM_BACKEND_H
 #define IPVMM_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#define IPVMM_BACKEND_VERSION 1
+#define IPVMM_BACKEND_VERSION 2	/* 2: timer_arm_periodic */
 #define IPVMM_TIMER_NONE      UINT64_MAX	/* timer_arm(): cancel */
 
 enum ipvmm_log_level {
@@ -38,6 +39,15 @@ struct ipvmm_backend_ops {
 	 * deadline; IPVMM_TIMER_NONE cancels. Late expiry is harmless.
 	 */
 	void (*timer_arm)(void *ctx, uint64_t deadline_ns);
+	/*
+	 * Periodic timer (optional, may be null): as timer_arm at
+	 * deadline_ns, then at deadline_ns + k * period_ns for every k,
+	 * re-armed by the backend itself; periods that pass before the call
+	 * coalesce into one. Replaced by the next timer_arm or
+	 * timer_arm_periodic. False: refused (a period below the backend's
+	 * floor), nothing armed; the caller arms a one-shot instead.
+	 */
+	bool (*timer_arm_periodic)(void *ctx, uint64_t deadline_ns, uint64_t period_ns);
 	/*
 	 * Wall-clock time in seconds since 1970-01-01 UTC, read once when
 	 * the devices are initialised (the RTC then runs on now_ns).

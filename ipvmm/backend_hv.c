@@ -142,6 +142,17 @@ static void be_timer_arm(void *ctx, uint64_t deadline)
 	hcall_set_timer((uint32_t)(deadline >> 32), (uint32_t)deadline);
 }
 
+/* HC_SET_TIMER_PERIODIC; a period above 32 bits of ns (4.3 s) is not
+   asked for (the PIT's longest is 55 ms): a one-shot then. */
+static bool be_timer_arm_periodic(void *ctx, uint64_t deadline, uint64_t period)
+{
+	(void)ctx;
+	if (deadline == IPVMM_TIMER_NONE || period >> 32)
+		return false;
+	return hcall_set_timer_periodic((uint32_t)(deadline >> 32), (uint32_t)deadline,
+					(uint32_t)period) == 0;
+}
+
 static uint64_t be_wallclock(void *ctx)
 {
 	struct vcpu *v = ctx;
@@ -189,6 +200,7 @@ const struct ipvmm_backend_ops ipvmm_backend_hypercalls = {
 	.power_off = be_power_off,
 	.now_ns = be_now_ns,
 	.timer_arm = be_timer_arm,
+	.timer_arm_periodic = be_timer_arm_periodic,
 	.wallclock_s = be_wallclock,
 	.console_putc = be_console_putc,
 	.log = be_log,

@@ -28,7 +28,10 @@ struct ipvmm_devs {
 	struct vuart com1;
 	struct vexit exit;
 	uint8_t port61;		/* system control port B: gate2, speaker */
-	uint64_t armed;		/* deadline last passed to timer_arm */
+	uint64_t armed;		/* deadline last passed to timer_arm; periodic: the
+				   backend's deadline as far as the last check knows */
+	uint64_t armed_period;	/* 0: one-shot; else the period of timer_arm_periodic */
+	uint64_t refused_period;	/* the longest period the backend refused */
 	uint32_t unimp_logged;	/* rate limit for ipvmm_unimp() */
 };
 

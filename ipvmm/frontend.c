@@ -351,6 +351,27 @@ static inline bool burn_execute(struct vcpu *v, struct burn_frame *f, struct gst
 	return true;
 }
 
+/* The sti shadow (SDM Vol. 2, STI): the instruction after the site runs
+   before pending work is delivered. A one-byte nop there is run here (it
+   only moves EIP), so the delivery needs no single step and no #DB entry
+   into the hypervisor: false, deliver now. Anything else is stepped with
+   TF: true, its #DB (or the next frontend entry) delivers. */
+static bool sti_shadow_site(struct vcpu *v, const struct burn_frame *f, struct gstate *g)
+{
+	uint8_t next;
+
+	g->gpr[4] = stack_addr(f, 0);
+	g->eip = f->ret;
+	if (v->hv->read(v->hv_ctx, g->eip, &next, 1) && next == 0x90) {
+		g->eip++;
+		v->stats.shadow_nops++;
+		return false;
+	}
+	v->step_shadow = true;
+	v->stats.shadow_steps++;
+	return true;
+}
+
 int burn_common_c(struct burn_frame *f)
 {
 	struct vcpu *v = &ipvmm_vcpu;
@@ -362,12 +383,8 @@ int burn_common_c(struct burn_frame *f)
 	v->step_shadow = false;	/* a step that ended in the IPVMM: this entry delivers */
 	frame_to_state(v, f, &g);
 	if (id == BURN_ID_STI) {
-		/* The sti shadow: the next instruction runs first; its #DB
-		   (or the next frontend entry) delivers. */
-		g.gpr[4] = stack_addr(f, 0);
-		g.eip = f->ret;
-		v->step_shadow = true;
-		v->stats.shadow_steps++;
+		if (!sti_shadow_site(v, f, &g))
+			deliver_pending(v, &g);
 		resume_commit(v, &g);
 		return 1;
 	}

@@ -148,7 +148,7 @@ struct vcpu_direct {
 
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
-	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, desc_refresh;
+	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, shadow_nops, desc_refresh;
 };
 
 struct vcpu {

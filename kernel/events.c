@@ -56,9 +56,28 @@ void guest_clock_start(struct guest *g)
 	}
 }
 
-static int deadline_due(const struct guest *g)
+/* A periodic timer's next deadline once guest time `now` passed
+ * `deadline`: the first deadline + k * period after now. k comes from the
+ * elapsed time, so a late fire never shifts the phase (no drift) and the
+ * periods missed meanwhile coalesce into the one fire; past 2^64-1 it
+ * saturates and never fires. The period is at least the floor
+ * (decode_set_timer_periodic), so this cannot storm. */
+static uint64_t next_period(uint64_t deadline, uint64_t period, uint64_t now)
 {
-	return g->v.timer_deadline && guest_time_ns(g) >= g->v.timer_deadline;
+	uint64_t k = now - deadline < period ? 1 : (now - deadline) / period + 1;
+	if (k > (~0ull - deadline) / period)
+		return ~0ull;
+	return deadline + k * period;
+}
+
+/* The deadline passed: one-shot disarms, periodic re-arms from itself. */
+static void timer_expire(struct guest *g)
+{
+	uint64_t d = g->v.timer_deadline, now = guest_time_ns(g);
+	if (!d || now < d)
+		return;
+	g->v.timer_deadline = g->v.timer_period ? next_period(d, g->v.timer_period, now) : 0;
+	g->v.timer_expired = 1;
 }
 
 /* Timer interrupt, interrupts off. */
@@ -68,12 +87,15 @@ int guest_events_tick(uint64_t *next)
 	for_each_guest(g) {
 		if (!g->irq)
 			continue;
-		if (g->state != G_RUNNING || deadline_due(g)) {
+		if (g->state == G_RUNNING)
+			timer_expire(g);
+		if (g->state != G_RUNNING || g->v.timer_expired) {
 			/* Its IRQ thread posts the event (or exits); it is urgent,
 			 * so the schedule this asks for runs it next. */
 			thread_wake(g->irq);
 			woke++;
-		} else if (g->v.timer_deadline) {
+		}
+		if (g->state == G_RUNNING && g->v.timer_deadline) {
 			uint64_t d = deadline_hv_ns(g);
 			if (d < *next)
 				*next = d;
@@ -104,8 +126,8 @@ static void irq_thread(void *arg)
 			g->irq = 0;
 			thread_exit();
 		}
-		if (deadline_due(g)) {
-			g->v.timer_deadline = 0;    /* one-shot */
+		if (g->v.timer_expired) {   /* the tick disarmed or re-armed it */
+			g->v.timer_expired = 0;
 			g->v.timer_fires++;
 			guest_raise(g, IPVMM_PEND_TIMER);
 		}
@@ -139,9 +161,10 @@ int guest_irq_thread_create(struct guest *g)
 	return 0;
 }
 
-void guest_set_timer(struct guest *g, uint64_t deadline)
+void guest_set_timer(struct guest *g, uint64_t deadline, uint64_t period)
 {
 	g->v.timer_deadline = deadline;
+	g->v.timer_period = deadline ? period : 0;
 	if (deadline)
 		clock_event_at(deadline_hv_ns(g));
 }

@@ -54,6 +54,7 @@ struct hc_load_desc {
 };
 struct hc_set_stack { uint32_t ss, esp; };                   /* ss a ring-1 data segment */
 struct hc_set_timer { uint64_t deadline; };                  /* guest ns, 0 = cancel */
+struct hc_set_timer_periodic { uint64_t deadline, period; };  /* deadline > 0, period >= the floor */
 struct hc_wait { char none; };
 struct hc_set_upcall { uint32_t irq, exc, stack, self_lo, self_hi; };   /* all 0: none */
 struct hc_unmap { uint32_t va, pages; };
@@ -183,6 +184,19 @@ static int decode_set_timer(const struct guest *g, const struct hc_in_set_timer 
 {
 	(void)g, (void)why;
 	op->deadline = ((uint64_t)in->deadline_hi << 32) | in->deadline_lo;   /* far: never */
+	return 0;
+}
+
+static int decode_set_timer_periodic(const struct guest *g, const struct hc_in_set_timer_periodic *in,
+				     struct hc_set_timer_periodic *op, const char **why)
+{
+	(void)g;
+	op->deadline = ((uint64_t)in->deadline_hi << 32) | in->deadline_lo;
+	op->period = in->period;
+	if (!op->deadline)
+		return REFUSE(HC_EINVAL, "deadline 0 (HC_SET_TIMER 0 cancels)");
+	if (op->period < (uint64_t)CONFIG_GUEST_TIMER_PERIOD_MIN_US * 1000)
+		return REFUSE(HC_EINVAL, "period below CONFIG_GUEST_TIMER_PERIOD_MIN_US");
 	return 0;
 }
 
@@ -355,7 +369,13 @@ static int32_t invoke_set_stack(struct guest *g, const struct hc_set_stack *op)
 
 static int32_t invoke_set_timer(struct guest *g, const struct hc_set_timer *op)
 {
-	guest_set_timer(g, op->deadline);   /* its IRQ thread exists since the start */
+	guest_set_timer(g, op->deadline, 0);   /* its IRQ thread exists since the start */
+	return 0;
+}
+
+static int32_t invoke_set_timer_periodic(struct guest *g, const struct hc_set_timer_periodic *op)
+{
+	guest_set_timer(g, op->deadline, op->period);
 	return 0;
 }
 

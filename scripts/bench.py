@@ -55,10 +55,13 @@ ONE_ENTRY_OPS = ("cr3_reload", "as_switch")
 # Its window is long (1.4e9 instructions under icount, ~600 asynchronous
 # entries: the guest's 100 Hz timer interrupt and its re-arming hypercall,
 # the hypervisor's tick), hence the wider tolerance: 0.05, still far below
-# one entry per 20 switches.
+# one entry per 20 switches. timer_irq's one entry is the real interrupt
+# (issue 14's target: at most 2); its window is 200 operations, so its
+# asynchronous entries weigh more (measured 1.065): 0.5 still fails the
+# sti shadow's #DB or a timer hypercall per tick coming back (2 entries).
 ASSERT_LIMITS = dict({op: (0.0, ENTRY_TOL) for op in ZERO_ENTRY_OPS},
                      cr3_reload=(1.0, ENTRY_TOL), as_switch=(2.0, 0.05),
-                     syscall=(0.0, ENTRY_TOL))
+                     syscall=(0.0, ENTRY_TOL), timer_irq=(1.0, 0.5))
 
 BENCH_RE = re.compile(r"bench: op=(\S+) iters=(\d+) cycles=(\d+) cycles_per_op=(\d+)$")
 DONE_RE = re.compile(r"bench: done ops=(\d+) status=(ok|failed)$")
@@ -565,7 +568,8 @@ def check(path, expect_ops):
 # --- self-test of the parser and the check (no emulator) -------------------------------
 
 SELFTEST_OPS = ("cli_sti", "pushf_popf", "pic_eoi", "cr3_reload", "invlpg", "page_fault",
-                "pic_imr_read", "pit_latch_read", "rtc_read", "uart_lsr_read", "as_switch", "syscall")
+                "pic_imr_read", "pit_latch_read", "rtc_read", "uart_lsr_read", "as_switch", "syscall",
+                "timer_irq")
 
 
 def synth(prefixed, entries=None, iters=1000, status="ok", hv_iters=None, drop_op=None):
@@ -596,7 +600,7 @@ def selftest():
             fails.append(name)
 
     zero = {op: 0 for op in SELFTEST_OPS}
-    good = dict(zero, cr3_reload=1000, as_switch=1005, cli_sti=3)
+    good = dict(zero, cr3_reload=1000, as_switch=1005, cli_sti=3, timer_irq=1065)
     trap = {op: 2000 for op in SELFTEST_OPS}
     nat = evaluate("native", "tcg", synth(False), "", 0, 0)
     expect("native transcript parses, entries 0",
@@ -622,8 +626,8 @@ def selftest():
             ("guest status=failed", evaluate("native", "tcg", synth(False, status="failed"), "", 0, 0),
              "status=failed"),
             ("missing op line: done count disagrees",
-             evaluate("native", "tcg", synth(False, drop_op="invlpg")[:-1] + ["bench: done ops=12 status=ok"],
-                      "", 0, 0), "ops=12"),
+             evaluate("native", "tcg", synth(False, drop_op="invlpg")[:-1] + ["bench: done ops=13 status=ok"],
+                      "", 0, 0), "ops=13"),
             ("run status not 0", evaluate("native", "tcg", synth(False), "", 35, 0), "status 35"),
             ("rewrite=trap not honoured", evaluate("trap", "tcg", synth(True, zero), "", 0, 0),
              "not honoured")):
@@ -668,6 +672,9 @@ def selftest():
         ok3 = evaluate("previrt", "tcg", synth(True, dict(good, as_switch=2000)), "", 0, 0)
         expect("previrt as_switch with 2 entries/op (two CR3 loads) passes",
                csv_of({"native": nat, "previrt": ok3}, "as3.csv") == 0)
+        bad = evaluate("previrt", "tcg", synth(True, dict(good, timer_irq=2065)), "", 0, 0)
+        expect("previrt timer_irq with 2 entries/op (a shadow #DB or a timer hypercall) fails the check",
+               csv_of({"native": nat, "previrt": bad}, "tirq.csv") != 0)
         bad = evaluate("previrt", "tcg", synth(True, dict(good, as_switch=2100)), "", 0, 0)
         expect("previrt as_switch with 2.1 entries/op fails the check",
                csv_of({"native": nat, "previrt": bad}, "as4.csv") != 0)

@@ -47,7 +47,7 @@ test-guests-qemu: $(HV_ELF) $(GT_GUESTS)
 		--expect "^loader: guest 1 'com1': partition [0-9a-f]{8}-[0-9a-f]{8} \([0-9]+ KiB\), entry 0020000c, [0-9]+ segments, 0 afterburn sites" \
 		--expect "^vm: guest 'hello' entering at 0020000c \(cr3" \
 		--expect "^vm: guest 'com1' entering at 0020000c through the IPVMM" \
-		--expect '^\[hello\] hello: version 00010001 magic 2badb002 mem_upper 00001bd0 KiB$$' \
+		--expect '^\[hello\] hello: version 00010002 magic 2badb002 mem_upper 00001bd0 KiB$$' \
 		--expect "^\[hello\] hello: cmdline 'alpha beta'$$" \
 		--expect '^\[hello\] hello: done$$' \
 		--expect '^guest hello exited with status 0$$' \
@@ -501,6 +501,12 @@ test-guests-timer: $(HV_ELF) $(GT)/hostile.elf
 		--expect '^hypervisor: shutdown \(success\)' \
 		--reject PANIC --reject 'timerfar FAIL' \
 		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-far mem=4M act=timerfar"
+	$(PYTHON) scripts/systest.py --name guests-timer-periodic --timeout 60 --exit 0 \
+		--expect '^\[h-per\] hostile: timerperiod ok \(floor refused, on its grid, coalesced, replaced, cancelled\)$$' \
+		--expect '^guest h-per exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject 'timerperiod FAIL' \
+		-- $(GT_RUN_IC) --append "shutdown" --initrd "$(GT)/hostile.elf name=h-per mem=4M act=timerperiod"
 
 .PHONY: test-guests-timer
 TEST_TARGETS += test-guests-timer

@@ -191,6 +191,17 @@ shadow_after:
 	cli
 	ret
 
+/* The same window with a nop in the shadow (the timer_irq benchmark's
+ * sti; nop; cli): the interrupt comes after the nop, at shadow_nop_after.
+ * The IPVMM runs that nop itself instead of single-stepping it. */
+	.globl shadow_nop_probe, shadow_nop_after
+shadow_nop_probe:
+	sti
+	nop
+shadow_nop_after:
+	cli
+	ret
+
 	.globl popf_irq_probe, popf_insn, popf_after
 popf_irq_probe:
 	pushl $0x00000202

@@ -95,6 +95,22 @@ void test_desc(void)
 	write_gs(0);
 	CHECK(gdt[SEL_FRESH >> 3] & DESC_ACCESSED, "desc", "segment load sets the accessed bit");
 
+	/* A GDT data descriptor loaded before (the IPVMM's fast path then
+	 * remembers it passed), rewritten in memory as not present: the next
+	 * load reads it again and raises #NP(selector). */
+	write_gs(SEL_FRESH);
+	write_gs(0);
+	write_gs(SEL_FRESH);
+	write_gs(0);
+	uint64_t fresh = gdt[SEL_FRESH >> 3];
+	gdt[SEL_FRESH >> 3] &= ~(1ull << 47);
+	catch_reset();
+	probe_load_fs(SEL_FRESH);
+	gdt[SEL_FRESH >> 3] = fresh;
+	CHECKF(catch_.vec == 11 && catch_.err == SEL_FRESH, "desc",
+	       "a gdt descriptor loaded before and rewritten in memory is read again", "vec=%x err=%x",
+	       catch_.vec, catch_.err);
+
 	catch_reset();
 	probe_load_fs(0xf8);                      /* index 31: beyond the GDT limit */
 	CHECKF(catch_.vec == 13 && catch_.err == 0xf8 && catch_.eip == (uint32_t)probe_load_fs_insn, "desc",

@@ -49,6 +49,12 @@ static void windows(void)
 	       pend, irq0_eip, (uint32_t)shadow_sti, (uint32_t)shadow_after);
 	pend = pit_wait_pending_irq0();
 	irq0_eip = 0;
+	shadow_nop_probe();
+	CHECKF(pend && irq0_eip == (uint32_t)shadow_nop_after, "intr",
+	       "pending irq waits for the nop after sti", "pend=%u eip=%x after=%x", pend, irq0_eip,
+	       (uint32_t)shadow_nop_after);
+	pend = pit_wait_pending_irq0();
+	irq0_eip = 0;
 	popf_irq_probe();
 	CHECKF(pend && irq0_eip > (uint32_t)popf_insn && irq0_eip <= (uint32_t)popf_after, "intr",
 	       "pending irq taken right after popf sets if", "eip=%x", irq0_eip);

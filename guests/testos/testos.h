@@ -142,11 +142,12 @@ uint32_t lret_cs(void);
 uint32_t lcall_cs(void);
 uint32_t iret_same_level(void);
 void shadow_sti_probe(void);
+void shadow_nop_probe(void);
 void popf_irq_probe(void);
 void iret_irq_probe(void);
 void iret_fault_probe(uint32_t frame);
 extern char iret_fault_insn[];
-extern char shadow_sti[], shadow_after[], popf_insn[], popf_after[], iret_target[];
+extern char shadow_sti[], shadow_after[], shadow_nop_after[], popf_insn[], popf_after[], iret_target[];
 void int81(void);
 void int82(void);
 

@@ -148,6 +148,15 @@ uint64_t vpit_next_deadline(struct ipvmm_devs *d)
 	return c->load_time + ns;
 }
 
+uint64_t vpit_period_ns(struct ipvmm_devs *d)
+{
+	const struct vpit_channel *c = &d->pit.ch[0];
+
+	if (!c->gate || !c->counting || (c->mode != 2 && c->mode != 3))
+		return 0;
+	return ipvmm_muldiv64(c->count, NS_PER_SEC, VPIT_HZ, 1);
+}
+
 static void changed(struct ipvmm_devs *d, unsigned ch)
 {
 	if (ch == 0) {

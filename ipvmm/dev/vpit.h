@@ -44,6 +44,9 @@ void vpit_init(struct ipvmm_devs *d);
 void vpit_update_irq(struct ipvmm_devs *d);
 /* Absolute ns of channel 0's next rising edge, or IPVMM_TIMER_NONE. */
 uint64_t vpit_next_deadline(struct ipvmm_devs *d);
+/* ns between channel 0's rising edges, rounded up, if they are periodic
+ * (counting in mode 2 or 3 with its gate high), else 0. */
+uint64_t vpit_period_ns(struct ipvmm_devs *d);
 void vpit_set_gate(struct ipvmm_devs *d, unsigned ch, bool level);
 bool vpit_out(struct ipvmm_devs *d, unsigned ch);
 /* Current counter value as a read would see it (no latch side effect). */

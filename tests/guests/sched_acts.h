@@ -4,6 +4,14 @@
  *   act=timerfar    HC_SET_TIMER at 2^64-1 (must never fire, must not storm
  *                   the clock event), then one deadline in the past (must
  *                   fire exactly once), then spin 300 ms of guest time
+ *   act=timerperiod HC_SET_TIMER_PERIODIC: a period below any floor the
+ *                   hypervisor allows (1 us, 9.999 us) and deadline 0 are
+ *                   HC_EINVAL; a 1 ms period fires 200 times, each at or after
+ *                   its own slot (first + k ms) and less than 50 us late,
+ *                   never early, never twice (no drift, no storm); 10 ms
+ *                   not taken coalesce into one bit and the phase holds;
+ *                   HC_SET_TIMER replaces it (one fire), HC_SET_TIMER 0
+ *                   cancels it
  *   act=spin        CPU-bound for 400 ms of guest time
  *   act=spinlong    CPU-bound for 3 s (beside the test OS's timing cases)
  *   act=rearm       CPU-bound for 400 ms too, re-arming a 50 us deadline
@@ -88,6 +96,80 @@ static int sa_timerfar(void)
 	return bad;
 }
 
+#define SA_PERIOD 1000000ull    /* 1 ms */
+
+static int32_t sa_set_periodic(uint64_t first, uint32_t period)
+{
+	return hc5(HC_SET_TIMER_PERIODIC, (uint32_t)(first >> 32), (uint32_t)first, period, 0, 0);
+}
+
+/* Wait (at most 5 periods) for the next fire; its lateness against the
+ * grid first + k * SA_PERIOD (*slot: the slot it must serve, advanced
+ * past the fire), or ~0 for none, two slots in one fire or an early one. */
+static uint64_t sa_next_fire(uint64_t *slot)
+{
+	uint64_t give_up = sa_now_ns() + 5 * SA_PERIOD, now;
+	while (!sa_take_timer())
+		if (sa_now_ns() > give_up)
+			return ~0ull;
+	now = sa_now_ns();
+	if (now < *slot || now - *slot >= SA_PERIOD)
+		return ~0ull;
+	*slot += SA_PERIOD;
+	return now - (*slot - SA_PERIOD);
+}
+
+static int sa_periodic_rhythm(void)
+{
+	int bad = 0;
+	uint64_t first = sa_now_ns() + SA_PERIOD, slot = first, worst = 0;
+	bad += sa_set_periodic(first, SA_PERIOD) != 0;
+	for (unsigned k = 0; k < 200 && !bad; k++) {
+		uint64_t late = sa_next_fire(&slot);
+		bad += late >= 50000ull;
+		if (late > worst)
+			worst = late;
+	}
+	sa_num("hostile: timerperiod worst lateness (ns) ", (uint32_t)worst);
+	/* 10 ms untaken: one bit; the next fire is on the grid again */
+	sa_spin_until(slot + 10 * SA_PERIOD - SA_PERIOD / 2);
+	bad += sa_take_timer() == 0;
+	while (slot < sa_now_ns())
+		slot += SA_PERIOD;
+	bad += sa_next_fire(&slot) >= 50000ull;
+	return bad;
+}
+
+static int sa_timerperiod(void)
+{
+	int bad = 0;
+	uint64_t t = sa_now_ns() + SA_PERIOD;
+	puts_hc("hostile: periodic timer\n");
+	bad += hc(HC_VERSION, 0, 0) != HC_ABI_VERSION;
+	bad += sa_set_periodic(t, 0) != HC_EINVAL;
+	bad += sa_set_periodic(t, 1000) != HC_EINVAL;      /* a 1 MHz storm */
+	bad += sa_set_periodic(t, 9999) != HC_EINVAL;      /* below the Kconfig range's 10 us */
+	bad += sa_set_periodic(0, SA_PERIOD) != HC_EINVAL;
+	sa_spin_until(t + 3 * SA_PERIOD);
+	bad += sa_take_timer() != 0;                       /* the refusals armed nothing */
+	if (!bad)
+		bad += sa_periodic_rhythm();
+	bad += sa_set_timer(sa_now_ns() + 2 * SA_PERIOD) != 0;   /* replaces it: one-shot */
+	sa_take_timer();
+	sa_spin_until(sa_now_ns() + 4 * SA_PERIOD);
+	bad += sa_take_timer() == 0;
+	sa_spin_until(sa_now_ns() + 5 * SA_PERIOD);
+	bad += sa_take_timer() != 0;
+	bad += sa_set_periodic(sa_now_ns() + SA_PERIOD, SA_PERIOD) != 0;
+	bad += sa_set_timer(0) != 0;                       /* cancels it */
+	sa_take_timer();
+	sa_spin_until(sa_now_ns() + 5 * SA_PERIOD);
+	bad += sa_take_timer() != 0;
+	puts_hc(bad ? "hostile: timerperiod FAIL\n"
+		    : "hostile: timerperiod ok (floor refused, on its grid, coalesced, replaced, cancelled)\n");
+	return bad;
+}
+
 static int sa_cpu(int rearm, uint64_t ms)
 {
 	uint64_t end = sa_now_ns() + ms * 1000000ull;
@@ -143,6 +225,8 @@ static int sched_act(const char *cmd, int *status)
 {
 	if (has_word(cmd, "act=timerfar")) {
 		*status = sa_timerfar();
+	} else if (has_word(cmd, "act=timerperiod")) {
+		*status = sa_timerperiod();
 	} else if (has_word(cmd, "act=spin")) {
 		*status = sa_cpu(0, 400);
 	} else if (has_word(cmd, "act=spinlong")) {

@@ -14,7 +14,21 @@ static void f_arm(void *ctx, uint64_t deadline)
 	struct fake_backend *f = ctx;
 
 	f->armed = deadline;
+	f->period = 0;
 	f->arm_calls++;
+}
+
+/* HC_SET_TIMER_PERIODIC's rules: refused below the floor. */
+static bool f_arm_periodic(void *ctx, uint64_t deadline, uint64_t period)
+{
+	struct fake_backend *f = ctx;
+
+	f->periodic_calls++;
+	if (!f->period_min || period < f->period_min)
+		return false;
+	f->armed = deadline;
+	f->period = period;
+	return true;
 }
 
 static uint64_t f_wall(void *ctx)
@@ -55,6 +69,7 @@ static const struct ipvmm_backend_ops ops = {
 	.power_off = f_power_off,
 	.now_ns = f_now,
 	.timer_arm = f_arm,
+	.timer_arm_periodic = f_arm_periodic,
 	.wallclock_s = f_wall,
 	.console_putc = f_putc,
 	.log = f_log,
@@ -66,6 +81,7 @@ void fake_backend_init(struct fake_backend *f)
 	f->be.ops = &ops;
 	f->be.ctx = f;
 	f->armed = IPVMM_TIMER_NONE;
+	f->period_min = 50000;		/* the hypervisor's default floor, 50 us */
 	f->now = 1000000000ull;	/* not zero: catches "time since boot" bugs */
 	f->wallclock = 1795996799;	/* 2026-11-29 23:59:59 UTC, a Sunday */
 }
@@ -80,7 +96,9 @@ void fake_advance(struct fake_backend *f, struct ipvmm_devs *d, uint64_t ns, uin
 
 		if (at > f->now)
 			f->now = at;
-		f->armed = IPVMM_TIMER_NONE;
+		/* periodic: the first deadline + k * period after now (kernel/events.c) */
+		f->armed = f->period ? f->armed + ((f->now - f->armed) / f->period + 1) * f->period
+				     : IPVMM_TIMER_NONE;
 		f->timer_fired++;
 		ipvmm_devs_timer(d);
 	}

@@ -11,7 +11,9 @@ struct fake_backend {
 	uint64_t now;			/* ns */
 	uint64_t wallclock;		/* Unix seconds reported at init */
 	uint64_t armed;			/* IPVMM_TIMER_NONE if idle */
-	unsigned arm_calls, timer_fired;
+	uint64_t period;		/* 0: one-shot; else re-armed as the hypervisor does */
+	uint64_t period_min;		/* a shorter period is refused (0: periodic refused) */
+	unsigned arm_calls, periodic_calls, timer_fired;
 	unsigned power_offs;
 	uint32_t power_status;
 	char console[8192];

@@ -220,6 +220,80 @@ static void test_channel2_gate_port61(void **state)
 	assert_int_not_equal(inb(&x->d, 0x61) & 0x10, r0);
 }
 
+/* A periodic channel 0 arms the backend's periodic timer once: a minute
+ * of 1 kHz ticks (60,000 edges, each delivered) takes no re-arm, only the
+ * periodic call and the re-bases when the rounded-up period's lag passes
+ * PERIODIC_LAG_NS (under 1 ns per period: a few times a minute). */
+static void test_periodic_arms_once(void **state)
+{
+	struct fix *x = *state;
+
+	pic_linux_init(&x->d, 0x01);
+	program(&x->d, 0, 2, 1193);
+	unsigned arms0 = x->fb.arm_calls, periodic0 = x->fb.periodic_calls;
+	assert_true(x->fb.period == (1193ull * 1000000000ull + VPIT_HZ - 1) / VPIT_HZ);
+	unsigned n = 0;
+	for (int step = 0; step < 120000; step++) {	/* 0.5 ms: below the period, no IRR coalescing */
+		fake_advance(&x->fb, &x->d, 500000, 0);
+		n += drain_irq0(&x->d);
+	}
+	/* 60 s at 1193182/1193 Hz = 60,009.1 periods, each one edge. */
+	assert_int_equal(n, 60009);
+	assert_int_equal(x->fb.arm_calls, arms0);
+	assert_true(x->fb.periodic_calls - periodic0 <= 60);
+	/* Reprogrammed: re-armed with the new period. */
+	program(&x->d, 0, 3, 5966);
+	assert_true(x->fb.period == (5966ull * 1000000000ull + VPIT_HZ - 1) / VPIT_HZ);
+	unsigned periodic1 = x->fb.periodic_calls;
+	fake_advance(&x->fb, &x->d, 100000000, 0);
+	assert_int_equal(drain_irq0(&x->d), 1);		/* 20 edges, one IRR bit */
+	assert_int_equal(x->fb.periodic_calls, periodic1);
+	/* A one-shot mode goes back to one-shots. */
+	program(&x->d, 0, 0, 1000);
+	assert_true(x->fb.period == 0 && x->fb.armed != IPVMM_TIMER_NONE);
+}
+
+/* A period the backend refuses (below its floor) falls back to one-shots
+ * at the same rate, and is not asked for again on every edge. */
+static void test_periodic_refused(void **state)
+{
+	struct fix *x = *state;
+
+	pic_linux_init(&x->d, 0x01);
+	program(&x->d, 0, 2, 40);	/* 33.5 us: below the 50 us floor */
+	unsigned periodic0 = x->fb.periodic_calls, n = 0;
+	assert_true(x->fb.period == 0 && x->fb.armed != IPVMM_TIMER_NONE);
+	for (int us = 0; us < 1000; us++) {
+		fake_advance(&x->fb, &x->d, 1000, 0);
+		n += drain_irq0(&x->d);
+	}
+	/* 1 ms / 33.52 us = 29.8 periods */
+	assert_int_equal(n, 29);
+	assert_int_equal(x->fb.periodic_calls, periodic0);
+}
+
+/* The backend fires late and coalesces missed periods: the edges still
+ * come from time, and the phase never drifts (each edge's IRQ within the
+ * lateness of its own edge time). */
+static void test_periodic_late_no_drift(void **state)
+{
+	struct fix *x = *state;
+
+	pic_linux_init(&x->d, 0x01);
+	program(&x->d, 0, 2, 1193);
+	fake_advance(&x->fb, &x->d, 20000000, 5000000);	/* 5 ms late, each time */
+	assert_int_equal(drain_irq0(&x->d), 1);
+	unsigned n = 0;
+	for (int step = 0; step < 2000; step++) {
+		fake_advance(&x->fb, &x->d, 500000, 0);
+		n += drain_irq0(&x->d);
+	}
+	assert_true(n >= 999 && n <= 1001);
+	/* the backend's next deadline is the PIT's next edge, to the lag */
+	uint64_t edge = vpit_next_deadline(&x->d);
+	assert_true(x->fb.armed >= edge && x->fb.armed - edge < 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +307,9 @@ int main(void)
 		T(test_mode0_one_shot),
 		T(test_mode3_square_wave),
 		T(test_channel2_gate_port61),
+		T(test_periodic_arms_once),
+		T(test_periodic_refused),
+		T(test_periodic_late_no_drift),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

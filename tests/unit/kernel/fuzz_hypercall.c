@@ -55,7 +55,7 @@ NOT_CALLED(void guest_exit(struct guest *g, int status))
 NOT_CALLED(int guest_in_ipvmm(const struct guest *g, uint32_t eip))
 NOT_CALLED(void guest_load_cpu_state(const struct guest *g))
 NOT_CALLED(int guest_read(const struct guest *g, uint32_t gla, void *dst, uint32_t len))
-NOT_CALLED(void guest_set_timer(struct guest *g, uint64_t deadline))
+NOT_CALLED(void guest_set_timer(struct guest *g, uint64_t deadline, uint64_t period))
 NOT_CALLED(void log_msg(int level, const char *fmt, ...))
 NOT_CALLED(int guest_upcall_exc(struct guest *g, struct trap_frame *tf, uint32_t v, uint32_t e, uint32_t c))
 NOT_CALLED(void guest_wait(struct guest *g))
@@ -163,6 +163,12 @@ static void check_accepted(const struct guest *g, const struct trap_frame *tf,
 	case HC_SET_TIMER:
 		MUST(op->set_timer.deadline == ((uint64_t)tf->ebx << 32 | tf->ecx), "timer deadline high:low");
 		break;
+	case HC_SET_TIMER_PERIODIC:
+		MUST(tf->ebx | tf->ecx, "periodic deadline not 0");
+		MUST(tf->edx >= CONFIG_GUEST_TIMER_PERIOD_MIN_US * 1000u, "period at least the floor");
+		MUST(op->set_timer_periodic.deadline == ((uint64_t)tf->ebx << 32 | tf->ecx) &&
+		     op->set_timer_periodic.period == tf->edx, "periodic deadline and period recorded");
+		break;
 	case HC_DIRECT_GATE:
 		if (tf->ebx) {
 			MUST(tf->ebx <= 0xff && tf->ebx >= 0x30 && tf->ebx != HC_VECTOR, "direct gate vector");
@@ -223,5 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		MUST(r == HC_EINVAL, "console length over the maximum is EINVAL");
 	if (tf->eax == HC_LOAD_DESC && tf->ebx > 1)
 		MUST(r == HC_EINVAL, "desc table above 1 is EINVAL");
+	if (tf->eax == HC_SET_TIMER_PERIODIC &&
+	    (!(tf->ebx | tf->ecx) || tf->edx < CONFIG_GUEST_TIMER_PERIOD_MIN_US * 1000u))
+		MUST(r == HC_EINVAL, "periodic timer: deadline 0 or a period below the floor is EINVAL");
 	return 0;
 }
