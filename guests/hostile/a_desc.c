@@ -1,0 +1,3 @@
+/* placeholder */
+#include "hostile.h"
+void attack_descriptors(void) {}

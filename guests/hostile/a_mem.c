@@ -1,0 +1,2 @@
+#include "hostile.h"
+void attack_memory(void) {}
