@@ -28,7 +28,7 @@ $(4): $$(HOSTILE_OBJ_$(1)) guests/testos/linker.ld
 		-T guests/testos/linker.ld -o $$@ $$(HOSTILE_OBJ_$(1))
 -include $$(HOSTILE_OBJ_$(1):.o=.d)
 endef
-$(eval $(call hostile_variant,ab,-B$(TOP)/$(AFTERBURN_B),$(or $(AFTERBURN_B_AS),$(AFTERBURN_B)as),$(HOSTILE_ELF)))
-$(eval $(call hostile_variant,raw,,,$(HOSTILE_RAW_ELF)))
+$(eval $(call hostile_variant,ab,-B$(TOP)/$(AFTERBURN_B) -DHOSTILE_AFTERBURN=1,$(or $(AFTERBURN_B_AS),$(AFTERBURN_B)as),$(HOSTILE_ELF)))
+$(eval $(call hostile_variant,raw,-DHOSTILE_AFTERBURN=0,,$(HOSTILE_RAW_ELF)))
 
 ALL_TARGETS += $(HOSTILE_ELF) $(HOSTILE_RAW_ELF)
