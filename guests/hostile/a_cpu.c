@@ -112,9 +112,23 @@ static void cpu_eflags(void)
 	       "eflags %x v %x", f, v);
 }
 
+/* The i8042's reset pulse (command 0xfe) resets a PC: here the board
+ * reports it unimplemented (one ipvmm: line) and nothing else happens. */
+static void cpu_reset_pulse(void)
+{
+	uint32_t t0 = ticks;
+	outb(0x64, 0xfe);
+	sti();
+	for (uint32_t i = 0; i < 50000000 && ticks == t0; i++)
+		pause_();
+	cli();
+	CHECK(ticks != t0, "cpu", "i8042 reset pulse: no reset, the guest runs on");
+}
+
 void attack_cpu(void)
 {
 	cpu_dr_msr();
 	cpu_cr();
 	cpu_eflags();
+	cpu_reset_pulse();
 }
