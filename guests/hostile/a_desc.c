@@ -14,7 +14,7 @@
 #define T_CODE 0xa       /* execute/read */
 #define T_CONFORM 0xe    /* execute/read, conforming */
 #define F_4K32 0xc
-#define F_B32 0x4
+#define EXPDOWN_BASE 0x00200000u   /* the test OS's identity-mapped memory */
 
 enum { H_CONFORM = 12, H_EXPDOWN, H_HVBASE, H_WRAP, H_GRAN, H_CALLGATE, H_TASKGATE,
        H_INTGATE, H_TRAPGATE, H_NPCODE, H_LDTDESC, H_ENTRIES };
@@ -39,9 +39,11 @@ static void load_hgdt(void)
 {
 	memcpy(hgdt, gdt, sizeof(gdt));
 	hgdt[H_CONFORM] = seg_desc(0, 0xfffff, A_P | A_S | T_CONFORM, F_4K32);
-	hgdt[H_EXPDOWN] = seg_desc(0, 0xfff, A_P | A_S | T_EXPDOWN, F_B32);
+	/* B=0: offsets 0x1000..0xffff above its base, all below the hole */
+	hgdt[H_EXPDOWN] = seg_desc(EXPDOWN_BASE, 0xfff, A_P | A_S | T_EXPDOWN, 0);
 	hgdt[H_HVBASE] = seg_desc(0xfd000000u, 0xfffff, A_P | A_S | T_DATA, F_4K32);
-	hgdt[H_WRAP] = seg_desc(0x10000000u, 0xfffff, A_P | A_S | T_DATA, F_4K32);
+	/* base 0x1000, 4 GiB: wraps to 0xfff; clipped, from its base up to the hole */
+	hgdt[H_WRAP] = seg_desc(0x1000, 0xfffff, A_P | A_S | T_DATA, F_4K32);
 	hgdt[H_GRAN] = seg_desc((uint32_t)&target & ~0xfffu, 0, A_P | A_S | T_DATA, F_4K32);
 	hgdt[H_CALLGATE] = gate(0x0c, SEL_KCODE, (uint32_t)farjmp_sel);
 	hgdt[H_TASKGATE] = gate(0x05, SEL_TSS, 0);
@@ -135,12 +137,12 @@ static void desc_data(void)
 	catch_reset();
 	p_off = 0x2000;
 	p_val = 0;
-	bool ok = !hprobe(fs_read, SEL(H_EXPDOWN)) && p_val == *(volatile uint32_t *)0x2000;
+	bool ok = !hprobe(fs_read, SEL(H_EXPDOWN)) && p_val == *(volatile uint32_t *)(EXPDOWN_BASE + 0x2000);
 	CHECKF(ok, "desc", "expand-down data segment: read above its limit", FAULT_WHY);
-	p_off = (uint32_t)&target - 0x10000000u;
+	p_off = (uint32_t)&target - 0x1000;
 	p_val = 0;
 	ok = !hprobe(fs_read, SEL(H_WRAP)) && p_val == target;
-	CHECKF(ok, "desc", "data segment wrapping 4 GiB: read inside it", FAULT_WHY);
+	CHECKF(ok, "desc", "data segment wrapping 4 GiB: clipped, a read inside it", FAULT_WHY);
 	p_off = (uint32_t)&target & 0xfff;
 	p_val = 0;
 	ok = !hprobe(fs_read, SEL(H_GRAN)) && p_val == target;
