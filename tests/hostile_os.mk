@@ -84,3 +84,49 @@ $(eval $(call hostile_os_acts,C,$(HOS_MODS_C)))
 .PHONY: test-hostile-os test-hostile-os-raw test-hostile-os-acts-A test-hostile-os-acts-B test-hostile-os-acts-C
 TEST_TARGETS += test-hostile-os test-hostile-os-raw test-hostile-os-acts-A test-hostile-os-acts-B \
 	test-hostile-os-acts-C
+
+# The same on Bochs through GRUB. Bochs checks segment limits: a store to
+# or a load from the hypervisor is a #GP(0) the guest's own handler gets
+# (QEMU: a #PF kill), and it checks CPL for EFLAGS.VM: the raw iret with
+# VM traps and is refused like the emulated one (#GP(cs)).
+HOS_ISO_FILES := -f $(HV_ELF) -f $(HOSTILE_ELF) -f $(HOSTILE_RAW_ELF) -f $(TESTOS_ELF) -f $(GT)/hello.elf
+HOS_WELL_GRUB := testos.elf name=testos|hello.elf name=hello mem=4M
+$(GT)/hostile-os-bochs.iso: $(HV_ELF) $(HOSTILE_ELF) $(HOSTILE_RAW_ELF) $(GT)/hello.elf scripts/mkiso.sh \
+		tests/hostile_os.mk | $(TESTOS_ELF)
+	scripts/mkiso.sh -o $@ -t 0 $(HOS_ISO_FILES) -e "The hostile OS, both builds|hypervisor.elf shutdown|\
+	hostile-os.elf name=hos|hostile-os-raw.elf name=hos-raw|$(HOS_WELL_GRUB)"
+
+test-hostile-os-bochs: $(GT)/hostile-os-bochs.iso $(HOS_DEPS)
+	$(PYTHON) scripts/systest.py --name hostile-os-bochs --timeout 600 --exit 0 \
+		--expect '^guest hos exited with status 0$$' --expect '^guest hos-raw exited with status 0$$' \
+		$(HOS_HELLO) --expect '^hypervisor: shutdown \(success\)' \
+		--reject PANIC --reject '^\[hos\] not ok' --reject '^\[hos-raw\] not ok' --reject '^\[testos\] not ok' \
+		-- scripts/run-bochs.sh --iso $< --timeout 580
+	$(PYTHON) tests/guests/transcript_eq.py hos $(BUILD)/test-logs/hostile-os-bochs.log guests/hostile/expected.txt
+	$(PYTHON) tests/guests/transcript_eq.py hos-raw $(BUILD)/test-logs/hostile-os-bochs.log \
+		guests/hostile/expected-raw.txt
+	$(call HOS_TESTOS_EQ,hostile-os-bochs)
+
+HOS_ACTS_BOCHS := hostile-os.elf name=h-hvwrite act=hvwrite|hostile-os.elf name=h-hvread act=hvread|\
+	hostile-os.elf name=h-ptepast act=ptepast|hostile-os.elf name=h-esp0hv act=esp0hv|\
+	hostile-os-raw.elf name=r-vm86 act=vm86|hostile-os-raw.elf name=r-tf act=tf
+$(GT)/hostile-os-acts-bochs.iso: $(HV_ELF) $(HOSTILE_ELF) $(HOSTILE_RAW_ELF) $(GT)/hello.elf scripts/mkiso.sh \
+		tests/hostile_os.mk | $(TESTOS_ELF)
+	scripts/mkiso.sh -o $@ -t 0 $(HOS_ISO_FILES) -e "The hostile OS's acts|hypervisor.elf shutdown|\
+	$(HOS_ACTS_BOCHS)|$(HOS_WELL_GRUB)"
+
+test-hostile-os-acts-bochs: $(GT)/hostile-os-acts-bochs.iso $(HOS_DEPS)
+	$(PYTHON) scripts/systest.py --name hostile-os-acts-bochs --timeout 600 --exit 0 \
+		--expect '^\[h-hvwrite\] hostile: act=hvwrite caught vector 13 error 0$$' \
+		--expect '^\[h-hvread\] hostile: act=hvread caught vector 13 error 0$$' \
+		--expect '^guest h-ptepast killed: page tables point outside the partition \(7ff00000, for 80000000\)$$' \
+		--expect '^guest h-esp0hv killed: IPVMM: triple fault$$' \
+		--expect '^\[r-vm86\] hostile: act=vm86 caught vector 13 error 8$$' \
+		--expect '^\[r-tf\] hostile: act=tf caught vector 1 error 0$$' \
+		$(HOS_HELLO) --expect '^hypervisor: shutdown \(failure\)' \
+		--reject PANIC --reject '^\[testos\] not ok' --reject 'survived' \
+		-- scripts/run-bochs.sh --iso $< --timeout 580
+	$(call HOS_TESTOS_EQ,hostile-os-acts-bochs)
+
+.PHONY: test-hostile-os-bochs test-hostile-os-acts-bochs
+TEST_TARGETS += test-hostile-os-bochs test-hostile-os-acts-bochs
