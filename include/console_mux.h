@@ -38,4 +38,8 @@ int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
 /* From the timer interrupt: serial input to the console guest. */
 void console_input_poll(void);
 
+/* kernel/console_cmd.c: the hypervisor's own commands after Ctrl-]. */
+#define CONSOLE_ESCAPE 0x1d
+int console_cmd_byte(uint8_t c);   /* 1: the byte was a command's, not the guest's */
+
 #endif

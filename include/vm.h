@@ -11,6 +11,7 @@ struct trap_frame;
 struct guest *guest_current(void);               /* NULL in hypervisor threads */
 int guest_start(struct guest *g, const char **why);   /* 0, or -1: refused */
 void kill_guest(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void guest_kill_outside(struct guest *g, const char *why);   /* the console's kill */
 void guest_exit(struct guest *g, int status) __attribute__((noreturn));
 void guest_safe_point(struct trap_frame *tf);    /* before returning to a guest */
 void guest_fault(struct trap_frame *tf);         /* an exception from ring 1/3 */

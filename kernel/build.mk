@@ -20,7 +20,7 @@ HV_KERNEL_C   := kernel/main.c kernel/gdt.c kernel/idt.c kernel/trap.c \
 	kernel/frame.c kernel/frame_boot.c kernel/mm.c kernel/thread.c \
 	kernel/sched.c kernel/timer.c kernel/timer_hooks.c kernel/symbols.c kernel/selftest.c \
 	kernel/guest_elf.c kernel/guest_args.c kernel/linux_boot.c kernel/linux_load.c kernel/loader.c kernel/guest_table.c kernel/shadow.c \
-	kernel/guest_mem.c kernel/vm.c kernel/hypercall.c kernel/console_mux.c kernel/bench_report.c \
+	kernel/guest_mem.c kernel/vm.c kernel/hypercall.c kernel/console_mux.c kernel/console_cmd.c kernel/bench_report.c \
 	kernel/retpath.c kernel/guest_code.c kernel/vtlb.c kernel/vtlb_walk.c kernel/desc_check.c kernel/events.c \
 	kernel/ipvmm_load.c kernel/ipvmm_fixup.c kernel/clock.c kernel/fpu.c \
 	kernel/gdbstub.c kernel/gdbstub_pkt.c kernel/gdbstub_guest.c

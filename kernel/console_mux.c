@@ -120,7 +120,7 @@ void console_mux_flush(struct guest *g)
 
 /* The guest that gets serial input: a running console=input guest, else
  * the first running console=serial one, with an IPVMM (its COM1 model has
- * a receiver); none, and the bytes stay in the UART. */
+ * a receiver); none, and the bytes wait in the input queue. */
 static struct guest *console_owner(void)
 {
 	struct guest *first = 0;
@@ -141,19 +141,48 @@ int console_mux_is_input(const struct guest *g)
 	return console_owner() == g;
 }
 
-/* Move what the UART received into the owner's ring, as far as it has
- * room by the hypervisor's own tail and the guest's head (read once,
- * untrusted: a head that claims more than the ring holds means full). */
+/* Serial input on its way to a guest: bytes read from the UART at every
+ * clock event (so that a console command is seen even when no guest
+ * takes input, or the owner's ring is full), kept here until the owner's
+ * ring has room. Full, and the newest bytes are dropped and counted, as
+ * a 16550 overruns when nobody reads it: the guest has then left its
+ * ring and the queue unread. */
+static uint8_t in_q[CONFIG_CONSOLE_IN_QUEUE];
+_Static_assert((CONFIG_CONSOLE_IN_QUEUE & (CONFIG_CONSOLE_IN_QUEUE - 1)) == 0,
+	       "the input queue's free-running indices need a power of two");
+static uint32_t in_q_head, in_q_tail, in_q_dropped;
+
+/* A bounded poll: at most 64 bytes per clock event (four FIFOs' worth,
+ * 5.5 ms of 115200 baud; a clock event comes at least every tick,
+ * 10 ms at the default CONFIG_PIT_HZ). */
+static void read_uart(void)
+{
+	int c;
+	for (unsigned n = 0; n < 64 && (c = uart_getc()) >= 0; n++) {
+		if (console_cmd_byte((uint8_t)c))
+			continue;
+		if (in_q_tail - in_q_head == CONFIG_CONSOLE_IN_QUEUE) {
+			if (in_q_dropped++ == 0)
+				pr_warn("console: input queue full (nobody reads it), input dropped\n");
+			continue;
+		}
+		in_q[in_q_tail++ % CONFIG_CONSOLE_IN_QUEUE] = (uint8_t)c;
+	}
+}
+
+/* Move queued input into the owner's ring, as far as it has room by the
+ * hypervisor's own tail and the guest's head (read once, untrusted: a
+ * head that claims more than the ring holds means full). */
 void console_input_poll(void)
 {
+	read_uart();
 	struct guest *g = console_owner();
 	if (!g)
 		return;
 	struct ipvmm_shared *s = g->shared;
 	uint32_t used = g->con.in_tail - s->con_in_head, n = 0;
-	int c;
-	while (used < IPVMM_CON_IN_RING && (c = uart_getc()) >= 0) {
-		s->con_in[g->con.in_tail % IPVMM_CON_IN_RING] = (uint8_t)c;
+	while (used < IPVMM_CON_IN_RING && in_q_head != in_q_tail) {
+		s->con_in[g->con.in_tail % IPVMM_CON_IN_RING] = in_q[in_q_head++ % CONFIG_CONSOLE_IN_QUEUE];
 		g->con.in_tail++;
 		used++;
 		n++;

@@ -12,13 +12,13 @@
 
 struct guest guest_table[CONFIG_MAX_GUESTS];
 
-/* A zeroed guest for module slot `slot`: its table entry, or past the
- * table's end a scratch one, so the loader can still name the module it
- * refuses (decode says "guest table full"). */
+/* Table entry `slot` (< CONFIG_MAX_GUESTS: the loader refuses modules
+ * past the table's end before taking one), zeroed. */
 struct guest *guest_slot_reset(unsigned slot)
 {
-	static struct guest scratch;
-	struct guest *g = slot < CONFIG_MAX_GUESTS ? &guest_table[slot] : &scratch;
+	if (slot >= CONFIG_MAX_GUESTS)
+		panic("guest_slot_reset: slot %u past the table", slot);
+	struct guest *g = &guest_table[slot];
 	_Static_assert(sizeof(*g) % 4 == 0, "guest object zeroed by words");
 	for (unsigned k = 0; k < sizeof(*g) / 4; k++)
 		((uint32_t *)g)[k] = 0;

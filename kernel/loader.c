@@ -181,8 +181,6 @@ static int decode(unsigned slot, const struct mb_module *m, struct guest *g, con
 		copy_str(g->name, a.name, sizeof(g->name));
 	if (bad < 0)
 		return -1;
-	if (slot >= CONFIG_MAX_GUESTS)
-		return *why = "guest table full (CONFIG_MAX_GUESTS)", -1;
 	copy_str(g->cmdline, a.rest, sizeof(g->cmdline));
 	g->con.mode = a.console;
 	g->mem.size = a.mem ? a.mem : CONFIG_GUEST_MEM_DEFAULT_MB * MIB;
@@ -240,6 +238,24 @@ static int load(struct guest *g, const struct mb_module *m, const char **why)
 	return 0;
 }
 
+/* A module past the table's end takes nothing: it is named (its name=,
+ * else guestN) and refused with its arguments' fault or the full table. */
+static void refuse_past_table(unsigned i, unsigned slot, const struct mb_module *m)
+{
+	struct guest_args a;
+	char name[GUEST_NAME_MAX];
+	const char *why = "guest table full (CONFIG_MAX_GUESTS)";
+	fmt_snprintf(name, sizeof(name), "guest%u", slot);
+	int bad = guest_args_parse(m->args, &a, &why);
+	if (a.name[0])
+		copy_str(name, a.name, sizeof(name));
+	if (!bad)
+		why = "guest table full (CONFIG_MAX_GUESTS)";
+	pr_err("loader: refusing module %u (%s): %s\n", i, name, why);
+	if (initrd_for(name))
+		initrd_for(name)->claimed = INITRD_REFUSED;
+}
+
 unsigned loader_load_all(const struct boot_info *bi)
 {
 	unsigned loaded = 0, slot = 0;
@@ -249,6 +265,10 @@ unsigned loader_load_all(const struct boot_info *bi)
 	for (unsigned i = 0; i < bi->nmods; i++) {
 		if (is_initrd(&bi->mod[i]))
 			continue;
+		if (slot >= CONFIG_MAX_GUESTS) {
+			refuse_past_table(i, slot++, &bi->mod[i]);
+			continue;
+		}
 		struct guest *g = guest_slot_reset(slot);
 		const char *why = "?";
 		if (decode(slot++, &bi->mod[i], g, &why) < 0 || load(g, &bi->mod[i], &why) < 0) {

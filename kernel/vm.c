@@ -118,6 +118,16 @@ void kill_guest(struct guest *g, const char *fmt, ...)
 	g->kill_pending = 1;
 }
 
+/* A kill from outside the guest (the console's `k`): recorded now, acted
+ * on at the guest's next safe point; a VM thread blocked in a wait (its
+ * HC_WAIT, the output ring) is woken so that it reaches one. */
+void guest_kill_outside(struct guest *g, const char *why)
+{
+	kill_guest(g, "%s", why);
+	if (g->vm && g->vm->state == T_BLOCKED)
+		thread_wake(g->vm);
+}
+
 /* Everything a stopped guest held goes back, exit and kill alike: the
  * shared page's kmap slot, its virtual TLB's page tables, its shadow's
  * pool pages and its partition. Runs on its VM thread, in the hypervisor

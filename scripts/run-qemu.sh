@@ -3,8 +3,10 @@
 #
 #   run-qemu.sh (--iso ISO | --kernel ELF [--append ARGS] [--initrd 'MOD ARGS,...'])
 #               [--log FILE] [--timeout SEC] [--mem MIB] [--kvm] [--icount]
-#               [--gdb PORT] [--com2 PORT] [--interactive] [-- EXTRA QEMU ARGS]
+#               [--gdb PORT] [--com2 PORT] [--interactive] [--stdin] [-- EXTRA QEMU ARGS]
 #
+# --stdin: a headless run's serial input is this script's standard input
+# (scripts/systest.py --send types on it); otherwise it reads nothing.
 # --com2 PORT: the second serial port (COM2, the hypervisor's GDB stub with
 # gdb=NAME) on a TCP server at 127.0.0.1:PORT that does not wait for a
 # client (scripts/gdb-guest.sh connects GDB to it).
@@ -16,6 +18,7 @@
 set -uo pipefail
 
 iso= kernel= append= initrd= log= timeout=0 mem=256 kvm=0 icount=0 gdb= com2= interactive=0
+stdin=/dev/null
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=$2; shift 2 ;;
     --com2) com2=$2; shift 2 ;;
     --interactive) interactive=1; shift ;;
+    --stdin) stdin=/dev/stdin; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
   esac
@@ -70,9 +74,9 @@ run() {
 }
 if [ -n "$log" ]; then
   mkdir -p "$(dirname "$log")"
-  if [ "$interactive" = 1 ]; then run "${args[@]}"; else run "${args[@]}" </dev/null | tee "$log"; fi
+  if [ "$interactive" = 1 ]; then run "${args[@]}"; else run "${args[@]}" <"$stdin" | tee "$log"; fi
 else
-  if [ "$interactive" = 1 ]; then run "${args[@]}"; else run "${args[@]}" </dev/null; fi
+  if [ "$interactive" = 1 ]; then run "${args[@]}"; else run "${args[@]}" <"$stdin"; fi
 fi
 rc=${PIPESTATUS[0]}
 case $rc in

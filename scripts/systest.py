@@ -3,7 +3,7 @@
 check it, in the manner of the xv6/JOS grading scripts.
 
   systest.py --name NAME [--timeout S] [--max S] [--expect RE]... [--reject RE]...
-             [--ordered] [--exit N] -- COMMAND ARGS...
+             [--ordered] [--exit N] [--send RE::TEXT]... -- COMMAND ARGS...
 
 --timeout is a silence limit, not a wall-clock budget: the test fails only
 when the command prints nothing for S seconds (a hung guest), however long
@@ -15,8 +15,11 @@ build/test-logs/NAME.log. Every --expect must match
 some line (with --ordered, in the given order); no --reject may match any
 line. --exit checks the command's exit status. On failure the reasons and the
 tail of the transcript are printed and the exit status is 1; the log stays.
+--send types TEXT (Python escapes: \\x1d is Ctrl-]) on the command's
+standard input (QEMU's serial port) once a line matching RE has appeared;
+several are sent in the given order, each after its own line.
 """
-import argparse, os, re, signal, subprocess, sys, threading, time
+import argparse, codecs, os, re, signal, subprocess, sys, threading, time
 
 def kill_session(sid):
     """SIGKILL every process of session sid. killpg is not enough:
@@ -35,18 +38,40 @@ def kill_session(sid):
         except (OSError, ValueError, IndexError):
             pass
 
-def run_watched(cmd, silence, backstop):
+def typist(p, sends):
+    """Called with the output so far: type the next --send's text once its
+    line is there (the search starts after the previous one's match)."""
+    state = {"at": 0}
+    def check(text):
+        while sends:
+            m = re.compile(sends[0][0], re.M).search(text, state["at"])
+            if not m:
+                return
+            state["at"] = m.end()
+            try:
+                p.stdin.write(sends.pop(0)[1])
+                p.stdin.flush()
+            except OSError:
+                return
+    return check
+
+def run_watched(cmd, silence, backstop, sends=()):
     """Run cmd, collecting its output; kill its process group when it is
     silent for `silence` seconds or runs past `backstop`. Returns
     (output bytes, exit status or a string saying why it was stopped)."""
     env = dict(os.environ, SYSTEST_WATCH="1")
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    sends = list(sends)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                         start_new_session=True)
     chunks, last = [], [time.time()]
+    check = typist(p, sends) if sends else None
     def reader():
         for chunk in iter(lambda: p.stdout.read1(4096), b""):
             chunks.append(chunk)
             last[0] = time.time()
+            if check:
+                check(b"".join(chunks).decode("utf-8", "replace").replace("\r", ""))
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     t0, why = time.time(), None
@@ -73,15 +98,22 @@ def main():
     ap.add_argument("--reject", action="append", default=[])
     ap.add_argument("--ordered", action="store_true")
     ap.add_argument("--exit", type=int, default=None)
+    ap.add_argument("--send", action="append", default=[], metavar="RE::TEXT")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
+    sends = []
+    for s in a.send:
+        if "::" not in s:
+            ap.error(f"--send {s!r}: want RE::TEXT")
+        pat, text = s.split("::", 1)
+        sends.append((pat, codecs.decode(text, "unicode_escape").encode("latin-1")))
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     if not cmd:
         ap.error("no command")
     os.makedirs("build/test-logs", exist_ok=True)
     log = f"build/test-logs/{a.name}.log"
     t0 = time.time()
-    out, rc = run_watched(cmd, a.timeout, a.max or 8 * a.timeout)
+    out, rc = run_watched(cmd, a.timeout, a.max or 8 * a.timeout, sends)
     text = out.decode("utf-8", "replace").replace("\r", "")
     with open(log, "w") as f:
         f.write(text)

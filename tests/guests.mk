@@ -551,6 +551,36 @@ test-guests-watchdog: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
 .PHONY: test-guests-watchdog
 TEST_TARGETS += test-guests-watchdog
 
+# The console's kill (kernel/console_cmd.c): a guest spinning for ever
+# with interrupts on (its fair share, no watchdog ends it) and one blocked
+# in HC_WAIT on a timer an hour ahead are stopped from outside by Ctrl-] k
+# N, typed on the serial input once each has said what it does; Ctrl-] l
+# lists them first, an unknown command prints the help. The blocked one
+# must be woken to die. (Before the command the run never ended.)
+CONKILL_SEND := \
+	--send '^\[h-wait\] hostile: waiting an hour$$::\x1dl' \
+	--send '^console: guest 1 h-wait: running, [0-9]+ ms of CPU$$::\x1dx' \
+	--send '^console: Ctrl-\] then:::\x1dk0\r' \
+	--send '^guest h-spin killed: ::\x1dk1\r'
+test-guests-console-kill: $(HV_ELF) $(GT)/hostile.elf $(GT)/hello.elf
+	$(PYTHON) scripts/systest.py --name guests-console-kill --timeout 30 --exit 35 $(CONKILL_SEND) \
+		--expect '^\[h-spin\] hostile: spinning for ever$$' \
+		--expect '^console: guest 0 h-spin: running, [0-9]+ ms of CPU$$' \
+		--expect '^console: guest 2 hello: (running|exited), [0-9]+ ms of CPU$$' \
+		--expect '^console: killing guest 0 h-spin$$' \
+		--expect '^guest h-spin killed: killed from the console$$' \
+		--expect '^console: killing guest 1 h-wait$$' \
+		--expect '^guest h-wait killed: killed from the console$$' \
+		--expect '^guest hello exited with status 0$$' \
+		--expect '^hypervisor: shutdown \(failure\)' \
+		--expect '^pools: ([0-9]+) KiB free \(\1 before the guests\), shadow pool ([0-9]+) pages used \(\2\), kmap ([0-9]+) slots \(\3\)$$' \
+		--reject 'NOT ALL RETURNED' --reject PANIC \
+		-- scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 60 --stdin --append "shutdown" \
+		--initrd "$(GT)/hostile.elf name=h-spin mem=4M act=forever,$(GT)/hostile.elf name=h-wait mem=4M act=waitlong,$(GT)/hello.elf name=hello mem=4M"
+
+.PHONY: test-guests-console-kill
+TEST_TARGETS += test-guests-console-kill
+
 # A console flood: 64 writes of 4 KiB (4096 lines of 63 bytes) beside a
 # CPU-bound guest. The output ring takes them and the UART's interrupt
 # drains it with interrupts on; a flooder that fills it blocks (counted:

@@ -11,6 +11,11 @@
  *                   every 50 us: that must not buy it CPU time)
  *   act=conflood    64 console writes of 4 KiB each
  *   act=waitforever HC_WAIT with no timer armed  -> killed by the watchdog
+ *   act=forever     CPU-bound for ever, interrupts on: fair use of its
+ *                   share, no watchdog's business -> only the console's
+ *                   kill (Ctrl-] k N) stops it
+ *   act=waitlong    a timer an hour ahead, then HC_WAIT: blocked, not idle
+ *                   for ever -> the console's kill must wake it to stop it
  *   act=clispin     cli, a timer 1 ms ahead, then a busy loop forever: the
  *                   timer's event stays pending behind the clear virtual IF
  *                   -> killed by the interrupts-off watchdog
@@ -150,6 +155,15 @@ static int sched_act(const char *cmd, int *status)
 		*status = sa_cli(100);
 	} else if (has_word(cmd, "act=conflood")) {
 		*status = sa_conflood();
+	} else if (has_word(cmd, "act=forever")) {
+		puts_hc("hostile: spinning for ever\n");
+		for (;;)
+			;
+	} else if (has_word(cmd, "act=waitlong")) {
+		puts_hc("hostile: waiting an hour\n");
+		sa_set_timer(sa_now_ns() + 3600ull * 1000000000ull);
+		for (;;)
+			hc(HC_WAIT, 0, 0);
 	} else if (has_word(cmd, "act=waitforever")) {
 		puts_hc("hostile: HC_WAIT with nothing armed\n");
 		hc(HC_WAIT, 0, 0);
