@@ -320,9 +320,7 @@ EMU enum emu_result emu_mov_to_cr(const struct emu *e)
 		v->cr2 = val;
 		return EMU_OK;
 	case 3:
-		v->cr3 = val;
-		v->hv->set_cr3(v->hv_ctx, val);
-		return EMU_OK;
+		return vcpu_set_cr3(v, val) ? EMU_OK : EMU_STOP;
 	case 4:
 		if (val & ~CR4_ACCEPTED)
 			return e_gp0(e);
