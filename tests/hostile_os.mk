@@ -55,11 +55,10 @@ HOS_EXPECT_B := \
 # (refused by the emulated iret: #GP(cs) to the guest); a store to the
 # hypervisor's text (read-only in the shadow: #PF); a mov to CR3 of a
 # directory past the partition, in both builds (stopped by the IPVMM).
-HOS_ACTS_C := vm86 tf shared
+HOS_ACTS_C := vm86 tf
 HOS_EXPECT_C := \
 	--expect '^guest r-vm86 killed: entered virtual-8086 mode \(EFLAGS.VM\) at 0008:' \
 	--expect '^\[r-tf\] hostile: act=tf caught vector 1 error 0$$' \
-	--expect '^\[r-shared\] hostile: the ipvmm ran on$$' --expect '^guest r-shared exited with status 17$$' \
 	--expect '^guest h-cr3past killed: IPVMM: mov to cr3 of a page directory outside the partition$$' \
 	--expect '^guest r-cr3past killed: IPVMM: mov to cr3 of a page directory outside the partition$$' \
 	--expect '^guest h-hvtext killed: \#PF page fault \(vector 14\) error 0x3 at eip $(HOS_EIP) cr2 fd101000$$' \
