@@ -78,10 +78,17 @@ void ab_replace(struct run *r, size_t off, size_t len, const char *s, size_t sle
  * the untouched instruction, nops, end label, record. An interrupt-shadow
  * form (BEFORE) gets its nops between the start label and the instruction,
  * so the instruction stays adjacent to the one it shields. */
+#define AB_PAD_MAX 63		/* the widest padding the buffers below hold */
+#define AB_PAD_FITS(id, match, pad, shortest, rewrite, mnem) \
+	_Static_assert((pad) <= AB_PAD_MAX, "afterburn class " #id ": padding wider than wrap() holds");
+AFTERBURN_CLASSES(AB_PAD_FITS)
+#undef AB_PAD_FITS
+
 static void wrap(struct run *r, size_t start, size_t end, int cls, bool before)
 {
 	struct ab_ctx *c = r->c;
-	char s[32], e[32], sref[32], eref[32], nops[256], head[300], tail[512];
+	char s[32], e[32], sref[32], eref[32];
+	char nops[AB_PAD_MAX * 5 + 1], head[sizeof(nops) + 40], tail[sizeof(nops) + 300];
 	c->sites++;
 	c->per_class[cls]++;
 	if (before)

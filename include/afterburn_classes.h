@@ -76,11 +76,14 @@ enum afterburn_match {
 	/* movb $1, vcpu_if; call *vcpu_sti_hook   (7 + ff 15 abs32: 13);
 	   the hook is a bare ret unless an interrupt is pending */ \
 	AB_CLASS(STI,      AB_MATCH_ANY,    12, 1, 13, "sti") \
-	/* call burn_pushf                         (5, + 1 spare) */ \
+	/* pushl %eax; call burn_pushf             (1 + 5: 6) */ \
 	AB_CLASS(PUSHF,    AB_MATCH_ANY,     5, 1,  6, \
 		"pushf pushfl pushfw pushfd") \
-	/* call burn_popf                          (5, + 1 spare) */ \
-	AB_CLASS(POPF,     AB_MATCH_ANY,     5, 1,  6, \
+	/* inline: pushl (%esp); andl $EF_VIRT,(%esp); popl veflags (3+7+6);
+	   andl $mask,(%esp); testb $2,1(%esp); setnz vif (7+5+7);
+	   cmpl $burn_sti_ret,sti_hook; je 1f; call burn_popf; 1: popfl
+	   (10+2+5+1): 53 (ipvmm/rewrite.c build_popf, RW_LEN_POPF) */ \
+	AB_CLASS(POPF,     AB_MATCH_ANY,    52, 1, 53, \
 		"popf popfl popfw popfd") \
 	/* jmp burn_iret                           (5) */ \
 	AB_CLASS(IRET,     AB_MATCH_ANY,     4, 1,  5, \

@@ -27,6 +27,8 @@ int shadow_phys_build(struct shadow *s, uint32_t base, uint32_t size);
 /* The top page of the VM thread's stack, writable in its guest's shadow. */
 int shadow_map_stack(struct shadow *s, const void *lo, uint32_t size);
 int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len);
+/* Hypervisor frames ring 1 may read, never write (the vTLB's filter). */
+int shadow_map_ro(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len);
 /* Guest-linear -> machine through the guest's current shadow: 0 and *ma,
  * or -1 when the address is not mapped for the guest. */
 int shadow_translate(const struct guest *g, uint32_t gla, uint32_t *ma);

@@ -9,16 +9,26 @@
 #include <stdint.h>
 #include "config.h"
 #include "layout.h"
+#include "ipvmm/shared.h"
 
 struct guest;
 
 /* A guest's part (struct guest's `vtlb`). The page directories and tables
  * are pages of the guest object itself (first, so only they need the page
  * alignment). */
+/* One fill of a shadow entry: the page, the guest's PDE and PTE the walk
+ * read (after setting A/D), and the shadow entry made from them. */
+struct vtlb_fill {
+	uint32_t la, gpde, gpte, spte;
+};
+
 #define VTLB_USED_WORDS (((IPVMM_BASE >> 22) + 31) / 32)   /* a bit per PDE below the hole */
 struct vtlb {
 	uint32_t pd[CONFIG_VTLB_SHADOWS][1024] __attribute__((aligned(PAGE_SIZE)));
 	uint32_t pt[CONFIG_VTLB_PT_PAGES][1024];
+	/* The presence filter the IPVMM reads (include/ipvmm/shared.h): whole
+	 * pages, mapped read-only at IPVMM_VTLB_FILTER_ADDR. */
+	uint32_t filter[IPVMM_VTLB_FILTER_WORDS];
 	uint16_t pt_free[CONFIG_VTLB_PT_PAGES];  /* free page tables: a stack of indices into pt */
 	unsigned pt_nfree;
 	uint32_t used[CONFIG_VTLB_SHADOWS][VTLB_USED_WORDS];  /* PDEs with a page table */
@@ -29,11 +39,12 @@ struct vtlb {
 	int cur;                               /* slot in use when paging is on */
 	int pool_ready;
 	unsigned pt_used;                      /* page tables taken from the pool */
-	uint32_t fills, reflected, resets, switches, hits, prefills;
+	uint32_t fills, reflected, resets, switches, hits, prefills, kept, checked, overflows;
 	/* Per slot, the pages filled since it last became current: what a
-	 * CR3 write back to it walks again (kernel/vtlb.c, slot_refresh). */
-	uint32_t log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
+	 * CR3 write back to it re-checks (kernel/vtlb.c, slot_refresh). */
+	struct vtlb_fill log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
 	uint16_t log_n[CONFIG_VTLB_SHADOWS];
+	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];  /* slot_refresh's pages to walk again */
 	uint8_t log_lost[CONFIG_VTLB_SHADOWS];  /* a fill did not fit in the log */
 };
 
@@ -46,6 +57,9 @@ void vtlb_set_cr3(struct guest *g, uint32_t cr3);
 void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4);
 void vtlb_invlpg(struct guest *g, uint32_t la);
 void vtlb_flush(struct guest *g, int all);
+/* Map the presence filter into the guest's physical-mode shadow (and so
+ * into every shadow of it): -1 when the shadow pool is empty. */
+int vtlb_map_filter(struct guest *g);
 /* Guest-linear -> guest-physical through the guest's tables (a supervisor
  * read or write, A/D set as the CPU would); -1 when they do not allow it. */
 int vtlb_translate(const struct guest *g, uint32_t la, int write, uint32_t *gpa);

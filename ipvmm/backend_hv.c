@@ -16,9 +16,15 @@ static int hv_set_cr3(void *ctx, uint32_t pdbr)
 	return hcall_set_cr3(pdbr);
 }
 
+/* No hypercall for a page no shadow holds (the filter's bit is clear,
+ * include/ipvmm/shared.h), nor for the hole, which no shadow entry
+ * of the guest's covers: HC_INVLPG would change nothing. */
 static int hv_invlpg(void *ctx, uint32_t va)
 {
 	(void)ctx;
+	if (va >= IPVMM_BASE ||
+	    !ipvmm_vtlb_filter_bit((const volatile uint32_t *)IPVMM_VTLB_FILTER_ADDR, va))
+		return 0;
 	return hcall_invlpg(va);
 }
 

@@ -29,6 +29,111 @@ global ipvmm_stack, ipvmm_stack_top
 ; The C frontend's stack; the top UP_SIZE bytes hold an upcall's state.
 %define C_STACK  (ipvmm_stack_top - 128)
 
+;  One half of the watched GDT bitmap (vcpu.gdt_watch) for burn_iret:
+;  eax = the guest's GDT base; ebx, ecx, edx, esi are scratch.
+%macro IRET_WATCHED 1
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDT_WATCH + %1 * 4]
+%%next:	test edx, edx
+	jz %%done
+	bsf ecx, edx
+	btr edx, ecx
+	lea ebx, [ecx + %1 * 32]	; the entry's index
+	lea esi, [ebx * 8 + 7]
+	cmp si, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja burn_iret.slow
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ebx], 0
+	je burn_iret.slow
+%%rd_lo: mov esi, [ss:eax + ebx * 8]
+	cmp esi, [ss:GDTC(ebx)]
+	jne burn_iret.slow
+%%rd_hi: mov esi, [ss:eax + ebx * 8 + 4]
+	cmp esi, [ss:GDTC(ebx) + 4]
+	jne burn_iret.slow
+	jmp %%next
+%%done:
+section .extable
+	dd %%rd_lo, burn_iret.slow
+	dd %%rd_hi, burn_iret.slow
+section .text
+%endmacro
+
+;  burn_iret's commit, after its checks: the guest's registers (five of
+;  them pushed, edi and ebp live) into the resume record and its virtual
+;  state; leaves ESP at the frame and its EIP in the state.
+%macro IRET_COMMIT_GPRS 0
+	mov [ss:RESUME + RES_EDI], edi
+	mov [ss:ST(GPR) + 28], edi
+	mov [ss:RESUME + RES_EBP], ebp
+	mov [ss:ST(GPR) + 20], ebp
+	pop esi
+	mov [ss:RESUME + RES_ESI], esi
+	mov [ss:ST(GPR) + 24], esi
+	pop ebx
+	mov [ss:RESUME + RES_EBX], ebx
+	mov [ss:ST(GPR) + 12], ebx
+	pop edx
+	mov [ss:RESUME + RES_EDX], edx
+	mov [ss:ST(GPR) + 8], edx
+	pop ecx
+	mov [ss:RESUME + RES_ECX], ecx
+	mov [ss:ST(GPR) + 4], ecx
+	pop eax
+	mov [ss:RESUME + RES_EAX], eax
+	mov [ss:ST(GPR)], eax
+	lea esp, [esp + 8]		; the real flags and ret: the frame at esp
+	mov eax, [ss:esp]
+	mov [ss:ST(EIP)], eax
+%endmacro
+
+;  eax = the frame's EFLAGS (IF set; TF, NT, VM, IOPL clear): the virtual
+;  state's EFLAGS as emulate_iret computes it, and the virtual bits left
+;  (EF_VIRT: AC, ID) as resume_commit keeps them. ecx scratch.
+%macro IRET_VFLAGS 0
+	mov ecx, eax
+	and ecx, ~EF_RSV0
+	or ecx, EF_RSV1
+	mov [ss:RESUME + RES_ST_EFLAGS], ecx
+	and eax, EF_AC | EF_ID
+	or eax, EF_RSV1
+	mov [ss:VEFLAGS], eax
+%endmacro
+
+;  The rest of resume_commit: the data segments as they are (loaded by
+;  no one: segmask 0), IF set, out through iret_restart.
+%macro IRET_COMMIT_TAIL 0
+	IRET_SREG_VIRT es, SR_ES
+	IRET_SREG_VIRT ds, SR_DS
+	IRET_SREG_VIRT fs, SR_FS
+	IRET_SREG_VIRT gs, SR_GS
+	mov dword [ss:RESUME + RES_SEGMASK], 0
+	mov byte [ss:VIF], 1
+	jmp iret_restart
+%endmacro
+
+; A data segment register into the resume record's virtual state, as
+; sel_virt shows it (the kernel's real RPL 1 as 0); eax, ecx scratch.
+%macro IRET_SREG_VIRT 2
+	xor eax, eax
+	mov ax, %1
+	mov ecx, eax
+	and ecx, 3
+	cmp cl, [ss:fio_kernel_rpl]
+	jne %%as_is
+	and eax, ~3
+%%as_is:
+	mov [ss:ST(SREG) + %2 * 2], ax
+%endmacro
+
+section .extable progbits alloc noexec nowrite align=4
+	dd burn_pop_sreg.rd_sel, burn_pop_sreg.c_half
+	dd burn_iret.rd_fl, burn_iret.slow
+	dd burn_iret.rd_ip, burn_iret.slow
+	dd burn_iret.rd_cs, burn_iret.slow
+	dd burn_iret.rd_ss, burn_iret.slow
+	dd burn_iret.rd_klo, burn_iret.slow
+	dd burn_iret.rd_khi, burn_iret.slow
+	dd burn_iret.wr_fl, burn_iret.slow
+
 section .text
 
 ; --- sti --------------------------------------------------------------
@@ -42,63 +147,221 @@ burn_sti_deliver:			; [esp] = site end
 	push strict dword BURN_ID_STI
 	jmp burn_common
 
-; --- pushf: call burn_pushf --------------------------------------------
-; On entry [esp] = return address at A-4 (A = guest esp before the site).
-; Leaves the guest's EFLAGS at A-4, returns with esp = A-4. The real
-; flags are saved first and restored last, so the site changes none; the
-; saved copy is masked to the real bits, which popfd may load (IF and
-; IOPL stay as they are at CPL 1 with IOPL 0).
+; --- pushf: pushl %eax; call burn_pushf (docs/ipvmm.md, "Virtual CPU")
+; On entry [esp] = ret (the site's end) at A-8, the guest's eax at A-4
+; (A = guest esp before the site). Leaves the guest's EFLAGS at A-4 and
+; returns with esp = A-4, eax and the real flags as they were. In guest
+; context the real flags are the arithmetic ones plus IF and bit 1
+; (GUEST_EFLAGS, retpath, iret_restart), so flipping IF by vif_to_if and
+; or-ing the virtual bits yields the guest's word.
 burn_pushf:
-	push dword [esp]		; A-8 = ret
 	pushfd				; A-12: real flags
-	push eax			; A-16
 	movzx eax, byte [VIF]
-	shl eax, 9			; 0 or EF_IF
-	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF and reserved bit 1
-	and dword [esp + 4], EF_REAL
-	or eax, [esp + 4]		; the arithmetic flags and DF
+	mov eax, [vif_to_if + eax * 4]	; EF_IF if the virtual IF is clear
+	xor eax, [esp]			; the real flags with the virtual IF
+	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF
+	push dword [esp + 8]		; A-16: the guest's eax
 	mov [esp + 12], eax		; A-4 = guest EFLAGS
 	pop eax
 	popfd
 	ret				; esp = A-4
 
-; --- popf: call burn_popf ----------------------------------------------
-; [esp] = ret at A-4, the new flags at A. Real arithmetic flags from the
-; value, the rest virtual; if IF is now set and work is pending, enter
-; the frontend (synchronous delivery point).
+; --- popf: the inline site's slow path --------------------------------
+; The popf site (rewrite.c, build_popf) has stored the virtual bits and IF
+; and masked the word at A to what the real popfl may load; it calls here
+; when work is pending: [esp] = ret (the site's popfl) at A-4. IF clear:
+; back to the popfl. IF set: load the flags here and enter the frontend
+; at the site's end (a synchronous delivery point, as popf on hardware).
 burn_popf:
-	push eax			; A-8
-	push ecx			; A-12
-	mov eax, [esp + 12]		; new flags
-	mov ecx, [esp + 8]
-	mov [esp + 12], ecx		; A = ret
-	mov ecx, eax
-	and ecx, EF_VIRT
-	or ecx, EF_RSV1
-	mov [VEFLAGS], ecx
-	test eax, EF_IF
-	setnz byte [VIF]
-	and eax, EF_REAL
-	or eax, EF_RSV1 | EF_IF
-	mov [esp + 8], eax		; A-4 = real flags
-	pop ecx
+	test byte [VIF], 1		; flags: the popfl or popfd below loads them
+	jnz .check
+	ret
+.check:	push eax			; A-8
+	mov eax, [esp + 4]
+	inc eax				; past the popfl: the site's end
+	xchg eax, [esp + 8]		; eax = the masked word, A = site end
+	mov [esp + 4], eax		; A-4 = the masked word
 	pop eax
-	test byte [VIF], 1
-	jz .out
-	cmp dword [STI_HOOK], burn_sti_ret
-	jne .check
-.out:	popfd
-	ret				; esp = A + 4
-.check:	popfd				; [esp] = ret
+	popfd				; [esp] = site end at A
 	push strict dword BURN_ID_CHECK
 	jmp burn_common
 
-; --- fixed trampolines ------------------------------------------------
-; iret/lret sites call (the return address names the site for faults);
-; the frontend never returns there.
+; --- iret: call burn_iret ---------------------------------------------
+; [esp] = ret, the guest's iret frame above it. A return to user mode
+; that the emulated path (emulate_iret, then resume_commit) would finish
+; without a hypercall, a fault or a delivery is done here instead: the
+; resume record is filled as resume_commit fills it and iret_restart
+; leaves (its pending check delivers, its roll-back covers the iretd).
+; Anything else (another ring, NT, VM, TF, IOPL, IF clear, a selector
+; that is not a cached flat DPL-3 GDT one, a watched descriptor the guest
+; rewrote, EIP in the IPVMM window, a fault reading the frame or the
+; GDT) takes the emulated path. Safety argument: docs/security.md, "The
+; iret fast path".
+%define GDTC(r)  (ipvmm_vcpu + VCPU_GDTC + r * 8)
+%define ST(f)    (RESUME + RES_ST_ %+ f)
+; Stack after the five pushes below (the guest's frame from F_EIP up).
+%define F_EIP    esp + 28
+%define F_CS     esp + 32
+%define F_FL     esp + 36
+%define F_ESP    esp + 40
+%define F_SS     esp + 44
+IRET_BAD_FL equ EF_IF | EF_TF | EF_NT | EF_VM | EF_IOPL
+
 burn_iret:
+	pushfd
+	push eax
+	push ecx
+	push edx
+	push ebx
+	push esi
+	cmp byte [ss:ipvmm_vcpu + VCPU_STEP_SHADOW], 0
+	jne .slow			; the frontend ends the sti shadow
+.rd_fl:	mov eax, [ss:F_FL]
+	and eax, IRET_BAD_FL
+	cmp eax, EF_IF
+	jne .slow
+.rd_ip:	cmp dword [ss:F_EIP], IPVMM_BASE
+	jae .slow			; the frontend's exit would fault: its case
+.rd_cs:	movzx ecx, word [ss:F_CS]
+	test ecx, 7
+	jz .kernel			; RPL 0 in the GDT: the same level
+	mov eax, ecx
+	and eax, 7
+	cmp eax, 3
+	jne .slow
+.rd_ss:	movzx edx, word [ss:F_SS]
+	mov eax, edx
+	and eax, 7			; RPL 3 in the GDT too
+	cmp eax, 3
+	jne .slow
+	shr ecx, 3
+	shr edx, 3
+	cmp ecx, GDT_CACHE_N
+	jae .slow
+	cmp edx, GDT_CACHE_N
+	jae .slow
+	; The copies last installed: flat DPL-3 32-bit code and writable data
+	; (no iretd check can fail on them, nor the limit on EIP < IPVMM_BASE).
+	cmp dword [ss:GDTC(ecx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(ecx) + 4]
+	and eax, 0xffeffc00		; base, G, D, L, limit, P, DPL, S, code, C
+	cmp eax, 0x00cff800
+	jne .slow
+	cmp dword [ss:GDTC(edx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(edx) + 4]
+	and eax, 0xffeffe00		; ... data, expand-up, writable
+	cmp eax, 0x00cff200
+	jne .slow
+	; Both watched, so the loop below compares them with the guest's table.
+	bt dword [ss:ipvmm_vcpu + VCPU_GDT_WATCH], ecx
+	jnc .slow
+	bt dword [ss:ipvmm_vcpu + VCPU_GDT_WATCH], edx
+	jnc .slow
+	; vcpu_sync_watched without a change: every watched entry in the
+	; guest's table (inside its limit, below the window) equals the copy
+	; installed.
+	mov eax, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp eax, IPVMM_BASE - GDT_CACHE_N * 8
+	ja .slow
+	IRET_WATCHED 0
+	IRET_WATCHED 1
+	; Committed: the resume record as resume_commit writes it for this
+	; state (registers unchanged, CS:EIP, SS:ESP and EFLAGS from the frame);
+	; iretd pops the outer frame in the record.
+	IRET_COMMIT_GPRS
+	mov eax, [ss:esp]
+	mov [ss:RESUME + RES_OUTER], eax
+	movzx eax, word [ss:esp + 4]
+	mov [ss:RESUME + RES_OUTER + 4], eax
+	mov [ss:ST(SREG) + SR_CS * 2], ax
+	mov eax, [ss:esp + 12]
+	mov [ss:RESUME + RES_OUTER + 12], eax
+	mov [ss:ST(GPR) + 16], eax
+	movzx eax, word [ss:esp + 16]
+	mov [ss:RESUME + RES_OUTER + 16], eax
+	mov [ss:ST(SREG) + SR_SS * 2], ax
+	mov eax, [ss:esp + 8]
+	mov ecx, eax
+	and ecx, EF_REAL
+	or ecx, EF_RSV1 | EF_IF
+	mov [ss:RESUME + RES_EFLAGS], ecx
+	mov [ss:RESUME + RES_OUTER + 8], ecx
+	IRET_VFLAGS
+	mov byte [ss:ST(DIRTY)], (1 << SR_CS) | (1 << SR_SS)
+	mov dword [ss:RESUME + RES_FRAME], RESUME + RES_OUTER
+	inc dword [ss:ipvmm_shared + SH_IRET_FAST]
+	IRET_COMMIT_TAIL
+
+; The same level (the guest kernel's CPL 0, real CPL 1): CS a GDT selector
+; whose installed copy is flat DPL-0 32-bit code (DPL 1 to the CPU) and
+; whose guest descriptor is still that copy (resume_commit's
+; vcpu_sync_sel would install nothing). iretd pops the frame where it is,
+; rewritten with the real CS and EFLAGS, as resume_commit writes it.
+.kernel:
+	shr ecx, 3
+	jz .slow
+	cmp ecx, GDT_CACHE_N
+	jae .slow
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ecx], 0
+	je .slow
+	cmp dword [ss:GDTC(ecx)], 0x0000ffff
+	jne .slow
+	mov eax, [ss:GDTC(ecx) + 4]
+	and eax, 0xffeffc00
+	cmp eax, 0x00cf9800
+	jne .slow
+	lea edx, [ecx * 8 + 7]
+	cmp dx, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja .slow
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp edx, IPVMM_BASE - GDT_CACHE_N * 8
+	ja .slow
+.rd_klo: mov eax, [ss:edx + ecx * 8]
+	cmp eax, [ss:GDTC(ecx)]
+	jne .slow
+.rd_khi: mov eax, [ss:edx + ecx * 8 + 4]
+	cmp eax, [ss:GDTC(ecx) + 4]
+	jne .slow
+	; The two words rewritten below lie in one page: the first store
+	; faults or neither does.
+	lea eax, [F_CS]
+	lea edx, [F_FL + 3]
+	xor edx, eax
+	test edx, ~0xfff
+	jnz .slow
+	mov eax, [ss:F_FL]
+	mov ecx, eax
+	and ecx, EF_REAL
+	or ecx, EF_RSV1 | EF_IF
+.wr_fl:	mov [ss:F_FL], ecx
+	mov [ss:RESUME + RES_EFLAGS], ecx
+	IRET_VFLAGS
+	movzx ecx, word [ss:F_CS]
+	mov [ss:ST(SREG) + SR_CS * 2], cx
+	or cl, [ss:fio_kernel_rpl]
+	mov [ss:F_CS], ecx
+	IRET_COMMIT_GPRS
+	lea eax, [esp + 12]
+	mov [ss:ST(GPR) + 16], eax
+	mov [ss:RESUME + RES_FRAME], esp
+	IRET_SREG_VIRT ss, SR_SS
+	mov byte [ss:ST(DIRTY)], 1 << SR_CS
+	inc dword [ss:ipvmm_shared + SH_IRET_FAST_KERNEL]
+	IRET_COMMIT_TAIL
+
+; Declined (also the exception table's continuation: EAX, ECX, EDX are
+; then the fault's; the guest's are on the stack).
+.slow:	pop esi
+	pop ebx
+	pop edx
+	pop ecx
+	pop eax
+	popfd
 	push strict dword BURN_ID_IRET
 	jmp burn_common
+
 burn_lret:
 	push strict dword BURN_ID_LRET
 	jmp burn_common
@@ -238,13 +501,141 @@ burn_invlpg:
 %%out:
 %endmacro
 
-burn_pop_sreg:
-	FAST_SITE_C burn_pop_sreg_c
-	ret 4				; past the popped selector
+; The common case without C (docs/rewriter.md, "Fast sites"): a GDT
+; selector whose descriptor in the guest's table equals the copy last
+; installed (so vcpu_load_sreg would install nothing), a present,
+; accessed data segment with DPL >= RPL, or a null selector; nothing for
+; the frontend to do (no sti shadow, nothing pending with IF set). The
+; CPU's own load of the installed copy then cannot fail. Anything else,
+; and a fault reading the guest's selector or table, goes on to the C
+; half, which does the rest or declines in turn.
+; After pushfd; pushad: eax = the guest's selector, ecx = SR_*.
+%macro SREG_ASM 1			; label to go on to when declining
+	cmp ecx, SR_ES
+	je %%sr_ok
+	cmp ecx, SR_DS
+	jb %1
+	cmp ecx, SR_GS
+	ja %1
+%%sr_ok:
+	cmp byte [ss:ipvmm_vcpu + VCPU_STEP_SHADOW], 0
+	jne %1
+	cmp byte [ss:VIF], 0
+	je %%quiet
+	cmp dword [ss:STI_HOOK], burn_sti_ret
+	jne %1
+%%quiet:
+	movzx eax, ax
+	test eax, 0xfffc
+	jz %%load			; null: loadable into a data register
+	test eax, 4
+	jnz %1				; the LDT: the C half
+	mov ebx, eax
+	shr ebx, 3
+	cmp ebx, GDT_CACHE_N
+	jae %1
+	cmp byte [ss:ipvmm_vcpu + VCPU_GDT_VALID + ebx], 0
+	je %1
+	lea edx, [ebx * 8 + 7]
+	cmp dx, [ss:ipvmm_vcpu + VCPU_GDTR_LIMIT]
+	ja %1
+	mov edx, [ss:ipvmm_vcpu + VCPU_GDTR_BASE]
+	cmp edx, IPVMM_BASE - GDT_CACHE_N * 8
+	ja %1
+%%rd_lo: mov esi, [ss:edx + ebx * 8]
+	cmp esi, [ss:GDTC(ebx)]
+	jne %1
+%%rd_hi: mov esi, [ss:edx + ebx * 8 + 4]
+	cmp esi, [ss:GDTC(ebx) + 4]
+	jne %1
+	mov edx, esi
+	and edx, 0x9900			; P, S, code, accessed
+	cmp edx, 0x9100
+	jne %1
+	shr esi, 13
+	and esi, 3			; DPL
+	mov edx, eax
+	and edx, 3			; RPL
+	cmp esi, edx
+	jb %1
+	test edx, edx
+	jnz %%load
+	or al, [ss:fio_kernel_rpl]	; sel_real (the kernel RPL: 3 in the host test)
+%%load:
+	cmp ecx, SR_DS
+	jne %%not_ds
+	mov ds, ax
+	jmp %%done
+%%not_ds:
+	cmp ecx, SR_ES
+	jne %%not_es
+	mov es, ax
+	jmp %%done
+%%not_es:
+	cmp ecx, SR_FS
+	jne %%not_fs
+	mov fs, ax
+	jmp %%done
+%%not_fs:
+	mov gs, ax
+%%done:
+	popad
+	popfd
+	lea esp, [esp + 4]		; id
+section .extable
+	dd %%rd_lo, %1
+	dd %%rd_hi, %1
+section .text
+%endmacro
 
+; Stack [id][ret][the popped selector]; the id's low bits name the register.
+burn_pop_sreg:
+	pushfd
+	pushad
+	mov ecx, [esp + 36]		; id
+	and ecx, 7
+.rd_sel: mov eax, [ss:esp + 44]
+	SREG_ASM .c_half
+	ret 4				; past the popped selector
+.c_half:
+	popad
+	popfd
+	FAST_SITE_C burn_pop_sreg_c
+	ret 4
+
+; Stack [id][ret][the guest's eax], eax = RW_REGS (one operand a segment
+; register, the other a general register, as burn_mov_sreg_c's reg_pair).
 burn_mov_sreg:
-	FAST_SITE_C burn_mov_sreg_c
+	pushfd
+	pushad
+	mov edx, eax
+	shr edx, 16			; dl = kind 0, dh = kind 1
+	cmp dx, DEC_K_SREG | DEC_K_GPR << 8
+	jne .other
+	movzx ecx, al			; the segment register
+	movzx ebx, ah			; the general register
+	jmp .gpr
+.other:	cmp dx, DEC_K_GPR | DEC_K_SREG << 8
+	jne .c_half
+	movzx ecx, ah
+	movzx ebx, al
+.gpr:	test ebx, ebx
+	jz .eax
+	cmp ebx, 7
+	ja .c_half
+	cmp ebx, 4
+	je .c_half			; %esp: the C half's to compute
+	neg ebx
+	mov eax, [esp + 28 + ebx * 4]	; the pushad slot of register ebx
+	jmp .sel
+.eax:	mov eax, [ss:esp + 44]		; the site's pushl %eax
+.sel:	SREG_ASM .c_half
 	ret				; the site's popl %eax follows
+.c_half:
+	popad
+	popfd
+	FAST_SITE_C burn_mov_sreg_c
+	ret
 
 ; --- movl %crN,%reg, movl %reg,%crN, mov %sreg,%reg (register forms) -----
 ; Stack [id][ret][the guest's eax], eax = RW_REGS. The C half reads or
@@ -459,6 +850,15 @@ burn_generic_end:
 STUB_SLACK equ (burn_generic_end - burn_generic_stubs) - RW_STUB_COUNT * RW_STUB_STRIDE
 	times STUB_SLACK db 0
 	times -STUB_SLACK db 0
+
+section .rodata
+; burn_pushf's IF: xor-ed into the real flags (IF always set in guest
+; context). Indexed by the whole vif byte, so any value is in bounds;
+; nonzero is "set", as vcpu_eflags reads it.
+align 4
+vif_to_if:
+	dd EF_IF
+	times 255 dd 0
 
 section .note.GNU-stack noalloc noexec nowrite progbits
 

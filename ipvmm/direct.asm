@@ -90,9 +90,10 @@ burn_int_direct:
 .wr_sp:	mov [ss:edx - 8], eax
 	movzx eax, byte [ss:VIF]
 	shl eax, 9			; 0 or EF_IF
-	or eax, [ss:VEFLAGS]		; IOPL, NT, AC, ID, TF and bit 1
+	or eax, [ss:VEFLAGS]		; IOPL, NT, AC, ID, TF
 	mov ecx, [F_EFLAGS]
-	and ecx, EF_REAL
+	and ecx, EF_REAL | EF_RSV1	; bit 1 from the CPU's frame (popf sites
+					; store vcpu.eflags without it)
 	or eax, ecx
 .wr_fl:	mov [ss:edx - 12], eax
 	mov eax, [F_CS]

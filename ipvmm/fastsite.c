@@ -71,7 +71,8 @@ int32_t burn_pop_sreg_c(uint32_t *p)
  * false for any other pair, or %esp (its value at the site is the common
  * path's to compute).
  */
-static bool reg_pair(uint32_t *p, unsigned kind, unsigned *n, uint32_t **gpr)
+static inline __attribute__((always_inline)) bool reg_pair(uint32_t *p, unsigned kind, unsigned *n,
+						     uint32_t **gpr)
 {
 	uint32_t regs = p[P_EAX];
 	unsigned k0 = (regs >> 16) & 0xff, k1 = regs >> 24, r0 = regs & 0xff, r1 = (regs >> 8) & 0xff;

@@ -7,10 +7,45 @@
 #include "config.h"
 #include "vcpu.h"
 #include "layout.h"
+#include "x86/uart16550.h"
 
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"((long)(val)))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
+
+/* What burn_iret's fast path and SREG_ASM read and fill (burn.asm). */
+void ipvmm_offsets_iret(void);
+void ipvmm_offsets_iret(void)
+{
+	OFFSET(SH_IRET_FAST, ipvmm_shared, iret_fast);
+	OFFSET(SH_IRET_FAST_KERNEL, ipvmm_shared, iret_fast_kernel);
+	OFFSET(VCPU_STEP_SHADOW, vcpu, step_shadow);
+	OFFSET(VCPU_GDTR_BASE, vcpu, gdtr.base);
+	OFFSET(VCPU_GDTR_LIMIT, vcpu, gdtr.limit);
+	OFFSET(VCPU_GDTC, vcpu, gdt_cache);
+	OFFSET(VCPU_GDT_VALID, vcpu, gdt_valid);
+	OFFSET(VCPU_GDT_WATCH, vcpu, gdt_watch);
+	DEFINE(GDT_CACHE_N, VCPU_GDT_CACHE);
+	DEFINE(DEC_K_GPR, DEC_K_GPR);
+	DEFINE(DEC_K_SREG, DEC_K_SREG);
+	OFFSET(RES_EAX, burn_resume, eax);
+	OFFSET(RES_ECX, burn_resume, ecx);
+	OFFSET(RES_EDX, burn_resume, edx);
+	OFFSET(RES_EBX, burn_resume, ebx);
+	OFFSET(RES_EBP, burn_resume, ebp);
+	OFFSET(RES_ESI, burn_resume, esi);
+	OFFSET(RES_EDI, burn_resume, edi);
+	OFFSET(RES_OUTER, burn_resume, outer);
+	DEFINE(RES_ST_GPR, offsetof(struct burn_resume, st) + offsetof(struct gstate, gpr));
+	DEFINE(RES_ST_SREG, offsetof(struct burn_resume, st) + offsetof(struct gstate, sreg));
+	DEFINE(RES_ST_EIP, offsetof(struct burn_resume, st) + offsetof(struct gstate, eip));
+	DEFINE(RES_ST_DIRTY, offsetof(struct burn_resume, st) + offsetof(struct gstate, sreg_dirty));
+	DEFINE(EF_VM, EF_VM);
+	DEFINE(EF_IOPL, EF_IOPL);
+	DEFINE(EF_AC, EF_AC);
+	DEFINE(EF_ID, EF_ID);
+	DEFINE(EF_RSV0, EF_RSV0);
+}
 
 void ipvmm_offsets(void);
 void ipvmm_offsets(void)
@@ -48,6 +83,7 @@ void ipvmm_offsets(void)
 	OFFSET(DG_NEW_ESP, vcpu_direct, new_esp);
 	OFFSET(SH_DIRECT_FAST, ipvmm_shared, direct_fast);
 	OFFSET(SH_DIRECT_SLOW, ipvmm_shared, direct_slow);
+
 	DEFINE(DIRECT_VEC, DIRECT_VEC);
 	DEFINE(IPVMM_BASE, IPVMM_BASE);
 	DEFINE(UP_SOFT, IPVMM_UPCALL_SOFT);
@@ -86,4 +122,60 @@ void ipvmm_offsets(void)
 	DEFINE(RW_ID_MOV_FROM_SEG, RW_ID(DEC_MOV_FROM_SEG, 0, 0, 0));
 	DEFINE(RW_ID_MOV_TO_CR, RW_ID(DEC_MOV_TO_CR, 0, 0, 0));
 	DEFINE(IPVMM_KERNEL_RPL, IPVMM_KERNEL_RPL);
+
+	/* ipvmm/fastdev.asm: the device state its register-only paths read. */
+#define DEVS(sym, mem) DEFINE(sym, offsetof(struct vcpu, devs) + offsetof(struct ipvmm_devs, mem))
+	OFFSET(SH_PENDING, ipvmm_shared, pending);
+	OFFSET(SH_CON_HEAD, ipvmm_shared, con_in_head);
+	OFFSET(SH_CON_TAIL, ipvmm_shared, con_in_tail);
+	OFFSET(SH_TIME_TSC_BASE, ipvmm_shared, time_tsc_base);
+	OFFSET(SH_TIME_NS_BASE, ipvmm_shared, time_ns_base);
+	OFFSET(SH_TIME_MUL, ipvmm_shared, time_mul);
+	OFFSET(SH_TIME_SHIFT, ipvmm_shared, time_shift);
+	DEFINE(VCPU_EXITS_IN, offsetof(struct vcpu, stats.exits) + DEC_IN * 4);
+	DEFINE(VCPU_EXITS_OUT, offsetof(struct vcpu, stats.exits) + DEC_OUT * 4);
+	DEVS(DV_PIC0_IRR, pic.chip[0].irr);
+	DEVS(DV_PIC0_ISR, pic.chip[0].isr);
+	DEVS(DV_PIC0_IMR, pic.chip[0].imr);
+	DEVS(DV_PIC0_POLL, pic.chip[0].poll);
+	DEVS(DV_PIC0_PRIORITY_ADD, pic.chip[0].priority_add);
+	DEVS(DV_PIC0_SPECIAL_MASK, pic.chip[0].special_mask);
+	DEVS(DV_PIC0_SFNM, pic.chip[0].sfnm);
+	DEVS(DV_PIC0_INIT_STATE, pic.chip[0].init_state);
+	DEVS(DV_PIC_INTR, pic.intr);
+	DEVS(DV_KBC_STATUS, kbc.status);
+	DEVS(DV_COM1_LSR, com1.lsr);
+	DEVS(DV_PCI_ADDR, pci.addr);
+	DEVS(DV_PCI_CACHE_ADDR, pci.cache_addr);
+	DEVS(DV_PCI_CACHE_VAL, pci.cache_val);
+	DEVS(DV_RTC_INDEX, rtc.index);
+	DEVS(DV_PIT_CH0, pit.ch[0]);
+	DEFINE(PIT_CH_SIZE, sizeof(struct vpit_channel));
+	OFFSET(PCH_LATCHED_COUNT, vpit_channel, latched_count);
+	OFFSET(PCH_COUNT_LATCHED, vpit_channel, count_latched);
+	OFFSET(PCH_STATUS_LATCHED, vpit_channel, status_latched);
+	OFFSET(PCH_COUNTING, vpit_channel, counting);
+	OFFSET(PCH_GATE, vpit_channel, gate);
+	OFFSET(PCH_MODE, vpit_channel, mode);
+	OFFSET(PCH_COUNT, vpit_channel, count);
+	OFFSET(PCH_LOAD_TIME, vpit_channel, load_time);
+	OFFSET(PCH_RW_MODE, vpit_channel, rw_mode);
+	DEFINE(VPIT_HZ, VPIT_HZ);
+	DEFINE(NS_PER_SEC, 1000000000u);
+	DEVS(DV_RTC_CMOS, rtc.cmos);
+	DEVS(DV_RTC_REGS, rtc.regs);
+	DEVS(DV_RTC_REGS_OK, rtc.regs_ok);
+	DEVS(DV_RTC_REGS_B, rtc.regs_b);
+	DEVS(DV_RTC_REGS_S, rtc.regs_s);
+	DEVS(DV_RTC_REGS_CENTURY, rtc.regs_century);
+	DEVS(DV_RTC_BASE_S, rtc.base_s);
+	DEVS(DV_RTC_BASE_NS, rtc.base_ns);
+	DEFINE(VRTC_REG_B, VRTC_REG_B);
+	DEFINE(VRTC_B_SET, VRTC_B_SET);
+	DEFINE(VRTC_CENTURY, VRTC_CENTURY);
+	DEFINE(VPIT_RW_LSB, VPIT_RW_LSB);
+	DEFINE(VPIT_RW_MSB, VPIT_RW_MSB);
+	DEFINE(VPIT_RW_WORD0, VPIT_RW_WORD0);
+	DEFINE(UART_LSR_CLEAR_ON_READ, UART_LSR_OE | UART_LSR_BI);
+#undef DEVS
 }

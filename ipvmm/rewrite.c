@@ -6,9 +6,11 @@
  */
 #include "rewrite.h"
 #include "util.h"
+#include "vcpu.h"
 
 /* The longest replacement (the generic memory form) fits a site. */
 _Static_assert(RW_BACK_GEN_MEM(RW_LEA_MAX) + RW_AFTER_GEN <= RW_MAX_SITE, "rewrite.h geometry");
+_Static_assert(RW_LEN_POPF <= RW_MAX_SITE, "rewrite.h geometry");
 _Static_assert(RW_BACK_FARPTR <= RW_MAX_SITE && RW_BACK_PUSH8 + RW_AFTER_IO <= RW_MAX_SITE,
 	       "rewrite.h geometry");
 
@@ -17,7 +19,9 @@ enum rw_form rw_form_of(const struct dec_insn *in)
 	switch (in->op) {
 	case DEC_CLI: return RW_F_CLI;
 	case DEC_STI: return RW_F_STI;
-	case DEC_PUSHF: case DEC_POPF: case DEC_HLT:
+	case DEC_PUSHF: return RW_F_PUSHF;
+	case DEC_POPF: return RW_F_POPF;
+	case DEC_HLT:
 		return RW_F_CALL;
 	case DEC_IRET: case DEC_LRET:
 		return RW_F_JMP;
@@ -154,7 +158,7 @@ static unsigned build_vif(uint8_t *b, const struct dec_insn *in, const struct rw
 	return n;
 }
 
-/* pushf, popf, hlt, iret, lret: call the fixed trampoline. */
+/* hlt, iret, lret: call the fixed trampoline. */
 static unsigned build_fixed_call(uint8_t *b, uint32_t addr, const struct dec_insn *in,
 				 const struct rw_syms *s, const char **why)
 {
@@ -165,10 +169,77 @@ static unsigned build_fixed_call(uint8_t *b, uint32_t addr, const struct dec_ins
 	/* iret/lret too are a call (not a jmp): the return address names
 	   the site, so a fault reports the site's address. */
 	return branch(b, 0, OP_CALL, addr,
-		      s->burn[in->op == DEC_PUSHF ? RW_BURN_PUSHF :
-			      in->op == DEC_POPF ? RW_BURN_POPF :
-			      in->op == DEC_IRET ? RW_BURN_IRET :
+		      s->burn[in->op == DEC_IRET ? RW_BURN_IRET :
 			      in->op == DEC_HLT ? RW_BURN_HLT : RW_BURN_LRET]);
+}
+
+/* pushf: pushl %eax; call burn_pushf (the trampoline leaves the guest's
+   EFLAGS where the pushed eax was, docs/ipvmm.md, "Virtual CPU"). */
+static unsigned build_pushf(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			    const struct rw_syms *s, const char **why)
+{
+	if (in->opsize == 2) {
+		*why = "16-bit operand size not supported";
+		return 0;
+	}
+	b[0] = OP_PUSH_EAX;
+	return branch(b, 1, OP_CALL, addr, s->burn[RW_BURN_PUSHF]);
+}
+
+/* andl $imm32, (%esp) */
+static unsigned and_esp(uint8_t *b, unsigned n, uint32_t imm)
+{
+	b[n++] = 0x81;
+	b[n++] = 0x24;
+	b[n++] = 0x24;
+	put32(b + n, imm);
+	return n + 4;
+}
+
+/*
+ * popf, inline (docs/ipvmm.md, "Virtual CPU"): the virtual bits and IF
+ * from the word at (%esp), the word masked to what the real popfl may
+ * load (IF and IOPL it ignores in ring 1), and burn_popf only when work
+ * is pending:
+ *   pushl (%esp); andl $EF_VIRT,(%esp); popl veflags
+ *   andl $(EF_REAL|EF_IF|EF_RSV1),(%esp)
+ *   testb $2,1(%esp); setnz vif
+ *   cmpl $burn_sti_ret,sti_hook; je 1f; call burn_popf
+ *   1: popfl
+ */
+static unsigned build_popf(uint8_t *b, uint32_t addr, const struct dec_insn *in,
+			   const struct rw_syms *s, const char **why)
+{
+	static const uint8_t push_top[] = { 0xff, 0x34, 0x24 }, test_if[] = { 0xf6, 0x44, 0x24, 0x01, 0x02 };
+	unsigned n = 0;
+
+	if (in->opsize == 2) {
+		*why = "16-bit operand size not supported";
+		return 0;
+	}
+	ipvmm_memcpy(b, push_top, sizeof(push_top));
+	n = and_esp(b, sizeof(push_top), EF_VIRT);
+	b[n++] = 0x8f;				/* popl abs32 */
+	b[n++] = 0x05;
+	put32(b + n, s->veflags);
+	n = and_esp(b, n + 4, EF_REAL | EF_IF | EF_RSV1);
+	ipvmm_memcpy(b + n, test_if, sizeof(test_if));
+	n += sizeof(test_if);
+	b[n++] = 0x0f;				/* setnz abs32 */
+	b[n++] = 0x95;
+	b[n++] = 0x05;
+	put32(b + n, s->vif);
+	n += 4;
+	b[n++] = 0x81;				/* cmpl $imm32, abs32 */
+	b[n++] = 0x3d;
+	put32(b + n, s->sti_hook);
+	put32(b + n + 4, s->sti_ret);
+	n += 8;
+	b[n++] = 0x74;				/* je past the call */
+	b[n++] = RW_LEN_CALL;
+	n = branch(b, n, OP_CALL, addr, s->burn[RW_BURN_POPF]);
+	b[n++] = 0x9d;				/* popfl */
+	return n;
 }
 
 /* lret $n: pushl $n; call burn_lret_imm. */
@@ -186,9 +257,19 @@ static unsigned build_lret_imm(uint8_t *b, uint32_t addr, const struct dec_insn 
 	return branch(b, 2, OP_CALL, addr, s->burn[RW_BURN_LRET_IMM]);
 }
 
+/* A hot register's own entry for an immediate-port site, or 0. */
+static uint32_t io_port_entry(const struct rw_syms *s, uint8_t port, unsigned out, unsigned size)
+{
+	for (unsigned i = 0; i < RW_IO_PORTS && s->io_port[i].entry; i++)
+		if (s->io_port[i].port == port && s->io_port[i].out == out && s->io_port[i].size == size)
+			return s->io_port[i].entry;
+	return 0;
+}
+
 /*
  * pushl $b; call ENTRY; lea 4(%esp),%esp. in/out take the fast entries
- * (fastio.c), chosen here by direction, size and where the port is; the
+ * (fastio.c), chosen here by direction, size and where the port is (a
+ * hot register's immediate port: its own entry in ipvmm/fastdev.asm); the
  * pushed byte is the immediate port or, for %dx sites, the info byte the
  * slow twin reads. ins/outs go to the frontend with the info byte.
  */
@@ -209,7 +290,9 @@ static unsigned build_io(uint8_t *b, uint32_t addr, const struct dec_insn *in,
 		target = s->burn[RW_BURN_IO_STR];
 	} else if (im) {
 		b[n++] = (uint8_t)im->imm;
-		target = s->io_imm[out][szi];
+		target = io_port_entry(s, (uint8_t)im->imm, out, sz);
+		if (!target)
+			target = s->io_imm[out][szi];
 	} else {
 		b[n++] = (uint8_t)RW_IO_INFO(out, sz, 0);
 		target = s->io_dx[out][szi];
@@ -293,6 +376,10 @@ static unsigned build_previrt(uint8_t *b, uint32_t addr, const struct dec_insn *
 	case RW_F_CLI:
 	case RW_F_STI:
 		return build_vif(b, in, s);
+	case RW_F_PUSHF:
+		return build_pushf(b, addr, in, s, why);
+	case RW_F_POPF:
+		return build_popf(b, addr, in, s, why);
 	case RW_F_CALL:
 	case RW_F_JMP:
 		return build_fixed_call(b, addr, in, s, why);
@@ -314,7 +401,7 @@ static unsigned build_previrt(uint8_t *b, uint32_t addr, const struct dec_insn *
 int rw_rewrite(uint8_t *bytes, unsigned len, uint32_t addr, const struct dec_insn *in,
 	       const struct rw_syms *s, enum rw_mode mode, struct rw_result *r)
 {
-	uint8_t b[32];
+	uint8_t b[RW_MAX_SITE];
 	unsigned n;
 	const char *why = "unsupported form";
 

@@ -90,6 +90,12 @@ enum rw_burn {
 #define RW_LEA_MIN      2	/* rw_encode_lea's shortest and longest */
 #define RW_LEA_MAX      7
 
+/* pushl %eax; call burn_pushf (RW_F_PUSHF; the trampoline never enters
+   the frontend, the geometry is only the rewriter's) */
+#define RW_BACK_PUSHF   (RW_LEN_PUSH_EAX + RW_LEN_CALL)
+/* The inline popf (RW_F_POPF): its call to burn_popf is followed by the
+   site's popfl; the frontend resumes past it (burn.asm). */
+#define RW_LEN_POPF     53
 /* call (RW_F_CALL, RW_F_JMP, RW_F_GEN_CALL) */
 #define RW_BACK_CALL    RW_LEN_CALL
 /* pushl $b; call (RW_F_IO, RW_F_LRET_IMM) */
@@ -103,12 +109,22 @@ enum rw_burn {
 #define RW_AFTER_GEN    RW_LEN_POP_EAX	/* popl %eax */
 #define RW_AFTER_IO     RW_LEN_LEA_ESP4	/* lea 4(%esp), %esp */
 
+#define RW_IO_PORTS 12
+
 struct rw_syms {
 	uint32_t vif;			/* &vcpu.vif (byte) */
 	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
+	uint32_t sti_ret;		/* burn_sti_ret: the hook when nothing is pending */
+	uint32_t veflags;		/* &vcpu.eflags (the virtual bits, EF_VIRT) */
 	uint32_t burn[RW_BURN_COUNT];	/* trampoline entry points */
 	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: in/out with an imm port */
 	uint32_t io_dx[2][3];		/* [out][size 1,2,4]: in/out with the port in %dx */
+	/* Immediate-port sites of a hot register with an entry of their own
+	   (ipvmm/fastdev.asm); entry 0 ends the list. */
+	struct rw_io_port {
+		uint8_t port, out, size;
+		uint32_t entry;
+	} io_port[RW_IO_PORTS];
 	uint32_t generic_base;		/* stub table */
 };
 
@@ -116,6 +132,8 @@ struct rw_syms {
    which frame the trampoline finds). */
 enum rw_form {
 	RW_F_CLI, RW_F_STI,		/* inline */
+	RW_F_PUSHF,			/* pushl %eax; call burn_pushf */
+	RW_F_POPF,			/* inline; calls burn_popf when work is pending */
 	RW_F_CALL,			/* call fixed trampoline */
 	RW_F_JMP,			/* iret, lret: call trampoline, never returns there */
 	RW_F_LRET_IMM,			/* pushl $imm8; call burn_lret_imm */

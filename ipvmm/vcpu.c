@@ -18,7 +18,7 @@ void vcpu_init(struct vcpu *v, struct ipvmm_shared *sh, const struct vcpu_hv_ops
 	v->cr0 = 0x00000010;	/* ET, paging and protection as GRUB left them: */
 	v->cr0 |= 0x1;		/* Multiboot enters in protected mode, PG off */
 	v->idtr.limit = 0x3ff;
-	v->eflags = EF_RSV1;	/* kept in, so burn_pushf need not add it */
+	v->eflags = EF_RSV1;	/* readers add bit 1 anyway: popf sites store EF_VIRT only */
 	v->misc_enable = MISC_ENABLE_RESET;
 	sh->version = IPVMM_SHARED_VERSION;
 	sh->vif = 0;		/* Multiboot: interrupts disabled */

@@ -155,7 +155,7 @@ struct vcpu {
 	struct ipvmm_shared *sh;
 	const struct vcpu_hv_ops *hv;
 	void *hv_ctx;
-	uint32_t eflags;	/* virtual bits EF_VIRT (IF is sh->vif) */
+	uint32_t eflags;	/* virtual bits EF_VIRT (IF is sh->vif); bit 1 may be clear */
 	uint32_t cr0, cr2, cr3, cr4;
 	uint32_t dr[8];
 	struct dtr gdtr, idtr;

@@ -103,9 +103,13 @@ int ipvmm_runs(const struct guest *g)
 	return !g->ipvmm_self && !g->no_ipvmm;
 }
 
-static int map_window(const struct guest *g, struct shadow *s)
+/* The data window, and the virtual TLB's filter the backend's invlpg
+ * reads (kernel/vtlb.c), in the window's page table. */
+static int map_window(struct guest *g, struct shadow *s)
 {
-	return shadow_map_guest(s, IPVMM_SHARED_ADDR, g->mem.base + g->tail.win, dwin_size());
+	if (shadow_map_guest(s, IPVMM_SHARED_ADDR, g->mem.base + g->tail.win, dwin_size()) < 0)
+		return -1;
+	return vtlb_map_filter(g);
 }
 
 int ipvmm_load_setup(struct guest *g, const void *img, const struct guest_image *gi,
@@ -192,13 +196,19 @@ int ipvmm_exit_is_kill(struct guest *g, uint32_t status)
  * counted (shared.h). The page is guest memory: every field is bounded
  * and the names are printed as at most 8 printable characters. */
 /* The direct system-call gate's use (docs/security.md): entries taken
- * without the emulated delivery, and emulated ones (guest-written counts). */
+ * without the emulated delivery, and emulated ones; the iret fast path's
+ * returns (guest-written counts). */
 void ipvmm_report_direct(const struct guest *g)
 {
 	const struct ipvmm_shared *sh = g->shared;
 	if (sh && g->v.direct_vec)
 		pr_info("ipvmm: guest %s: direct gate %02x: %u entries direct, %u emulated\n", g->name,
 			g->v.direct_vec, sh->direct_fast, sh->direct_slow);
+	/* burn_iret's fast path (ipvmm/burn.asm): returns to user mode
+	   without the emulated iret (guest-written count). */
+	if (sh && ipvmm_runs(g))
+		pr_info("ipvmm: guest %s: iret fast path: %u returns to user mode, %u to the kernel\n",
+			g->name, sh->iret_fast, sh->iret_fast_kernel);
 }
 
 void ipvmm_report_raw_traps(const struct guest *g)

@@ -157,6 +157,11 @@ int shadow_map_guest(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len)
 	return map_range(s->pd, va, ma, len, PTE_P | PTE_W);
 }
 
+int shadow_map_ro(struct shadow *s, uint32_t va, uint32_t ma, uint32_t len)
+{
+	return map_range(s->pd, va, ma, len, PTE_P);
+}
+
 /* Guest-linear -> machine: the guest's own tables when its paging is on
  * (kernel/vtlb.c), the identity below its size otherwise. The hole is
  * never a valid guest buffer. */

@@ -25,8 +25,14 @@
 #define FRAME(x)     ((x) & ~(uint32_t)(PAGE_SIZE - 1))
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
 #define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
+#define SPTE_KEPT    0x400u     /* AVL bit: kept by the running slot_refresh */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
+_Static_assert(IPVMM_VTLB_FILTER_WORDS * 32 >= (IPVMM_BASE >> IPVMM_VTLB_FILTER_SHIFT) &&
+	       IPVMM_VTLB_FILTER_WORDS * 4 % PAGE_SIZE == 0, "the filter: a bit per page, whole pages");
+_Static_assert(IPVMM_VTLB_FILTER_ADDR >= IPVMM_BASE && IPVMM_VTLB_FILTER_ADDR % PAGE_SIZE == 0 &&
+	       IPVMM_VTLB_FILTER_ADDR + IPVMM_VTLB_FILTER_WORDS * 4 <= IPVMM_BASE + IPVMM_SIZE,
+	       "the filter lies in the IPVMM window");
 
 int vtlb_paging(const struct guest *g)
 {
@@ -72,11 +78,21 @@ static void wr32(void *ctx, uint32_t gpa, uint32_t val)
 	kunmap(p);
 }
 
+/* The accessor of the guest's memory for the walk: plain loads and
+ * stores when the partition lies in the direct map (every partition is
+ * carved there today), a kmap slot per access otherwise. */
+static struct vtlb_mem guest_mem(const struct guest *g)
+{
+	uint32_t *direct = phys_in_direct_map(g->mem.base, g->mem.size) ?
+		phys_to_virt(g->mem.base) : 0;
+	return (struct vtlb_mem){ g->mem.size, rd32, wr32, (void *)g, direct };
+}
+
 static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_access acc,
 			     bool user, struct vtlb_result *res)
 {
 	struct vtlb_cpu cpu = { g->v.cr0, g->v.cr3, g->v.cr4 };
-	struct vtlb_mem mem = { g->mem.size, rd32, wr32, (void *)g };
+	struct vtlb_mem mem = guest_mem(g);
 	return vtlb_walk(&cpu, &mem, la, acc, user, res);
 }
 
@@ -154,12 +170,12 @@ static uint32_t spte_of(const struct guest *g, const struct vtlb_result *r)
 		(r->global ? SPTE_GLOBAL : 0);
 }
 
-/* Remember a filled page of the current shadow for slot_refresh. */
-static void log_fill(struct guest *g, uint32_t la)
+/* Remember a filled entry of the current shadow for slot_refresh. */
+static void log_fill(struct guest *g, uint32_t la, const struct vtlb_result *r, uint32_t spte)
 {
 	struct vtlb *t = &g->vtlb;
 	if (t->log_n[t->cur] < CONFIG_VTLB_PREFILL)
-		t->log[t->cur][t->log_n[t->cur]++] = FRAME(la);
+		t->log[t->cur][t->log_n[t->cur]++] = (struct vtlb_fill){ FRAME(la), r->pde, r->pte, spte };
 	else
 		t->log_lost[t->cur] = 1;
 }
@@ -172,41 +188,81 @@ static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
 
 /*
  * A cached shadow comes back on a CR3 write, which flushes its non-global
- * entries on hardware. The pages filled since it was last made current
- * (its log, at most CONFIG_VTLB_PREFILL) that the guest really used (the
- * real accessed bit the CPU set in the shadow entry) are walked again at
- * once, so the working set does not fault back in with one trap per page;
- * everything else is dropped as the flush demands. A walk sets the
- * guest's accessed bits, as the CPU's own (speculative) walk may.
+ * entries on hardware. Each entry filled since the slot was last made
+ * current is in its log with the guest PDE and PTE it was made from.
+ * Those the guest really used (the real accessed bit the CPU set in the
+ * shadow entry) and whose guest entries are still the same, at the same
+ * places, stay: a walk now would read the same entries, set no A/D bit,
+ * and make the same shadow entry, so keeping it is what the flush and the
+ * refill would give (docs/vtlb.md, "The TLB rules the shadow keeps").
+ * Used entries whose guest entries changed are walked again at once (the
+ * working set does not fault back in one trap per page), unused ones are
+ * dropped. A record whose shadow entry is no longer the one it made
+ * (overwritten by a later fill, or cleared by invlpg) is dropped: the
+ * later fill has its own record; a second record of an entry already
+ * kept by this refresh (SPTE_KEPT, cleared when it ends) is dropped.
+ * A kept entry starts unused again.
  */
+struct refresh {
+	struct vtlb_cpu cpu;                    /* the guest's, for the re-check */
+	struct vtlb_mem mem;
+	int keep_global;
+	bool lost;                              /* the log missed fills: no entry stays */
+	unsigned n;                             /* pages to walk again, in again[] */
+	uint32_t *again;                        /* the guest's (g->vtlb.again): not the stack */
+};
+
+static bool refresh_one(uint32_t *e, const struct vtlb_fill *f, struct refresh *rf)
+{
+	if (!e || (*e & ~(SPTE_A | PTE_D)) != f->spte)
+		return false;                   /* also a duplicate of a kept entry */
+	if (rf->keep_global && (*e & SPTE_GLOBAL))
+		return false;                   /* survives the flush, outside the log */
+	if (*e & SPTE_A) {
+		if (!rf->lost && vtlb_entries_same(&rf->cpu, &rf->mem, f->la, f->gpde, f->gpte)) {
+			*e = (*e & ~SPTE_A) | SPTE_KEPT;
+			return true;
+		}
+		rf->again[rf->n++] = f->la;
+	}
+	*e = 0;
+	return false;
+}
+
 static void slot_refresh(struct guest *g, int slot, int keep_global)
 {
 	struct vtlb *t = &g->vtlb;
-	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
-	unsigned n = 0;
+	struct vtlb_fill *log = t->log[slot];
+	struct refresh rf;
+	rf.cpu = (struct vtlb_cpu){ g->v.cr0, g->v.cr3, g->v.cr4 };
+	rf.mem = guest_mem(g);
+	rf.keep_global = keep_global;
+	rf.lost = t->log_lost[slot];
+	rf.n = 0;
+	rf.again = t->again;
+	unsigned m = 0;
 	for (unsigned k = 0; k < t->log_n[slot]; k++) {
-		uint32_t *e = spte_at(g, slot, t->log[slot][k]);
-		if (e && (*e & SPTE_A) && !(keep_global && (*e & SPTE_GLOBAL)))
-			again[n++] = t->log[slot][k];
-	}
-	if (t->log_lost[slot]) {
-		slot_clear(g, slot, keep_global);
-	} else {
-		/* The log names every entry filled since: clearing those is the
-		 * flush, and the page tables stay for the refill (no 4 KiB
-		 * clear of a fresh one per table). */
-		for (unsigned k = 0; k < t->log_n[slot]; k++) {
-			uint32_t *e = spte_at(g, slot, t->log[slot][k]);
-			if (e && !(keep_global && (*e & SPTE_GLOBAL)))
-				*e = 0;
+		if (refresh_one(spte_at(g, slot, log[k].la), &log[k], &rf)) {
+			if (m != k)
+				log[m] = log[k];
+			m++;
 		}
-		t->log_n[slot] = 0;
 	}
+	for (unsigned k = 0; k < m; k++)
+		*spte_at(g, slot, log[k].la) &= ~SPTE_KEPT;
+	t->kept += m;
+	t->checked += t->log_n[slot];
+	t->overflows += rf.lost;
+	if (rf.lost)
+		slot_clear(g, slot, keep_global);   /* unlogged entries too; log emptied */
+	else
+		t->log_n[slot] = (uint16_t)m;
 	int cur = t->cur;
 	t->cur = slot;                          /* fill_one works on the current slot */
-	for (unsigned k = 0; k < n; k++) {
+	for (unsigned k = 0; k < rf.n; k++) {
 		struct vtlb_result r;
-		if (walk(g, again[k], VTLB_READ, false, &r) == VTLB_OK && fill_one(g, again[k], &r) == 0)
+		if (walk(g, rf.again[k], VTLB_READ, false, &r) == VTLB_OK &&
+		    fill_one(g, rf.again[k], &r) == 0)
 			t->prefills++;
 	}
 	t->cur = cur;
@@ -289,6 +345,31 @@ void vtlb_set_cr0_cr4(struct guest *g, uint32_t cr0, uint32_t cr4)
 	guest_load_cr4(g);
 }
 
+/* The presence filter (include/ipvmm/shared.h): a bit per group of
+ * FILTER_GROUP pages, set whenever a shadow entry in the group is filled. */
+#define FILTER_GROUP (1u << (IPVMM_VTLB_FILTER_SHIFT - 12))
+
+static void filter_set(struct guest *g, uint32_t la)
+{
+	g->vtlb.filter[la >> (IPVMM_VTLB_FILTER_SHIFT + 5)] |= 1u << ((la >> IPVMM_VTLB_FILTER_SHIFT) % 32);
+}
+
+/* Does any shadow hold a page of la's group? */
+static bool group_held(struct guest *g, uint32_t la)
+{
+	unsigned first = PT_INDEX(la) & ~(FILTER_GROUP - 1);
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+		uint32_t pde = pd_of(g, i)[PD_INDEX(la)];
+		if (!g->vtlb.valid[i] || !(pde & PTE_P))
+			continue;
+		const uint32_t *pt = (const uint32_t *)phys_to_virt(FRAME(pde)) + first;
+		for (unsigned j = 0; j < FILTER_GROUP; j++)
+			if (pt[j])
+				return true;
+	}
+	return false;
+}
+
 void vtlb_invlpg(struct guest *g, uint32_t la)
 {
 	if (la >= IPVMM_BASE)
@@ -299,6 +380,18 @@ void vtlb_invlpg(struct guest *g, uint32_t la)
 		if (g->vtlb.valid[i] && (pd[PD_INDEX(la)] & PTE_P))
 			((uint32_t *)phys_to_virt(FRAME(pd[PD_INDEX(la)])))[PT_INDEX(la)] = 0;
 	}
+	/* No shadow holds a page of la's group now: the IPVMM may skip
+	 * invlpg in it. (Other drops leave bits set: more hypercalls, never
+	 * fewer.) */
+	if (!group_held(g, la))
+		g->vtlb.filter[la >> (IPVMM_VTLB_FILTER_SHIFT + 5)] &=
+			~(1u << ((la >> IPVMM_VTLB_FILTER_SHIFT) % 32));
+}
+
+int vtlb_map_filter(struct guest *g)
+{
+	return shadow_map_ro(&g->mem.phys, IPVMM_VTLB_FILTER_ADDR, virt_to_phys(g->vtlb.filter),
+			     sizeof(g->vtlb.filter));
 }
 
 void vtlb_flush(struct guest *g, int all)
@@ -316,6 +409,32 @@ void vtlb_flush(struct guest *g, int all)
 
 /* --- the fault path -------------------------------------------------------- */
 
+/* No page table free: empty the least recently used other shadow that
+ * holds one (it stays cached, empty: its next CR3 write refills on
+ * demand); only when none does, every shadow, the current one too. The
+ * CR3 re-check keeps entries, and so page tables, across switches, so
+ * the pool runs dry more often than when each switch cleared them. */
+static void pool_dry(struct guest *g)
+{
+	struct vtlb *t = &g->vtlb;
+	int victim = -1;
+	t->resets++;
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++) {
+		bool holds = false;
+		for (unsigned w = 0; w < VTLB_USED_WORDS && !holds; w++)
+			holds = t->used[i][w] != 0;
+		if (i != t->cur && t->valid[i] && holds && (victim < 0 || t->lru[i] < t->lru[victim]))
+			victim = i;
+	}
+	if (victim >= 0) {
+		slot_clear(g, victim, 0);
+		return;
+	}
+	for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
+		if (t->valid[i])
+			slot_clear(g, i, 0);
+}
+
 /* Map la in the current shadow as the walk r says; -1 if the pool is dry
  * even after emptying every shadow of the guest. */
 static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
@@ -325,11 +444,7 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 	if (!(*pde & PTE_P)) {
 		uint32_t *pt = pt_alloc(g);
 		if (!pt) {
-			/* Pool dry: empty every shadow of this guest, start over. */
-			for (int i = 0; i < CONFIG_VTLB_SHADOWS; i++)
-				if (g->vtlb.valid[i])
-					slot_clear(g, i, 0);
-			g->vtlb.resets++;
+			pool_dry(g);
 			pt = pt_alloc(g);
 			if (!pt)
 				return -1;
@@ -337,8 +452,10 @@ static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
 		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
 		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
 	}
-	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte_of(g, r);
-	log_fill(g, la);
+	uint32_t spte = spte_of(g, r);
+	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte;
+	filter_set(g, la);                      /* before the guest runs on it */
+	log_fill(g, la, r, spte);
 	return 0;
 }
 

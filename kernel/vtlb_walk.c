@@ -11,11 +11,6 @@
 #define PAGE_MASK  0xfffff000u
 #define LARGE_MASK 0xffc00000u
 
-static bool in_partition(const struct vtlb_mem *mem, uint32_t gpa, uint32_t len)
-{
-	return gpa <= mem->size && len <= mem->size - gpa;
-}
-
 /* Set bits in a guest paging entry. The guest is a uniprocessor stopped
  * for the walk, so read-modify-write needs no lock. */
 static void set_bits(const struct vtlb_mem *mem, uint32_t gpa, uint32_t *entry,
@@ -23,7 +18,10 @@ static void set_bits(const struct vtlb_mem *mem, uint32_t gpa, uint32_t *entry,
 {
 	if ((*entry & bits) != bits) {
 		*entry |= bits;
-		mem->write32(mem->ctx, gpa, *entry);
+		if (mem->direct)
+			mem->direct[gpa / 4] = *entry;
+		else
+			mem->write32(mem->ctx, gpa, *entry);
 	}
 }
 
@@ -45,7 +43,7 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	*res = (struct vtlb_result){ 0 };
 	if (!(cpu->cr0 & CR0_PG)) {
 		/* Physical mode: identity, everything allowed. */
-		if (!in_partition(mem, linear & PAGE_MASK, 4096)) {
+		if (!vtlb_in_partition(mem, linear & PAGE_MASK, 4096)) {
 			res->bad_gpa = linear;
 			return VTLB_BAD_FRAME;
 		}
@@ -56,11 +54,11 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	}
 
 	pde_gpa = (cpu->cr3 & PAGE_MASK) + PD_INDEX(linear) * 4;
-	if (!in_partition(mem, pde_gpa, 4)) {
+	if (!vtlb_in_partition(mem, pde_gpa, 4)) {
 		res->bad_gpa = pde_gpa;
 		return VTLB_BAD_TABLE;
 	}
-	pde = mem->read32(mem->ctx, pde_gpa);
+	pde = vtlb_rd32(mem, pde_gpa);
 	if (!(pde & PTE_P))
 		return fault(res, base_err);
 	large = (cpu->cr4 & CR4_PSE) && (pde & PTE_PS);
@@ -75,11 +73,11 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 	} else {
 		set_bits(mem, pde_gpa, &pde, PTE_A);
 		pte_gpa = (pde & PAGE_MASK) + PT_INDEX(linear) * 4;
-		if (!in_partition(mem, pte_gpa, 4)) {
+		if (!vtlb_in_partition(mem, pte_gpa, 4)) {
 			res->bad_gpa = pte_gpa;
 			return VTLB_BAD_TABLE;
 		}
-		pte = mem->read32(mem->ctx, pte_gpa);
+		pte = vtlb_rd32(mem, pte_gpa);
 		if (!(pte & PTE_P))
 			return fault(res, base_err);
 		leaf_gpa = pte_gpa;
@@ -93,12 +91,14 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 		return fault(res, base_err | PFE_P);
 	if (write && !res->rw && (user || (cpu->cr0 & CR0_WP)))
 		return fault(res, base_err | PFE_P);
-	if (!in_partition(mem, frame, 4096)) {
+	if (!vtlb_in_partition(mem, frame, 4096)) {
 		res->bad_gpa = frame;
 		return VTLB_BAD_FRAME;
 	}
 
 	set_bits(mem, leaf_gpa, &pte, PTE_A | (write ? PTE_D : 0));
+	res->pde = large ? pte : pde;
+	res->pte = pte;
 	res->gpa = frame | (linear & 0xfff);
 	res->page_size = large ? 0x400000u : 4096;
 	res->global = pte & PTE_G;
@@ -107,3 +107,4 @@ enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *me
 		(res->rw || (!user && !(cpu->cr0 & CR0_WP)));
 	return VTLB_OK;
 }
+

@@ -24,6 +24,10 @@ struct vtlb_mem {
 	uint32_t (*read32)(void *ctx, uint32_t gpa);
 	void (*write32)(void *ctx, uint32_t gpa, uint32_t val);
 	void *ctx;
+	/* The whole partition as plain memory, when the caller has it so
+	 * (the hypervisor's direct map): the same accesses, without a call
+	 * each; NULL: read32/write32. */
+	uint32_t *direct;
 };
 
 struct vtlb_cpu {
@@ -56,6 +60,9 @@ struct vtlb_result {
 	 * write to a clean page faults and the walker can set D.
 	 */
 	bool writable;
+	uint32_t pde, pte;	/* the guest's entries after the walk (pte = pde
+				 * for a 4 MiB page): what the shadow entry was
+				 * derived from, for kernel/vtlb.c's re-check */
 	uint32_t error;		/* #PF error code when VTLB_FAULT */
 	uint32_t bad_gpa;	/* the offending address when VTLB_BAD_* */
 };
@@ -63,5 +70,38 @@ struct vtlb_result {
 enum vtlb_status vtlb_walk(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
 			   uint32_t linear, enum vtlb_access access, bool user,
 			   struct vtlb_result *res);
+
+static inline bool vtlb_in_partition(const struct vtlb_mem *mem, uint32_t gpa, uint32_t len)
+{
+	return gpa <= mem->size && len <= mem->size - gpa;
+}
+
+/* gpa: 4-aligned, checked with vtlb_in_partition first. */
+static inline uint32_t vtlb_rd32(const struct vtlb_mem *mem, uint32_t gpa)
+{
+	return mem->direct ? mem->direct[gpa / 4] : mem->read32(mem->ctx, gpa);
+}
+
+/*
+ * Would a walk of `linear` now read exactly the guest entries `pde` and
+ * `pte` an earlier VTLB_OK walk returned (res->pde, res->pte)? Then it
+ * would give the same translation and set no accessed or dirty bit that
+ * is not already set: the PDE's place depends only on CR3, the PTE's
+ * only on the PDE. Only reads; false when an entry lies outside the
+ * partition. CR0/CR4 must be those of the earlier walk. Inline: the
+ * shadow runs it for every logged entry on a CR3 write.
+ */
+static inline bool vtlb_entries_same(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+				     uint32_t linear, uint32_t pde, uint32_t pte)
+{
+	uint32_t pde_gpa = (cpu->cr3 & 0xfffff000u) + PD_INDEX(linear) * 4;
+	uint32_t pte_gpa = (pde & 0xfffff000u) + PT_INDEX(linear) * 4;
+
+	if (!vtlb_in_partition(mem, pde_gpa, 4) || vtlb_rd32(mem, pde_gpa) != pde)
+		return false;
+	if ((cpu->cr4 & CR4_PSE) && (pde & PTE_PS))
+		return true;	/* a 4 MiB page: the PDE is the leaf */
+	return vtlb_in_partition(mem, pte_gpa, 4) && vtlb_rd32(mem, pte_gpa) == pte;
+}
 
 #endif /* VTLB_WALK_H */

@@ -41,9 +41,12 @@ CSV_HEADER = ["operation", "mode", "cost_per_op", "entries_per_op"]
 # fall into a loop of 20000+ operations: "zero" means fewer than one entry
 # per hundred operations, "at most one" at most 1 + that.
 ENTRY_TOL = 0.01
+# invlpg: the loop invalidates a page no shadow holds after the first
+# round, which the IPVMM answers from the vTLB's presence filter
+# (docs/vtlb.md, "invlpg without the hypervisor").
 ZERO_ENTRY_OPS = ("cli_sti", "pushf_popf", "pic_eoi", "pic_imr_read", "pit_latch_read",
-                  "rtc_read", "uart_lsr_read")
-ONE_ENTRY_OPS = ("cr3_reload", "invlpg", "as_switch")
+                  "rtc_read", "uart_lsr_read", "invlpg")
+ONE_ENTRY_OPS = ("cr3_reload", "as_switch")
 # What --check asserts (results.md judges the targets above): the targets,
 # syscall's zero (the direct gate), and as_switch, whose target (1) is
 # missed by design of the guest's switch: the test OS loads CR3 twice per
@@ -54,7 +57,7 @@ ONE_ENTRY_OPS = ("cr3_reload", "invlpg", "as_switch")
 # the hypervisor's tick), hence the wider tolerance: 0.05, still far below
 # one entry per 20 switches.
 ASSERT_LIMITS = dict({op: (0.0, ENTRY_TOL) for op in ZERO_ENTRY_OPS},
-                     cr3_reload=(1.0, ENTRY_TOL), invlpg=(1.0, ENTRY_TOL), as_switch=(2.0, 0.05),
+                     cr3_reload=(1.0, ENTRY_TOL), as_switch=(2.0, 0.05),
                      syscall=(0.0, ENTRY_TOL))
 
 BENCH_RE = re.compile(r"bench: op=(\S+) iters=(\d+) cycles=(\d+) cycles_per_op=(\d+)$")
@@ -369,6 +372,12 @@ def targets(res):
         else:
             row(f"{op}: <= 10 extra instructions pre-virtualized", p - n <= 10,
                 f"{p - n:+.2f} ({fmt_cost(p)} vs {fmt_cost(n)})")
+    # Issue 14's figure for pushf_popf is absolute: 10 over native's padded
+    # 14 of the 6-byte sites; the POPF class's 53-byte padding since raised
+    # the native loop itself (docs/performance.md, "Change: pushf and popf").
+    p = cost(res, "previrt", "pushf_popf")
+    row("pushf_popf: <= 24 instructions pre-virtualized", None if p is None else p <= 24,
+        "" if p is None else fmt_cost(p))
     n, p = cost(res, "native", "dz_storm"), cost(res, "previrt", "dz_storm")
     if n is None or p is None:
         row("macro workload (dz_storm) <= 1.10x native", None, "")
@@ -587,7 +596,7 @@ def selftest():
             fails.append(name)
 
     zero = {op: 0 for op in SELFTEST_OPS}
-    good = dict(zero, cr3_reload=1000, invlpg=1000, as_switch=1005, cli_sti=3)
+    good = dict(zero, cr3_reload=1000, as_switch=1005, cli_sti=3)
     trap = {op: 2000 for op in SELFTEST_OPS}
     nat = evaluate("native", "tcg", synth(False), "", 0, 0)
     expect("native transcript parses, entries 0",

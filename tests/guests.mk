@@ -211,7 +211,7 @@ TEST_TARGETS += test-guests-direct-gate
 # test-guests-bochs, beside the hostile guests).
 # $(1) name, $(2) rewrite mode
 define testos_bochs
-$(GT)/testos-bochs$(1).iso: $(HV_ELF) scripts/mkiso.sh | $(TESTOS_ELF)
+$(GT)/testos-bochs$(1).iso: $(HV_ELF) $(TESTOS_ELF) scripts/mkiso.sh
 	scripts/mkiso.sh -o $$@ -t 0 -f $(HV_ELF) -f $(TESTOS_ELF) \
 		-e "The test OS, rewrite=$(2)|hypervisor.elf shutdown rewrite=$(2)|testos.elf name=testos"
 

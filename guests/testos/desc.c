@@ -71,6 +71,7 @@ void desc_init(void)
 	gdt[SEL_FRESH >> 3] = seg_desc(0, 0xfffff, A_P | A_S | A_DATA, F_4K32);
 	gdt[SEL_NOTPRES >> 3] = seg_desc(0, 0xfffff, A_S | A_DATA, F_4K32);
 	gdt[SEL_XONLY >> 3] = seg_desc(0, 0xfffff, A_P | A_S | A_XONLY, F_4K32);
+	gdt[SEL_UTLS >> 3] = seg_desc(USER_DATA, 0xfffff, A_P | A_DPL3 | A_S | A_DATA, F_4K32);
 	ldt[0] = seg_desc((uint32_t)ldt_buf, sizeof(ldt_buf) - 1, A_P | A_S | A_DATA, 0x4);
 	ldt[1] = seg_desc(0, 0xfffff, A_P | A_DPL3 | A_S | A_DATA, F_4K32);
 

@@ -14,7 +14,8 @@
 #define SEL_FRESH     0x40   /* data segment left with its accessed bit clear */
 #define SEL_NOTPRES   0x48   /* data segment with P=0 */
 #define SEL_XONLY     0x50   /* execute-only code segment */
-#define GDT_ENTRIES   11
+#define SEL_UTLS      0x5b   /* index 11, RPL 3: user data at a base (t_iret.c) */
+#define GDT_ENTRIES   12
 #define SEL_LDT_DATA  0x04   /* LDT index 0, TI=1, RPL 0 */
 #define LDT_ENTRIES   2
 
@@ -58,6 +59,7 @@
 #define KDZ_VA        0x30400000   /* kernel demand-zero region, 16 pages */
 #define KDZ_PAGES     16
 #define UNMAPPED_VA   0x50000000   /* PDE never present */
+#define IRET_VA       0x30800000   /* one mapped page, the next one not (t_iret.c) */
 
 /* Timer. */
 #define HZ            100

@@ -84,6 +84,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	test_intr();
 	test_paging();
 	test_proc();
+	test_iret();
 	test_pic();
 	test_pit();
 	test_rtc();

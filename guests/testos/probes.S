@@ -202,6 +202,21 @@ popf_after:
 	cli
 	ret
 
+/* void iret_fault_probe(uint32_t frame): iret with ESP = frame, where the
+ * caller left a frame whose next word lies in an unmapped page; the #PF
+ * handler resumes at 1f (ESP still at the frame), which restores ESP. */
+	.globl iret_fault_probe, iret_fault_insn
+iret_fault_probe:
+	movl 4(%esp), %eax
+	movl %esp, iret_fault_esp
+	ARM(1f)
+	movl %eax, %esp
+iret_fault_insn:
+	iret
+1:	movl iret_fault_esp, %esp
+	movl $0, catch_
+	ret
+
 	.globl iret_irq_probe, iret_target
 iret_irq_probe:
 	pushl $0x00000202
@@ -221,3 +236,8 @@ int81:
 int82:
 	int $VEC_INTGATE
 	ret
+
+	.data
+	.align 4
+iret_fault_esp:
+	.long 0

@@ -9,6 +9,7 @@
 struct proc procs[NPROC];
 struct proc *curproc;
 void (*syscall_probe)(struct proc *p, struct trapframe *tf);
+void (*tick_probe)(struct trapframe *tf);
 static uint32_t sched_ctx;
 static int next_pid = 1;
 extern char trapret[];
@@ -137,7 +138,8 @@ void proc_reap(void)
 
 void proc_tick(struct trapframe *tf)
 {
-	(void)tf;
+	if (tick_probe)
+		tick_probe(tf);
 	if (!curproc)
 		return;
 	curproc->preempts++;

@@ -52,6 +52,21 @@ void test_pic(void)
 	       "pend=%u blocked=%u isr=%x", pend, blocked, isr);
 	CHECKF(cleared && resumed, "pic", "specific eoi clears isr and lets irq0 through", "cleared=%u resumed=%u",
 	       cleared, resumed);
+
+	/* A non-specific EOI with IF clear while IRQ0 is requested again:
+	 * the request waits for the window and is taken in it. */
+	irq0_no_eoi = 1;
+	wait_ticks(1);
+	uint32_t flags2 = irq_save();
+	pend = pit_wait_pending_irq0();
+	t0 = ticks;
+	outb(0x20, 0x20);
+	bool held = ticks == t0;
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+	bool taken = ticks != t0;
+	irq_restore(flags2);
+	CHECKF(pend && held && taken, "pic", "eoi under cli with irq0 requested again: held, taken at sti",
+	       "pend=%u held=%u taken=%u", pend, held, taken);
 }
 
 void test_pit(void)
@@ -98,6 +113,35 @@ void test_pit(void)
 	       "low=%u high=%u", low, high);
 	CHECKF(n >= 15 && n <= 110, "pit", "channel 0 interrupts at the programmed rate (loose bounds)",
 	       "ticks=%u", n);
+
+	/* Read-back: channel 0's status byte comes before its count. */
+	outb(0x43, 0xc2);                  /* latch count and status, channel 0 */
+	uint8_t st = inb(0x40);
+	uint16_t cnt = inb(0x40) | (inb(0x40) << 8);
+	CHECKF((st & 0x3f) == 0x34 && cnt <= reload, "pit", "read-back latches status first, then the count",
+	       "status=%x count=%u", st, cnt);
+
+	/* Channel 2 in mode 2, gate high, with one-byte counts: a latched
+	 * lsb-only count of 0x80 is 1..0x80, an msb-only 0x500 has msb <= 5. */
+	outb(0x61, (p61 & ~0x03) | 0x01);
+	outb(0x43, 0x94);                  /* channel 2, lsb only, mode 2 */
+	outb(0x42, 0x80);
+	bool lsb_ok = true, lsb_moved = false, msb_ok = true;
+	for (int i = 0; i < 64; i++) {
+		outb(0x43, 0x80);
+		uint8_t v = inb(0x42);
+		lsb_ok = lsb_ok && v <= 0x80;
+		lsb_moved = lsb_moved || v != 0;
+	}
+	outb(0x43, 0xa4);                  /* channel 2, msb only, mode 2 */
+	outb(0x42, 0x05);
+	for (int i = 0; i < 64; i++) {
+		outb(0x43, 0x80);
+		msb_ok = msb_ok && inb(0x42) <= 5;
+	}
+	outb(0x61, p61 & ~0x03);
+	CHECKF(lsb_ok && lsb_moved && msb_ok, "pit", "latched one-byte counts (lsb only, msb only) of channel 2",
+	       "lsb=%u moved=%u msb=%u", lsb_ok, lsb_moved, msb_ok);
 }
 
 static uint8_t cmos(uint8_t r)
@@ -180,6 +224,16 @@ void test_rtc(void)
 	uint8_t v2 = cmos(0x7e);
 	cmos_write(0x7e, save);
 	CHECKF(v1 == 0xa5 && v2 == 0x5a, "rtc", "cmos ram byte round trip", "v1=%x v2=%x", v1, v2);
+
+	/* Bit 7 of the index masks NMI; it does not select another register. */
+	cmos_write(0x7e, 0x3c);
+	outb(0x70, 0xfe);
+	uint8_t v3 = inb(0x71);
+	outb(0x70, 0x8d);
+	uint8_t d = inb(0x71);
+	cmos_write(0x7e, save);
+	CHECKF(v3 == 0x3c && (d & 0x80), "rtc", "index with the nmi-mask bit selects the same register",
+	       "ram=%x d=%x", v3, d);
 
 	/* Periodic interrupt at 1024 Hz through the slave PIC. */
 	uint32_t flags = irq_save();
@@ -300,6 +354,11 @@ void test_misc_dev(void)
 	       class);
 	uint32_t none = pci_read(0, 31, 0, 0);
 	CHECKF(none == 0xffffffffu, "pci", "empty slot reads all ones", "id=%x", none);
+	uint32_t id2 = pci_read(0, 0, 0, 0);
+	uint16_t hi = inw(0xcfe);
+	uint8_t b1 = inb(0xcfd);
+	CHECKF(id2 == id && hi == id >> 16 && b1 == ((id >> 8) & 0xff), "pci",
+	       "dword, word and byte reads of one register agree", "id=%x hi=%x b1=%x", id2, hi, b1);
 	outl(0xcf8, 0);
 
 	/* i8042: drain, then controller commands (interrupts off: IRQ1/12 masked) */

@@ -59,6 +59,42 @@ static void windows(void)
 	       "pending irq taken at the iret target when iret sets if", "eip=%x", irq0_eip);
 }
 
+/* The arithmetic flags and DF, all set (bit 1 too). */
+#define FLAGS_ARITH 0x00000cd7u
+/* Bits a kernel sets at CPL 0 that are virtual under the IPVMM: IOPL, NT,
+   AC, ID (TF would single-step the probe). */
+#define FLAGS_VIRT  0x00247000u
+
+/* popf of `in`, then pushf: the word pushed; the flags restored after. */
+static uint32_t popf_pushf(uint32_t in)
+{
+	uint32_t out, saved;
+
+	__asm__ volatile("pushfl; popl %[s]\n\t"
+			 "pushl %[in]; popfl; pushfl; popl %[o]\n\t"
+			 "pushl %[s]; popfl"
+			 : [o] "=&r"(out), [s] "=&r"(saved) : [in] "r"(in) : "cc", "memory");
+	return out;
+}
+
+/* Every flag survives popf then pushf, IF both ways; and a pushf leaves
+   the flags it pushes as they were (a second pushf sees the same word). */
+static void flag_words(void)
+{
+	uint32_t in = FLAGS_ARITH | FLAGS_VIRT, off, on, a, b, saved;
+
+	off = popf_pushf(in);
+	on = popf_pushf(in | EFLAGS_IF);
+	CHECKF(off == in && on == (in | EFLAGS_IF), "intr", "popf then pushf keep iopl, nt, ac, id and if both ways",
+	       "in=%x off=%x on=%x", in, off, on);
+	__asm__ volatile("pushfl; popl %[s]\n\t"
+			 "pushl %[in]; popfl; pushfl; pushfl; popl %[b]; popl %[a]\n\t"
+			 "pushl %[s]; popfl"
+			 : [a] "=&r"(a), [b] "=&r"(b), [s] "=&r"(saved) : [in] "r"(FLAGS_ARITH) : "cc", "memory");
+	CHECKF(a == FLAGS_ARITH && b == a, "intr", "pushf changes no flag: two in a row push the same word",
+	       "a=%x b=%x", a, b);
+}
+
 void test_intr(void)
 {
 	cli();
@@ -75,6 +111,7 @@ void test_intr(void)
 	bool iopl = (read_eflags() & EFLAGS_IOPL) == EFLAGS_IOPL;
 	write_eflags(read_eflags() & ~EFLAGS_IOPL);
 	CHECKF(iopl && !(read_eflags() & EFLAGS_IOPL), "intr", "popf at cpl 0 changes iopl", "iopl=%u", iopl);
+	flag_words();
 
 	CHECK(wait_tick(), "intr", "timer interrupts arrive with if set");
 	CHECKF(irq0_vec == VEC_IRQ0, "intr", "irq0 arrives on the remapped vector", "vec=%x", irq0_vec);

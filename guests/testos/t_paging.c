@@ -33,6 +33,111 @@ static void address_spaces(void)
 	pd_free(as2);
 }
 
+/* Load as, read TEST_VA (and write it when `write`), then load as2, so
+ * that as's shadow is cached and inactive. */
+static uint32_t use_then_leave(pte_t *as, pte_t *as2, bool write)
+{
+	volatile uint32_t *va = (uint32_t *)TEST_VA;
+	write_cr3((uint32_t)as);
+	uint32_t v = *va;
+	if (write)
+		*va = v;
+	write_cr3((uint32_t)as2);
+	return v;
+}
+
+/* A CR3 load flushes every non-global translation, so changes made to an
+ * address space's tables while another one runs must all be seen once it
+ * is loaded again: a cached shadow must not keep what they changed. */
+static void inactive_changes(void)
+{
+	pte_t *as1 = pd_new(), *as2 = pd_new();
+	uint32_t *f1 = frame(), *f2 = frame(), *f3 = frame(), *pt = frame();
+	f1[0] = 0x1111;
+	f2[0] = 0x2222;
+	f3[0] = 0x3333;
+	vm_map(as1, TEST_VA, (uint32_t)f1, PTE_W);
+	vm_map(as2, TEST_VA, (uint32_t)f2, PTE_W);
+	volatile uint32_t *va = (uint32_t *)TEST_VA;
+	volatile pte_t *pte = pte_get(as1, TEST_VA, false, 0);
+	pte_t pde1 = as1[TEST_VA >> 22];
+	uint32_t flags = irq_save();
+
+	use_then_leave(as1, as2, false);
+	*pte = (uint32_t)f3 | PTE_W | PTE_P;            /* another frame */
+	write_cr3((uint32_t)as1);
+	uint32_t frame_now = *va;
+
+	use_then_leave(as1, as2, true);
+	*pte &= ~(pte_t)(PTE_A | PTE_D);                /* cleaned, not accessed */
+	write_cr3((uint32_t)as1);                       /* (A may be set now: speculative walks) */
+	(void)*va;
+	uint32_t a_read = *pte & (PTE_A | PTE_D);
+	*va = 0x3334;
+	uint32_t d_write = *pte & (PTE_A | PTE_D);
+
+	use_then_leave(as1, as2, true);
+	*pte &= ~(pte_t)PTE_W;                          /* read-only now */
+	write_cr3((uint32_t)as1);
+	catch_reset();
+	probe_write(TEST_VA + 4, 0x55);
+	uint32_t ro_vec = catch_.vec, ro_err = catch_.err;
+
+	use_then_leave(as1, as2, false);
+	pt[(TEST_VA >> 12) & 0x3ff] = (uint32_t)f2 | PTE_P;   /* a new page table */
+	as1[TEST_VA >> 22] = (uint32_t)pt | PTE_W | PTE_U | PTE_P;
+	write_cr3((uint32_t)as1);
+	uint32_t pde_now = *va;
+
+	write_cr3((uint32_t)kernel_pd);
+	irq_restore(flags);
+	CHECKF(frame_now == 0x3333, "paging", "a PTE changed while its address space was not loaded is seen",
+	       "read %x", frame_now);
+	CHECKF(a_read == PTE_A && d_write == (PTE_A | PTE_D) && f3[0] == 0x3334, "paging",
+	       "A and D cleared while not loaded are set again by the next read and write",
+	       "%x %x", a_read, d_write);
+	CHECKF(ro_vec == 14 && ro_err == 3 && f3[1] == 0, "paging",
+	       "a PTE made read-only while not loaded faults on write", "vec=%x err=%x", ro_vec, ro_err);
+	CHECKF(pde_now == 0x2222, "paging", "a PDE changed while its address space was not loaded is seen",
+	       "read %x", pde_now);
+	as1[TEST_VA >> 22] = pde1;                      /* pd_free frees f1 and that table */
+	*pte = (uint32_t)f1 | PTE_W | PTE_P;
+	page_free(pt);
+	page_free(f3);
+	pd_free(as1);
+	pd_free(as2);
+}
+
+/* Two pages side by side, both used: invlpg of one must not make the
+ * other's later invlpg a no-op (the hypervisor's presence filter covers
+ * groups of pages: docs/vtlb.md). */
+static void invlpg_neighbours(void)
+{
+	uint32_t *f1 = frame(), *f2 = frame(), *f3 = frame();
+	f1[0] = 0x1111;
+	f2[0] = 0x2222;
+	f3[0] = 0x3333;
+	volatile uint32_t *a = (uint32_t *)TEST_VA, *b = (uint32_t *)(TEST_VA + PAGE_SIZE);
+	vm_map(kernel_pd, TEST_VA, (uint32_t)f1, PTE_W);
+	vm_map(kernel_pd, TEST_VA + PAGE_SIZE, (uint32_t)f2, PTE_W);
+	invlpg(TEST_VA);
+	invlpg(TEST_VA + PAGE_SIZE);
+	uint32_t ra = *a, rb = *b;
+	*pte_get(kernel_pd, TEST_VA, false, 0) = 0;
+	invlpg(TEST_VA);
+	vm_map(kernel_pd, TEST_VA + PAGE_SIZE, (uint32_t)f3, PTE_W);
+	invlpg(TEST_VA + PAGE_SIZE);
+	uint32_t rb2 = *b;
+	CHECKF(ra == 0x1111 && rb == 0x2222 && rb2 == 0x3333, "paging",
+	       "invlpg of a page, then of its neighbour, drops the neighbour's stale translation",
+	       "%x %x %x", ra, rb, rb2);
+	*pte_get(kernel_pd, TEST_VA + PAGE_SIZE, false, 0) = 0;
+	invlpg(TEST_VA + PAGE_SIZE);
+	page_free(f1);
+	page_free(f2);
+	page_free(f3);
+}
+
 /* Remap TEST_VA from f1 to f2 and flush with 'how'; the new frame must be
  * visible afterwards. */
 static void flushes(void)
@@ -169,7 +274,9 @@ void test_paging(void)
 	       "paging", "cr2 writes read back through every register", "si=%x di=%x ax=%x dx=%x", c_si,
 	       c_di, c_ax, c_dx);
 	address_spaces();
+	inactive_changes();
 	flushes();
+	invlpg_neighbours();
 	demand_zero();
 	accessed_dirty();
 }

@@ -144,6 +144,8 @@ uint32_t iret_same_level(void);
 void shadow_sti_probe(void);
 void popf_irq_probe(void);
 void iret_irq_probe(void);
+void iret_fault_probe(uint32_t frame);
+extern char iret_fault_insn[];
 extern char shadow_sti[], shadow_after[], popf_insn[], popf_after[], iret_target[];
 void int81(void);
 void int82(void);
@@ -151,10 +153,14 @@ void int82(void);
 /* user.S: ring-3 programs, copied into user pages (not executable here) */
 /* SYS_PROBE's hook: what a test does inside a process's system call. */
 extern void (*syscall_probe)(struct proc *p, struct trapframe *tf);
+/* The timer's hook: called for each tick that interrupts ring 3. */
+extern void (*tick_probe)(struct trapframe *tf);
+extern const uint8_t uprog_irqret_after[];
 
 #define USER_PROGS(X) X(spin) X(worker) X(separate) X(rd_kernel) X(wr_kernel) \
 	X(rd_super) X(wr_ro) X(rd_hole) X(wr_dz) X(cli) X(inport) X(intdpl0) \
-	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack) X(probe6)
+	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack) X(probe6) \
+	X(irqret) X(tlsread)
 #define DECLARE_UPROG(n) extern const uint8_t uprog_##n[], uprog_##n##_end[];
 USER_PROGS(DECLARE_UPROG)
 #define UPROG(n) uprog_##n, uprog_##n##_end
@@ -165,6 +171,7 @@ void test_desc(void);
 void test_intr(void);
 void test_paging(void);
 void test_proc(void);
+void test_iret(void);
 void test_pic(void);
 void test_pit(void);
 void test_rtc(void);

@@ -12,6 +12,8 @@
 #define U_MOV_SS_ECX  .byte 0x8c, 0xd1          /* movw %ss, %cx */
 #define U_IN_DX_AL    .byte 0xec
 #define U_RDTSC       .byte 0x0f, 0x31
+#define U_MOV_EAX_GS  .byte 0x8e, 0xe8          /* movw %ax, %gs */
+#define U_MOV_GS0_EBX .byte 0x65, 0x8b, 0x1d, 0, 0, 0, 0   /* movl %gs:0, %ebx */
 
 #define SYSCALL(n)    movl $n, %eax; int $VEC_SYSCALL
 #define EXIT_EBX      SYSCALL(SYS_EXIT)
@@ -160,6 +162,24 @@ uprog_\name\()_end:
 	xorl %ebx, %ebx
 	EXIT_EBX
 	endprog probe6
+
+/* One system call (the kernel leaves IRQ0 pending in it), then exit 0;
+ * uprog_irqret_after is the first instruction after the int. */
+	prog irqret
+	SYSCALL(SYS_PROBE)
+	.globl uprog_irqret_after
+uprog_irqret_after:
+	xorl %ebx, %ebx
+	EXIT_EBX
+	endprog irqret
+
+/* Loads %gs with SEL_UTLS natively and exits with the word at %gs:0. */
+	prog tlsread
+	movl $SEL_UTLS, %eax
+	U_MOV_EAX_GS
+	U_MOV_GS0_EBX
+	EXIT_EBX
+	endprog tlsread
 
 /* rdtsc in ring 3 (faults with CR4.TSD set). */
 	prog rdtsc

@@ -14,6 +14,25 @@
 #define IPVMM_SHARED_ADDR    0xFC800000u	/* IPVMM_BASE + 8 MiB */
 #define IPVMM_SHARED_VERSION 3
 
+/*
+ * The virtual TLB's presence filter (docs/vtlb.md, "invlpg without the
+ * hypervisor"): one bit per 32 KiB group of 8 pages below IPVMM_BASE,
+ * bit (la >> 15), set by the hypervisor whenever it fills a shadow entry
+ * in the group and cleared only by an HC_INVLPG in it that leaves no
+ * shadow holding any page of the group. A clear bit therefore means no
+ * shadow holds the page, and the IPVMM answers invlpg of it without a
+ * hypercall. Read-only for ring 1; 16 KiB (4032 words used), in the data
+ * window's page table.
+ */
+#define IPVMM_VTLB_FILTER_ADDR  0xFCA00000u	/* IPVMM_BASE + 10 MiB */
+#define IPVMM_VTLB_FILTER_WORDS 4096u
+#define IPVMM_VTLB_FILTER_SHIFT 15		/* a bit per 2^15 bytes */
+
+static inline int ipvmm_vtlb_filter_bit(const volatile uint32_t *filter, uint32_t la)
+{
+	return (filter[la >> (IPVMM_VTLB_FILTER_SHIFT + 5)] >> ((la >> IPVMM_VTLB_FILTER_SHIFT) % 32)) & 1;
+}
+
 /* HC_SHUTDOWN statuses with which the IPVMM stops a guest that cannot go
  * on: IPVMM_STOP | code. The hypervisor records them as kills
  * (kernel/ipvmm_load.c). */
@@ -108,6 +127,9 @@ struct ipvmm_shared {
 	/* The direct system-call gate's entries (ipvmm/direct.asm): taken
 	   on its fast path, and emulated (printed when the guest stops). */
 	uint32_t direct_fast, direct_slow;
+	/* Returns by burn_iret's fast path (ipvmm/burn.asm): to user mode,
+	   and to the guest kernel itself. */
+	uint32_t iret_fast, iret_fast_kernel;
 };
 /* One page, the first of the IPVMM data window; both sides are i386 C. */
 _Static_assert(sizeof(struct ipvmm_raw_trap) == 16, "raw trap record layout");

@@ -37,20 +37,33 @@ static const struct vpci_function *lookup(uint32_t addr)
 	return 0;
 }
 
+/* The dword at the data register for addr: all ones for an absent
+   function, 0 past the 64-byte header. */
+static uint32_t data_dword(uint32_t addr)
+{
+	const struct vpci_function *f = lookup(addr);
+	unsigned reg = addr & 0xfc;
+
+	if (!f)
+		return 0xffffffffu;
+	if (reg >= 64)
+		return 0;
+	return f->cfg[reg] | (uint32_t)f->cfg[reg + 1] << 8 | (uint32_t)f->cfg[reg + 2] << 16 |
+	       (uint32_t)f->cfg[reg + 3] << 24;
+}
+
 uint32_t vpci_read(struct ipvmm_devs *d, unsigned unused, uint16_t port)
 {
-	uint32_t addr = d->pci.addr;
-	const struct vpci_function *f;
-	unsigned reg;
+	struct vpci *p = &d->pci;
 
 	(void)unused;
 	if (port < 0xcfc)
-		return (addr >> (8 * (port - 0xcf8))) & 0xff;
-	f = lookup(addr);
-	if (!f)
-		return 0xff;
-	reg = (addr & 0xfc) + (port - 0xcfc);
-	return reg < 64 ? f->cfg[reg] : 0;
+		return (p->addr >> (8 * (port - 0xcf8))) & 0xff;
+	if (p->cache_addr != p->addr) {
+		p->cache_val = data_dword(p->addr);
+		p->cache_addr = p->addr;
+	}
+	return (p->cache_val >> (8 * (port - 0xcfc))) & 0xff;
 }
 
 void vpci_write(struct ipvmm_devs *d, unsigned unused, uint16_t port, uint32_t v)
@@ -71,4 +84,5 @@ void vpci_write(struct ipvmm_devs *d, unsigned unused, uint16_t port, uint32_t v
 void vpci_init(struct ipvmm_devs *d)
 {
 	d->pci.addr = 0;
+	d->pci.cache_addr = VPCI_NO_CACHE;
 }

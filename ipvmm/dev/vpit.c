@@ -10,7 +10,10 @@
 #define NS_PER_SEC 1000000000u
 #define REFRESH_NS 15085u	/* port 0x61 bit 4 toggles every ~15 us */
 
-enum { RW_LATCH, RW_LSB, RW_MSB, RW_WORD0, RW_WORD1 };
+enum {
+	RW_LATCH = VPIT_RW_LATCH, RW_LSB = VPIT_RW_LSB, RW_MSB = VPIT_RW_MSB,
+	RW_WORD0 = VPIT_RW_WORD0, RW_WORD1 = VPIT_RW_WORD1
+};
 
 static uint64_t now(struct ipvmm_devs *d)
 {

@@ -14,6 +14,10 @@
 
 struct ipvmm_devs;
 
+/* Access modes (control word bits 5-4) and the byte a read or write is
+   at; ipvmm/fastdev.asm reads a pending latch by these. */
+enum vpit_rw { VPIT_RW_LATCH, VPIT_RW_LSB, VPIT_RW_MSB, VPIT_RW_WORD0, VPIT_RW_WORD1 };
+
 struct vpit_channel {
 	uint32_t count;		/* reload value, 1..0x10000 */
 	uint64_t load_time;	/* ns when counting (re)started */

@@ -12,11 +12,11 @@
 #define UIP_NS     244000u
 #define UIP_LATE_NS 50000000u	/* how late a missed UIP window is still shown */
 #define REG_A 0x0a
-#define REG_B 0x0b
+#define REG_B VRTC_REG_B
 #define REG_C 0x0c
 #define REG_D 0x0d
 #define A_UIP 0x80
-#define B_SET 0x80
+#define B_SET VRTC_B_SET
 #define B_PIE 0x40
 #define B_AIE 0x20
 #define B_UIE 0x10
@@ -25,7 +25,7 @@
 #define C_IRQF 0x80
 #define C_PF   0x40
 #define C_UF   0x10
-#define CENTURY 0x32
+#define CENTURY VRTC_CENTURY
 
 static uint64_t now(struct ipvmm_devs *d)
 {

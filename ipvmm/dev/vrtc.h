@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #define VRTC_IRQ 8
+#define VRTC_REG_B   0x0b	/* register B */
+#define VRTC_B_SET   0x80	/* B: SET holds the clock */
+#define VRTC_CENTURY 0x32	/* the century byte (ACPI FADT's default) */
 
 struct ipvmm_devs;
 

@@ -23,8 +23,11 @@
 
 	.section .guest, "awx"
 
+	.globl g_flags_rt, g_pushf_keeps
 	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
 	.globl g_in_imr, g_out_imr
+	.globl g_fd_out_20, g_fd_out_21, g_fd_out_43, g_fd_out_70, g_fd_in_21, g_fd_in_40, g_fd_in_64, g_fd_in_71
+	.globl g_fd_in_dx, g_fd_inl_dx, g_fd_outl_dx
 /* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
 g_pushf:
 	stc
@@ -35,9 +38,34 @@ g_pushf:
 /* uint32_t g_popf_cf(uint32_t flags): CF after popf of flags. */
 g_popf_cf:
 	pushl 4(%esp)
-	S 5, popf
+	S 52, popf		/* the POPF class's padding (include/afterburn_classes.h) */
 	setc %al
 	movzbl %al, %eax
+	ret
+
+/* uint32_t g_flags_rt(uint32_t flags): the popf site, then the pushf
+   site; returns the word the guest sees pushed. */
+g_flags_rt:
+	pushl 4(%esp)
+	S 52, popf
+	S 5, pushf
+	popl %eax
+	ret
+
+/* uint32_t g_pushf_keeps(uint32_t real): the real flags loaded by a plain
+   popfl (arithmetic flags and DF at CPL 3), then the pushf site; returns
+   the real flags after it xor before it (0: the site kept them). */
+g_pushf_keeps:
+	pushl 4(%esp)
+	popfl
+	pushfl
+	S 5, pushf
+	lea 4(%esp), %esp
+	pushfl
+	cld
+	popl %eax
+	popl %ecx
+	xorl %ecx, %eax
 	ret
 
 /* uint32_t g_cli(void) / g_sti(void): CF (set before) after the site. */
@@ -132,6 +160,45 @@ g_in_imr:
 g_out_imr:
 	movl 4(%esp), %eax
 	S 11, outb %al, $0x21
+	ret
+
+/* ipvmm/fastdev.asm's entries, one site each. Immediate ports:
+   uint32_t g_fd_in_NN(void) returns eax (0xa5a5a500 | the byte read) and
+   void g_fd_out_NN(uint32_t v) writes v's low byte; %dx sites:
+   g_fd_in_dx(port), g_fd_inl_dx(port), g_fd_outl_dx(port, v). */
+	.macro FD_IN port
+g_fd_in_\port:
+	movl $0xa5a5a500, %eax
+	S 11, inb $0x\port, %al
+	ret
+	.endm
+	.macro FD_OUT port
+g_fd_out_\port:
+	movl 4(%esp), %eax
+	S 11, outb %al, $0x\port
+	ret
+	.endm
+	FD_IN 21
+	FD_IN 40
+	FD_IN 64
+	FD_IN 71
+	FD_OUT 20
+	FD_OUT 21
+	FD_OUT 43
+	FD_OUT 70
+g_fd_in_dx:
+	movl 4(%esp), %edx
+	movl $0xa5a5a500, %eax
+	S 11, inb (%dx), %al
+	ret
+g_fd_inl_dx:
+	movl 4(%esp), %edx
+	S 11, inl (%dx), %eax
+	ret
+g_fd_outl_dx:
+	movl 4(%esp), %edx
+	movl 8(%esp), %eax
+	S 11, outl %eax, (%dx)
 	ret
 
 /* The guest's IRQ 0 handler: count, iret (rewritten to jmp burn_iret). */

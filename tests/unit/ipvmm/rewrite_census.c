@@ -37,7 +37,7 @@ static uint8_t *at(uint32_t addr, uint32_t len)
 int main(int argc, char **argv)
 {
 	static const struct rw_syms syms = {
-		.vif = 0xFC800004, .sti_hook = 0xFC800008,
+		.vif = 0xFC800004, .sti_hook = 0xFC800008, .sti_ret = 0xFC000080, .veflags = 0xFC80000c,
 		.burn = { 0xFC000100, 0xFC000200, 0xFC000300, 0xFC000400, 0xFC000500,
 			  0xFC000600, 0xFC000700, 0xFC000800, 0xFC000900 },
 		.io_imm = { { 0xFC001000, 0xFC001010, 0xFC001020 },

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <capstone/capstone.h>
 #include "rewrite.h"
+#include "vcpu.h"
 
 #define NAME(id, match, pad, shortest, rewrite, mnem) { #id, pad, rewrite },
 static const struct { const char *name; unsigned pad, rewrite; } cls[] = {
@@ -24,7 +25,7 @@ static const struct { const char *name; unsigned pad, rewrite; } cls[] = {
 
 #define SITE 0xC0101000u	/* link address of the fake sites */
 static const struct rw_syms syms = {
-	.vif = 0xFC800010, .sti_hook = 0xFC800014,
+	.vif = 0xFC800010, .sti_hook = 0xFC800014, .sti_ret = 0xFC000080, .veflags = 0xFC800020,
 	.burn = { 0xFC000100, 0xFC000200, 0xFC000300, 0xFC000400, 0xFC000500,
 		  0xFC000600, 0xFC000700, 0xFC000800, 0xFC000900 },
 	.io_imm = { { 0xFC001000, 0xFC001010, 0xFC001020 },
@@ -124,6 +125,53 @@ static void expect_nops(struct walk *w)
 	}
 }
 
+static void expect_reg(struct walk *w, unsigned id, x86_reg reg)
+{
+	cs_insn *in = next(w, id);
+
+	assert_int_equal(in->detail->x86.operands[0].type, X86_OP_REG);
+	assert_int_equal(in->detail->x86.operands[0].reg, reg);
+	cs_free(in, 1);
+}
+
+/* One instruction with a memory operand at base+disp (X86_REG_INVALID:
+   absolute) of the given size and, if imm_op >= 0, that operand's imm. */
+static void expect_mem(struct walk *w, unsigned id, x86_reg base, uint32_t disp, unsigned size,
+		       int imm_op, uint32_t imm)
+{
+	cs_insn *in = next(w, id);
+	const cs_x86_op *m = cap_mem(in);
+
+	assert_non_null(m);
+	assert_int_equal(m->mem.base, base);
+	assert_int_equal(m->mem.index, X86_REG_INVALID);
+	assert_int_equal((uint32_t)m->mem.disp, disp);
+	assert_int_equal(m->size, size);
+	if (imm_op >= 0)
+		assert_int_equal((uint32_t)in->detail->x86.operands[imm_op].imm, imm);
+	cs_free(in, 1);
+}
+
+/* The inline popf (rewrite.c build_popf), instruction by instruction. */
+static void check_popf(struct walk *w)
+{
+	cs_insn *in;
+
+	expect_mem(w, X86_INS_PUSH, X86_REG_ESP, 0, 4, -1, 0);
+	expect_mem(w, X86_INS_AND, X86_REG_ESP, 0, 4, 1, EF_VIRT);
+	expect_mem(w, X86_INS_POP, X86_REG_INVALID, syms.veflags, 4, -1, 0);
+	expect_mem(w, X86_INS_AND, X86_REG_ESP, 0, 4, 1, EF_REAL | EF_IF | EF_RSV1);
+	expect_mem(w, X86_INS_TEST, X86_REG_ESP, 1, 1, 1, EF_IF >> 8);
+	expect_mem(w, X86_INS_SETNE, X86_REG_INVALID, syms.vif, 1, -1, 0);
+	expect_mem(w, X86_INS_CMP, X86_REG_INVALID, syms.sti_hook, 4, 1, syms.sti_ret);
+	in = next(w, X86_INS_JE);
+	assert_int_equal((uint32_t)in->detail->x86.operands[0].imm, SITE + w->at + RW_LEN_CALL);
+	cs_free(in, 1);
+	expect_branch(w, X86_INS_CALL, syms.burn[RW_BURN_POPF]);
+	cs_free(next(w, X86_INS_POPFD), 1);
+	assert_int_equal(w->at, RW_LEN_POPF);
+}
+
 static uint32_t stub(const struct dec_insn *d, int mem)
 {
 	unsigned reg = 0;
@@ -166,9 +214,15 @@ static void check_previrt(const uint8_t *orig, unsigned ilen, const uint8_t *b, 
 			cs_free(in, 1);
 		}
 		break;
+	case RW_F_PUSHF:
+		expect_reg(&w, X86_INS_PUSH, X86_REG_EAX);
+		expect_branch(&w, X86_INS_CALL, syms.burn[RW_BURN_PUSHF]);
+		break;
+	case RW_F_POPF:
+		check_popf(&w);
+		break;
 	case RW_F_CALL:
-		expect_branch(&w, X86_INS_CALL, syms.burn[d->op == DEC_PUSHF ? RW_BURN_PUSHF :
-				 d->op == DEC_POPF ? RW_BURN_POPF : RW_BURN_HLT]);
+		expect_branch(&w, X86_INS_CALL, syms.burn[RW_BURN_HLT]);
 		break;
 	case RW_F_JMP:
 		expect_branch(&w, X86_INS_CALL, syms.burn[d->op == DEC_IRET ? RW_BURN_IRET : RW_BURN_LRET]);
@@ -363,8 +417,9 @@ static void test_forms(void **state)
 			fail_msg("class %s has no rewritten form", cls[c].name);
 	printf("rewrite: %u forms, %u refused (16-bit flag/iret/lret, %%fs/%%gs operands)\n",
 	       n_forms, n_refused);
-	printf("rewrite: forms cli/sti %u, call %u, jmp %u, lret$n %u, io %u, gen-call %u, gen %u\n",
-	       per_form[RW_F_CLI] + per_form[RW_F_STI], per_form[RW_F_CALL], per_form[RW_F_JMP],
+	printf("rewrite: forms cli/sti %u, pushf %u, popf %u, call %u, jmp %u, lret$n %u, io %u, gen-call %u, gen %u\n",
+	       per_form[RW_F_CLI] + per_form[RW_F_STI], per_form[RW_F_PUSHF], per_form[RW_F_POPF],
+	       per_form[RW_F_CALL], per_form[RW_F_JMP],
 	       per_form[RW_F_LRET_IMM], per_form[RW_F_IO], per_form[RW_F_GEN_CALL], per_form[RW_F_GEN]);
 }
 
@@ -546,7 +601,7 @@ static void test_geometry(void **state)
 	check_geometry("\xca\x08\x00", 3, RW_BACK_PUSH8, 0, 0);			/* lret $8 */
 	check_geometry("\xea\x78\x56\x34\x12\x10\x00", 7, RW_BACK_FARPTR, 0, 0);	/* ljmp $0x10,$0x12345678 */
 	check_geometry("\xcf", 1, RW_BACK_CALL, 0, 0);				/* iret */
-	check_geometry("\x9c", 1, RW_BACK_CALL, 0, 0);				/* pushf */
+	check_geometry("\x9c", 1, RW_BACK_PUSHF, 0, 0);			/* pushf */
 	check_geometry("\x0f\x09", 2, RW_BACK_CALL, 0, 0);			/* wbinvd */
 }
 

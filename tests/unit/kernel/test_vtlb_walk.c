@@ -30,7 +30,7 @@ static void wr(void *ctx, uint32_t gpa, uint32_t v)
 	ram[gpa / 4] = v;
 }
 
-static const struct vtlb_mem mem = { MEM_SIZE, rd, wr, 0 };
+static const struct vtlb_mem mem = { MEM_SIZE, rd, wr, 0, 0 };	/* every access by rd/wr */
 static struct vtlb_cpu cpu = { CR0_PG | CR0_WP, PD, 0 };
 
 static uint32_t *pde(uint32_t la) { return &ram[PD / 4 + (la >> 22)]; }
@@ -207,6 +207,75 @@ static void test_physical_mode(void **state)
 	assert_int_equal(vtlb_walk(&cpu, &mem, MEM_SIZE + 5, VTLB_READ, false, &r), VTLB_BAD_FRAME);
 }
 
+/* The re-check a cached shadow's entries get on a CR3 write
+ * (kernel/vtlb.c, slot_refresh): only the very entries of the earlier
+ * walk, at the very places, count as the same. */
+static void test_entries_same(void **state)
+{
+	struct vtlb_result r;
+
+	(void)state;
+	map(PTE_P | PTE_W, PTE_P | PTE_W);
+	assert_int_equal(walk(VTLB_WRITE, false, &r), VTLB_OK);
+	assert_int_equal(r.pde, *pde(LA));
+	assert_int_equal(r.pte, *pte(LA));
+	unsigned w = writes;
+	assert_true(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	assert_int_equal(writes, w);	/* only reads */
+	*pte(LA) ^= 0x1000u;		/* another frame */
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	*pte(LA) ^= 0x1000u;
+	*pte(LA) &= ~PTE_D;		/* the guest cleaned the page */
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	*pte(LA) |= PTE_D;
+	*pde(LA) &= ~PTE_A;		/* the guest cleared the PDE's A */
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	*pde(LA) |= PTE_A;
+	assert_true(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	cpu.cr3 = 0x3000u;		/* another directory (empty) */
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	/* A directory at the partition's end: nothing read past it. */
+	cpu.cr3 = MEM_SIZE;
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	/* A PDE pointing to a table past the end. */
+	cpu.cr3 = PD;
+	*pde(LA) = MEM_SIZE | PTE_P | PTE_A;
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, *pde(LA), 0));
+	/* A 4 MiB page: the PDE is the leaf, no PTE read. */
+	cpu.cr4 = CR4_PSE;
+	*pde(LA) = 0x00400000u | PTE_PS | PTE_P;
+	assert_int_equal(walk(VTLB_READ, false, &r), VTLB_OK);
+	assert_int_equal(r.pde, r.pte);
+	unsigned n = reads;
+	assert_true(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+	assert_int_equal(reads, n + 1);
+	*pde(LA) |= PTE_W;
+	assert_false(vtlb_entries_same(&cpu, &mem, LA, r.pde, r.pte));
+}
+
+/* The direct form (the hypervisor's direct map): the same walk and the
+ * same A/D updates with plain loads and stores, no accessor call. */
+static void test_direct_memory(void **state)
+{
+	const struct vtlb_mem dmem = { MEM_SIZE, rd, wr, 0, ram };
+	struct vtlb_result r;
+
+	(void)state;
+	map(PTE_P | PTE_W, PTE_P | PTE_W);
+	assert_int_equal(vtlb_walk(&cpu, &dmem, LA, VTLB_WRITE, false, &r), VTLB_OK);
+	assert_int_equal(r.gpa, 0x00345123u);
+	assert_true(r.writable);
+	assert_true((*pte(LA) & (PTE_A | PTE_D)) == (PTE_A | PTE_D));
+	assert_true(*pde(LA) & PTE_A);
+	assert_true(vtlb_entries_same(&cpu, &dmem, LA, r.pde, r.pte));
+	*pte(LA) &= ~PTE_D;
+	assert_false(vtlb_entries_same(&cpu, &dmem, LA, r.pde, r.pte));
+	cpu.cr3 = MEM_SIZE;		/* the directory past the end: not read */
+	assert_int_equal(vtlb_walk(&cpu, &dmem, LA, VTLB_READ, false, &r), VTLB_BAD_TABLE);
+	assert_false(vtlb_entries_same(&cpu, &dmem, LA, r.pde, r.pte));
+	assert_int_equal(reads + writes, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +286,8 @@ int main(void)
 		T(test_large_pages),
 		T(test_outside_partition),
 		T(test_physical_mode),
+		T(test_entries_same),
+		T(test_direct_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
