@@ -137,23 +137,28 @@ static enum emu_result load_fault(struct vcpu *v, struct gstate *g, uint32_t sit
 	return fault(v, g, site_eip, vec, vec != VEC_UD, (uint32_t)rc & 0xffff);
 }
 
-/* Far transfer to sel:off at the current privilege level (no gates):
-   DESC_OK, DESC_BAD (#GP(sel)) or DESC_FAULT (the descriptor read). */
-static enum desc_read far_target(struct vcpu *v, struct gstate *g, uint16_t sel)
+/* Far transfer to sel:off at the current privilege level (no gates), in
+   the order of the SDM's JMP, CALL and RET far: type and privilege first
+   (#GP(sel)), then presence (#NP(sel)). 0 if allowed, VEC_GP, VEC_NP, or
+   FAR_READ_FAULT (the descriptor read faulted). */
+#define FAR_READ_FAULT 0x100u
+static unsigned far_target(struct vcpu *v, struct gstate *g, uint16_t sel)
 {
 	uint32_t d[2];
-	unsigned dpl, type;
+	unsigned dpl, type, cpl = vcpu_cpl(g);
 	enum desc_read r = (sel & ~SEL_RPL) ? vcpu_desc_read(v, sel, d) : DESC_BAD;
 
+	if (r == DESC_FAULT)
+		return FAR_READ_FAULT;
 	if (r != DESC_OK)
-		return r;
+		return VEC_GP;
 	type = DESC_TYPE(d[1]);
-	if ((type & (DT_S | DT_CODE)) != (DT_S | DT_CODE) || !(d[1] & DESC_P))
-		return DESC_BAD;
+	if ((type & (DT_S | DT_CODE)) != (DT_S | DT_CODE))
+		return VEC_GP;
 	dpl = DESC_DPL(d[1]);
-	if (type & DT_CONFORM)
-		return dpl <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
-	return dpl == vcpu_cpl(g) && (sel & SEL_RPL) <= vcpu_cpl(g) ? DESC_OK : DESC_BAD;
+	if ((type & DT_CONFORM) ? dpl > cpl : dpl != cpl || (sel & SEL_RPL) > cpl)
+		return VEC_GP;
+	return (d[1] & DESC_P) ? 0 : VEC_NP;
 }
 
 static bool push(struct vcpu *v, struct gstate *g, unsigned size, uint32_t val)
@@ -315,9 +320,7 @@ EMU enum emu_result emu_mov_to_cr(const struct emu *e)
 		v->cr2 = val;
 		return EMU_OK;
 	case 3:
-		v->cr3 = val;
-		v->hv->set_cr3(v->hv_ctx, val);
-		return EMU_OK;
+		return vcpu_set_cr3(v, val) ? EMU_OK : EMU_STOP;
 	case 4:
 		if (val & ~CR4_ACCEPTED)
 			return e_gp0(e);
@@ -656,15 +659,11 @@ EMU enum emu_result far_load_cs(const struct emu *e, uint32_t sel, uint32_t cs, 
 /* far_target's verdict as the instruction's fault. */
 EMU enum emu_result far_check(const struct emu *e, struct gstate *as, uint32_t sel)
 {
-	switch (far_target(e->v, as, (uint16_t)sel)) {
-	case DESC_OK:
+	unsigned f = far_target(e->v, as, (uint16_t)sel);
+
+	if (!f)
 		return EMU_OK;
-	case DESC_BAD:
-		return e_sel_fault(e, VEC_GP, sel);
-	case DESC_FAULT:
-		break;
-	}
-	return e_desc(e);
+	return f == FAR_READ_FAULT ? e_desc(e) : e_sel_fault(e, f, sel);
 }
 
 /* ljmp, lcall: to an immediate pointer or one in memory. */

@@ -152,8 +152,8 @@ static int32_t mov_cr(struct vcpu *v, uint32_t *p, unsigned op)
 	} else if (op == DEC_MOV_TO_CR && n == 2) {
 		v->cr2 = *gpr;
 	} else if (op == DEC_MOV_TO_CR && n == 3) {
-		v->cr3 = *gpr;
-		v->hv->set_cr3(v->hv_ctx, *gpr);
+		if (!vcpu_set_cr3(v, *gpr))
+			return -1;	/* the common path stops the guest */
 	} else {
 		return -1;
 	}

@@ -452,6 +452,22 @@ static bool sensitive_at(struct vcpu *v, uint32_t eip, struct dec_insn *d)
 	return n && !dec_decode(b, n, d, &why);
 }
 
+/* A raw segment load or far transfer names the guest's selector with its
+   virtual RPL 0, which the real CPU at CPL 1 refuses with #GP(selector)
+   (SS, CS): emulated like a #GP(0), against the guest's own tables, so the
+   emulator raises whatever the guest's CPU would. */
+static bool sel_op(const struct dec_insn *d)
+{
+	switch (d->op) {
+	case DEC_MOV_TO_SEG: case DEC_POP_SEG: case DEC_LDS: case DEC_LES: case DEC_LFS:
+	case DEC_LGS: case DEC_LSS: case DEC_LJMP_MEM: case DEC_LJMP_PTR: case DEC_LCALL_MEM:
+	case DEC_LCALL_PTR: case DEC_LRET: case DEC_LRET_IMM: case DEC_IRET:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The 8-byte, NUL-padded name of a raw-trap record equals name. */
 static bool same_name(const char *rec, const char *name)
 {
@@ -561,7 +577,7 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 		/* a descriptor the guest rewrote in memory: installed, retried */
 	} else if (vec == VEC_GP && soft_int(v, &g, s->error)) {
 		/* software interrupt through a gate the hypervisor owns */
-	} else if (vec == VEC_GP && !s->error && sensitive_at(v, g.eip, &di)) {
+	} else if (vec == VEC_GP && sensitive_at(v, g.eip, &di) && (!s->error || sel_op(&di))) {
 		uint32_t at = g.eip;
 		bool was_if = g.eflags & EF_IF;
 

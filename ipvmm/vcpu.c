@@ -338,6 +338,21 @@ int vcpu_load_sreg(struct vcpu *v, struct gstate *g, unsigned sr, uint16_t sel)
 
 /* lgdt: install every code/data descriptor of the new table once (system
    descriptors are the IPVMM's: TSS and LDT are never given to the CPU). */
+/* mov to cr3. The CPU ignores its low bits but PWT and PCD (SDM Vol. 3,
+   4.3), which the hypervisor refuses: they are dropped. A directory outside
+   the partition cannot be walked: the hypervisor refuses it and the guest
+   cannot go on (false, v->fatal set); before, the refusal was ignored and
+   the guest ran on its old tables with the new CR3 in its register. */
+bool vcpu_set_cr3(struct vcpu *v, uint32_t val)
+{
+	if (v->hv->set_cr3(v->hv_ctx, val & (~0xfffu | 0x18u /* PWT, PCD */)) < 0) {
+		v->fatal = IPVMM_FATAL_CR3;
+		return false;
+	}
+	v->cr3 = val;
+	return true;
+}
+
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit)
 {
 	v->gdtr.base = base;

@@ -207,6 +207,7 @@ int vcpu_sync_sel(struct vcpu *v, uint16_t sel);
 void vcpu_sync_watched(struct vcpu *v);
 bool vcpu_refresh_sel(struct vcpu *v, uint16_t sel, uint32_t eip);
 void vcpu_lgdt(struct vcpu *v, uint32_t base, uint16_t limit);
+bool vcpu_set_cr3(struct vcpu *v, uint32_t val);
 /* lldt of a checked LDT descriptor (or sel 0 with d NULL): cache base and
    limit as the CPU does; the entries are installed on first use. */
 void vcpu_lldt(struct vcpu *v, uint16_t sel, const uint32_t d[2]);

@@ -183,6 +183,8 @@ int ipvmm_exit_is_kill(struct guest *g, uint32_t status)
 			   sh->sites_rewritten, sh->afterburn_count);
 	else if (code == IPVMM_FATAL_HLT_CLI)
 		kill_guest(g, "IPVMM: hlt with interrupts disabled (the guest stopped itself)");
+	else if (code == IPVMM_FATAL_CR3)
+		kill_guest(g, "IPVMM: mov to cr3 of a page directory outside the partition");
 	else if (code == IPVMM_FATAL_TRIPLE)
 		kill_guest(g, "IPVMM: triple fault");
 	else

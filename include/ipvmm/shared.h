@@ -39,6 +39,7 @@ static inline int ipvmm_vtlb_filter_bit(const volatile uint32_t *filter, uint32_
 #define IPVMM_STOP            0xdead0000u
 #define IPVMM_FAIL_VERSION    0x0001u	/* hypercall ABI major version mismatch */
 #define IPVMM_FAIL_REWRITE    0x0002u	/* an afterburn site or record refused */
+#define IPVMM_FATAL_CR3       0x003du	/* mov to cr3 of a directory outside the partition */
 #define IPVMM_FATAL_HLT_CLI   0x003eu	/* hlt with the virtual IF clear */
 #define IPVMM_FATAL_TRIPLE    0x003fu	/* a fault while delivering #DF */
 				/* 0x0100 | id: a corrupted trampoline id */
