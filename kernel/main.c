@@ -95,6 +95,11 @@ static int run_guests(void)
 	unsigned started = 0, unstarted = 0;
 	guest_pools_mark();      /* every guest returns what it takes */
 	loader_load_all(&boot_info);
+	/* All start before any runs: a tick between two starts would switch
+	 * to the first guest, and thread 0 runs only when no guest can, so a
+	 * CPU-bound first guest kept the others from ever starting (seen on
+	 * a loaded host: test-guests-console-kill, finding 8's hang). */
+	uint32_t fl = irq_save();
 	for_each_guest(g)
 		if (g->state == G_LOADED) {
 			const char *why;
@@ -105,6 +110,7 @@ static int run_guests(void)
 				started++;
 			}
 		}
+	irq_restore(fl);
 	if (!started) {
 		/* Modules were given and none runs: the configuration failed. */
 		pr_err("hypervisor: no guest started (every module refused)\n");
