@@ -122,8 +122,12 @@ void ipvmm_offsets(void)
 	DEFINE(RW_ID_MOV_FROM_SEG, RW_ID(DEC_MOV_FROM_SEG, 0, 0, 0));
 	DEFINE(RW_ID_MOV_TO_CR, RW_ID(DEC_MOV_TO_CR, 0, 0, 0));
 	DEFINE(IPVMM_KERNEL_RPL, IPVMM_KERNEL_RPL);
+}
 
-	/* ipvmm/fastdev.asm: the device state its register-only paths read. */
+/* ipvmm/fastdev.asm: the device state its register-only paths read. */
+void ipvmm_offsets_fastdev(void);
+void ipvmm_offsets_fastdev(void)
+{
 #define DEVS(sym, mem) DEFINE(sym, offsetof(struct vcpu, devs) + offsetof(struct ipvmm_devs, mem))
 	OFFSET(SH_PENDING, ipvmm_shared, pending);
 	OFFSET(SH_CON_HEAD, ipvmm_shared, con_in_head);
