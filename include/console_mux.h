@@ -37,6 +37,7 @@ void console_mux_room(void);                     /* the output ring drained: wak
 int console_mux_is_input(const struct guest *g);  /* serial input goes to g */
 /* From the timer interrupt: serial input to the console guest. */
 void console_input_poll(void);
+int console_input_getc(void);     /* the queue's next byte (the idle loop), -1: none */
 
 /* kernel/console_cmd.c: the hypervisor's own commands after Ctrl-]. */
 #define CONSOLE_ESCAPE 0x1d

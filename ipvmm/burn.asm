@@ -152,13 +152,13 @@ burn_sti_deliver:			; [esp] = site end
 ; (A = guest esp before the site). Leaves the guest's EFLAGS at A-4 and
 ; returns with esp = A-4, eax and the real flags as they were. In guest
 ; context the real flags are the arithmetic ones plus IF and bit 1
-; (GUEST_EFLAGS, retpath, iret_restart), so flipping IF by vif_to_if and
+; (GUEST_EFLAGS, retpath, iret_restart), so masking IF (and the stub's TF) by vif_to_if and
 ; or-ing the virtual bits yields the guest's word.
 burn_pushf:
 	pushfd				; A-12: real flags
 	movzx eax, byte [VIF]
-	mov eax, [vif_to_if + eax * 4]	; EF_IF if the virtual IF is clear
-	xor eax, [esp]			; the real flags with the virtual IF
+	mov eax, [vif_to_if + eax * 4]	; the mask: IF only if the virtual IF is set
+	and eax, [esp]			; the real flags with the virtual IF, no TF
 	or eax, [VEFLAGS]		; IOPL, NT, AC, ID, TF
 	push dword [esp + 8]		; A-16: the guest's eax
 	mov [esp + 12], eax		; A-4 = guest EFLAGS
@@ -856,9 +856,9 @@ section .rodata
 ; context). Indexed by the whole vif byte, so any value is in bounds;
 ; nonzero is "set", as vcpu_eflags reads it.
 align 4
-vif_to_if:
-	dd EF_IF
-	times 255 dd 0
+vif_to_if:				; no real TF: a real one is the GDB stub's step
+	dd ~(EF_IF | EF_TF)
+	times 255 dd ~EF_TF
 
 section .note.GNU-stack noalloc noexec nowrite progbits
 

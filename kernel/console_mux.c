@@ -170,6 +170,16 @@ static void read_uart(void)
 	}
 }
 
+/* The queue's next byte, for the hypervisor's own idle loop (no guest
+ * takes input then); -1 when it is empty. */
+int console_input_getc(void)
+{
+	uint32_t f = irq_save();
+	int c = in_q_head != in_q_tail ? in_q[in_q_head++ % CONFIG_CONSOLE_IN_QUEUE] : -1;
+	irq_restore(f);
+	return c;
+}
+
 /* Move queued input into the owner's ring, as far as it has room by the
  * hypervisor's own tail and the guest's head (read once, untrusted: a
  * head that claims more than the ring holds means full). */

@@ -225,6 +225,20 @@ static struct bp *bp_at(uint32_t la)
 	return 0;
 }
 
+/* A rewritten pushf site is two instructions, `pushl %eax; call
+ * burn_pushf` (ipvmm/rewrite.c): a step that stops between them is
+ * inside the one guest instruction, so it goes on through the call. */
+static int mid_pushf_site(struct guest *g, uint32_t eip)
+{
+	extern char burn_pushf[];
+	uint8_t b[5];
+	uint32_t rel;
+	if (guest_read(g, eip, b, sizeof(b)) < 0 || b[0] != 0xe8)
+		return 0;
+	__builtin_memcpy(&rel, b + 1, 4);
+	return eip + 5 + rel == (uint32_t)(uintptr_t)burn_pushf;
+}
+
 int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 {
 	uint32_t gpa;
@@ -241,7 +255,8 @@ int gdbstub_claim_trap(struct guest *g, struct trap_frame *tf)
 	if (tf->vector == VEC_DB && t.stepping) {
 		/* TF may be clear in the frame: a popf in the IPVMM cleared it,
 		 * and the trap still follows that popf. */
-		if (guest_in_ipvmm(g, tf->eip) && ++t.step_ipvmm < STEP_IPVMM_MAX) {
+		if ((guest_in_ipvmm(g, tf->eip) || mid_pushf_site(g, tf->eip)) &&
+		    ++t.step_ipvmm < STEP_IPVMM_MAX) {
 			tf->eflags |= EF_TF;
 			return 1;             /* a site's call: step through it as one instruction */
 		}

@@ -73,7 +73,7 @@ static void __attribute__((noreturn)) idle(void)
 {
 	pr_info("hypervisor: idle (type 'q' on the serial console to shut down)\n");
 	for (;;) {
-		int c = uart_getc();
+		int c = console_input_getc();   /* the clock event reads the UART */
 		if (c == 'q') {
 			pr_info("\nhypervisor: shutdown requested\n");
 			machine_shutdown(1);

@@ -62,7 +62,7 @@ GS_REJECT = --reject PANIC --reject '^\[(testos|other)\] not ok' --reject 'kille
 GS_STEP_previrt = \
 	--expect '^=> 0x[0-9a-f]+ <test_intr\+8>:\s+movb\s+\$$0x0,0xfc800004$$' \
 	--expect '^AFTER_CLI \+15 IF 0$$' \
-	--expect '^AFTER_PUSHF \+20 PUSHED_IF 0 PUSHED_TF 0$$'
+	--expect '^AFTER_PUSHF \+21 PUSHED_IF 0 PUSHED_TF 0$$'
 GS_STEP_trap = \
 	--expect '^=> 0x[0-9a-f]+ <test_intr\+8>:\s+ud2$$' \
 	--expect '^AFTER_CLI \+11 IF 0$$' \

@@ -9,7 +9,7 @@
 HOS_WELL   := $(TESTOS_ELF) name=testos,$(GT)/hello.elf name=hello mem=4M
 HOS_DEPS   := $(HV_ELF) $(HOSTILE_ELF) $(HOSTILE_RAW_ELF) $(GT)/hello.elf $(GT)/testos-native.log \
 	tests/guests/transcript_eq.py | $(TESTOS_ELF)
-HOS_HELLO  := --expect '^\[hello\] hello: version 00010001 magic 2badb002 mem_upper 00000bd0 KiB$$' \
+HOS_HELLO  := --expect '^\[hello\] hello: version 00010002 magic 2badb002 mem_upper 00000bd0 KiB$$' \
 	--expect "^\[hello\] hello: cmdline ''$$" --expect '^\[hello\] hello: done$$' \
 	--expect '^guest hello exited with status 0$$' --expect '^guest testos exited with status 0$$'
 HOS_RUN    := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 200 --icount --append shutdown
