@@ -31,6 +31,28 @@ global ipvmm_stack, ipvmm_stack_top
 
 ;  One half of the watched GDT bitmap (vcpu.gdt_watch) for burn_iret:
 ;  eax = the guest's GDT base; ebx, ecx, edx, esi are scratch.
+; ax = a selector, ecx = SR_DS, SR_ES, SR_FS or SR_GS (the only four
+; the data segment paths name): load it into that register.
+%macro LOAD_DSEG 0
+	cmp ecx, SR_DS
+	jne %%not_ds
+	mov ds, ax
+	jmp %%done
+%%not_ds:
+	cmp ecx, SR_ES
+	jne %%not_es
+	mov es, ax
+	jmp %%done
+%%not_es:
+	cmp ecx, SR_FS
+	jne %%not_fs
+	mov fs, ax
+	jmp %%done
+%%not_fs:
+	mov gs, ax
+%%done:
+%endmacro
+
 %macro IRET_WATCHED 1
 	mov edx, [ss:ipvmm_vcpu + VCPU_GDT_WATCH + %1 * 4]
 %%next:	test edx, edx
@@ -474,23 +496,7 @@ burn_invlpg:
 	je %%slow
 	mov ecx, eax
 	shr ecx, 16
-	cmp ecx, SR_DS
-	jne %%not_ds
-	mov ds, ax
-	jmp %%done
-%%not_ds:
-	cmp ecx, SR_ES
-	jne %%not_es
-	mov es, ax
-	jmp %%done
-%%not_es:
-	cmp ecx, SR_FS
-	jne %%not_fs
-	mov fs, ax
-	jmp %%done
-%%not_fs:
-	mov gs, ax			; the C half returns only these four
-%%done:
+	LOAD_DSEG
 	popad
 	popfd
 	lea esp, [esp + 4]		; id
@@ -562,23 +568,7 @@ burn_invlpg:
 	jnz %%load
 	or al, [ss:fio_kernel_rpl]	; sel_real (the kernel RPL: 3 in the host test)
 %%load:
-	cmp ecx, SR_DS
-	jne %%not_ds
-	mov ds, ax
-	jmp %%done
-%%not_ds:
-	cmp ecx, SR_ES
-	jne %%not_es
-	mov es, ax
-	jmp %%done
-%%not_es:
-	cmp ecx, SR_FS
-	jne %%not_fs
-	mov fs, ax
-	jmp %%done
-%%not_fs:
-	mov gs, ax
-%%done:
+	LOAD_DSEG
 	popad
 	popfd
 	lea esp, [esp + 4]		; id
