@@ -29,6 +29,11 @@ static inline void upcall_state_of(struct ipvmm_upcall_state *st, const struct t
 uint64_t guest_time_ns(const struct guest *g);
 /* Guest start: time 0 is now, published in its shared page. */
 void guest_clock_start(struct guest *g);
+/* A debugger holds the guest (kernel/gdbstub_guest.c): its clock stops,
+ * so no deadline fires or, periodic, moves on meanwhile; the release skips
+ * its time over the `held` TSC ticks and re-arms the clock event. */
+void guest_clock_hold(struct guest *g);
+void guest_clock_release(struct guest *g, uint64_t held);
 /* From the timer interrupt: wake the IRQ threads whose deadline passed
  * (returns how many) and lower *next (hypervisor ns) to the earliest
  * deadline still ahead. */

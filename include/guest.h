@@ -42,6 +42,7 @@ struct vcpu_hv {
 	uint64_t timer_period;                 /* HC_SET_TIMER_PERIODIC's, ns; 0 = one-shot */
 	int timer_expired;                     /* the tick saw the deadline pass; the IRQ thread raises */
 	uint64_t start_tsc;                    /* guest time 0 (kernel/clock.c's TSC) */
+	int clock_held;                        /* stopped by a debugger: no deadline fires */
 	int redirect_due;                      /* new pending bits since the last upcall */
 	int waiting;                           /* the VM thread is blocked in HC_WAIT */
 	int cli_watch;                         /* an event pending, vIF clear, since cli_since */

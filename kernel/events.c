@@ -56,6 +56,23 @@ void guest_clock_start(struct guest *g)
 	}
 }
 
+void guest_clock_hold(struct guest *g)
+{
+	g->v.clock_held = 1;
+}
+
+void guest_clock_release(struct guest *g, uint64_t held)
+{
+	uint32_t fl = irq_save();
+	g->v.start_tsc += held;
+	if (g->shared)
+		g->shared->time_tsc_base += held;
+	g->v.clock_held = 0;
+	if (g->v.timer_deadline)
+		clock_event_at(deadline_hv_ns(g));
+	irq_restore(fl);
+}
+
 /* A periodic timer's next deadline once guest time `now` passed
  * `deadline`: the first deadline + k * period after now. k comes from the
  * elapsed time, so a late fire never shifts the phase (no drift) and the
@@ -87,7 +104,8 @@ int guest_events_tick(uint64_t *next)
 	for_each_guest(g) {
 		if (!g->irq)
 			continue;
-		if (g->state == G_RUNNING)
+		int ticking = g->state == G_RUNNING && !g->v.clock_held;
+		if (ticking)
 			timer_expire(g);
 		if (g->state != G_RUNNING || g->v.timer_expired) {
 			/* Its IRQ thread posts the event (or exits); it is urgent,
@@ -95,7 +113,7 @@ int guest_events_tick(uint64_t *next)
 			thread_wake(g->irq);
 			woke++;
 		}
-		if (g->state == G_RUNNING && g->v.timer_deadline) {
+		if (ticking && g->v.timer_deadline) {
 			uint64_t d = deadline_hv_ns(g);
 			if (d < *next)
 				*next = d;

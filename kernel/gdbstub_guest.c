@@ -133,6 +133,7 @@ static void park(struct guest *g, struct trap_frame *tf)
 	t.others_cpu = others_cpu(g);
 	t.state = TGT_PARKED;
 	t.stop_new = 1;
+	guest_clock_hold(g);
 	if (t.wake)
 		t.wake();
 	while (t.state == TGT_PARKED) {
@@ -140,9 +141,7 @@ static void park(struct guest *g, struct trap_frame *tf)
 		schedule();
 	}
 	uint64_t held = clock_tsc() - t.park_tsc, ran = others_cpu(g) - t.others_cpu;
-	g->v.start_tsc += held;
-	if (g->shared)
-		g->shared->time_tsc_base += held;
+	guest_clock_release(g, held);
 	uint32_t pm = held ? (uint32_t)(ran * 1000 / held) : 0;
 	pr_info("gdbstub: guest %s held %llu us at eip %08x; the other guests ran %u.%u %% of it\n",
 		g->name, (unsigned long long)clock_delta_ns(held) / 1000, tf->eip, pm / 10, pm % 10);
