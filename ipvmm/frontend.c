@@ -216,8 +216,11 @@ static inline enum emu_result burn_generic(struct vcpu *v, struct burn_frame *f,
 	struct dec_insn probe = { .op = (uint8_t)op };
 	struct eop ops[2] = { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } };
 	uint32_t site = f->ret - RW_BACK_CALL;
+	enum rw_form form = rw_form_of(&probe);
 
-	if (rw_form_of(&probe) == RW_F_GEN) {
+	/* CR reads are rewritten inline, but their stub is a generic one
+	   (any code can call any stub): it keeps the generic frame. */
+	if (form == RW_F_GEN || form == RW_F_CR_READ) {
 		/* pushl %eax; lea|mov ...,%eax; call; popl %eax */
 		x->gen_eax = true;
 		g->gpr[0] = f->params[0];

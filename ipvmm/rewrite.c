@@ -29,6 +29,8 @@ enum rw_form rw_form_of(const struct dec_insn *in)
 		return RW_F_LRET_IMM;
 	case DEC_IN: case DEC_OUT: case DEC_INS: case DEC_OUTS:
 		return RW_F_IO;
+	case DEC_MOV_FROM_CR:	/* the decoder takes only CR0/2/3/4 */
+		return RW_F_CR_READ;
 	/* No explicit operand, or one the trampoline takes from the stack
 	   (segment push/pop change %esp, so they resume through the frame). */
 	case DEC_INVD: case DEC_WBINVD: case DEC_WBNOINVD: case DEC_CLTS:
@@ -156,6 +158,24 @@ static unsigned build_vif(uint8_t *b, const struct dec_insn *in, const struct rw
 		n += 4;
 	}
 	return n;
+}
+
+/* movl %crN,%reg: the virtual CR read in place (movl abs32,%reg), the
+   value emu_mov_from_cr gives; a read changes no state and opens no
+   interrupt window, so nothing is pending on it. Ring 3 cannot reach the
+   vCPU: a user-mode site faults on the IPVMM window like every site. */
+static unsigned build_cr_read(uint8_t *b, const struct dec_insn *in, const struct rw_syms *s)
+{
+	unsigned n = 0, reg = (unsigned)in->ops[1].reg & 7;
+
+	if (reg == 0) {
+		b[n++] = 0xa1;		/* movl moffs32, %eax */
+	} else {
+		b[n++] = 0x8b;		/* movl disp32, %reg: mod 00, r/m 101 */
+		b[n++] = (uint8_t)(reg << 3 | 5);
+	}
+	put32(b + n, s->cr[in->ops[0].reg]);
+	return n + 4;
 }
 
 /* hlt, iret, lret: call the fixed trampoline. */
@@ -389,6 +409,8 @@ static unsigned build_previrt(uint8_t *b, uint32_t addr, const struct dec_insn *
 		return build_io(b, addr, in, s);
 	case RW_F_GEN_CALL:
 		return build_gen_call(b, addr, in, s);
+	case RW_F_CR_READ:
+		return build_cr_read(b, in, s);
 	case RW_F_GEN:
 		return build_gen(b, addr, in, s, why);
 	case RW_F_NONE:

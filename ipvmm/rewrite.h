@@ -116,6 +116,7 @@ struct rw_syms {
 	uint32_t sti_hook;		/* &vcpu.sti_hook (pointer) */
 	uint32_t sti_ret;		/* burn_sti_ret: the hook when nothing is pending */
 	uint32_t veflags;		/* &vcpu.eflags (the virtual bits, EF_VIRT) */
+	uint32_t cr[5];			/* &vcpu.crN for N = 0, 2, 3, 4 (cr[1] unused) */
 	uint32_t burn[RW_BURN_COUNT];	/* trampoline entry points */
 	uint32_t io_imm[2][3];		/* [out][size 1,2,4]: in/out with an imm port */
 	uint32_t io_dx[2][3];		/* [out][size 1,2,4]: in/out with the port in %dx */
@@ -139,6 +140,7 @@ enum rw_form {
 	RW_F_LRET_IMM,			/* pushl $imm8; call burn_lret_imm */
 	RW_F_IO,			/* pushl $b; call burn_fio_*|burn_io_str; lea 4(%esp),%esp */
 	RW_F_GEN_CALL,			/* call stub (no operand marshalled) */
+	RW_F_CR_READ,			/* inline: movl vcpu.crN, %reg */
 	RW_F_GEN,			/* pushl %eax; lea|mov $regs,%eax; call stub; popl %eax */
 	RW_F_NONE,			/* not supported: refused */
 };

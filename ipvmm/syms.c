@@ -24,6 +24,11 @@ void ipvmm_rw_syms(struct rw_syms *s)
 	s->sti_hook = A(&ipvmm_shared.sti_hook);
 	s->sti_ret = A(burn_sti_ret);
 	s->veflags = A(&ipvmm_vcpu.eflags);
+	s->cr[0] = A(&ipvmm_vcpu.cr0);
+	s->cr[1] = 0;
+	s->cr[2] = A(&ipvmm_vcpu.cr2);
+	s->cr[3] = A(&ipvmm_vcpu.cr3);
+	s->cr[4] = A(&ipvmm_vcpu.cr4);
 	s->burn[RW_BURN_PUSHF] = A(burn_pushf);
 	s->burn[RW_BURN_POPF] = A(burn_popf);
 	s->burn[RW_BURN_IRET] = A(burn_iret);

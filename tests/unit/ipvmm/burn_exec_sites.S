@@ -25,7 +25,7 @@
 
 	.globl g_flags_rt, g_pushf_keeps
 	.globl g_pushf, g_popf_cf, g_cli, g_sti, g_cr3, g_cpuid, g_handler, g_out, g_count
-	.globl g_in_imr, g_out_imr
+	.globl g_in_imr, g_out_imr, g_rd_cr3_ebx, g_rd_cr0_eax
 	.globl g_fd_out_20, g_fd_out_21, g_fd_out_43, g_fd_out_70, g_fd_in_21, g_fd_in_40, g_fd_in_64, g_fd_in_71
 	.globl g_fd_in_dx, g_fd_inl_dx, g_fd_outl_dx
 /* uint32_t g_pushf(void): EFLAGS as the guest sees them, CF set. */
@@ -80,6 +80,20 @@ g_sti:
 	SB 12, sti
 	setc %al
 	movzbl %al, %eax
+	ret
+
+/* uint32_t g_rd_cr3_ebx(void), g_rd_cr0_eax(void): the inline CR reads
+   (movl vcpu.crN, %reg), the short and the modrm encoding. */
+g_rd_cr3_ebx:
+	pushl %ebx
+	movl $0xdeadbeef, %ebx
+	S 11, mov %cr3, %ebx
+	movl %ebx, %eax
+	popl %ebx
+	ret
+g_rd_cr0_eax:
+	movl $0xdeadbeef, %eax
+	S 11, mov %cr0, %eax
 	ret
 
 /* uint32_t g_cr3(uint32_t v): mov %eax,%cr3 through the generic path;

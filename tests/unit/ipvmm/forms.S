@@ -41,6 +41,8 @@
 	T MOV_CR, mov %eax, %cr3
 	T MOV_CR, movl %cr4, %edx
 	T MOV_CR, mov %cr2, %esi
+	T MOV_CR, mov %cr3, %ebx
+	T MOV_CR, mov %cr3, %edi
 	T MOV_DR, mov %db7, %eax
 	T MOV_DR, mov %eax, %dr0
 	T MOV_DR, movl %dr6, %ecx

@@ -20,7 +20,7 @@
 extern uint32_t g_flags_rt(uint32_t), g_pushf_keeps(uint32_t);
 extern uint32_t g_pushf(void), g_popf_cf(uint32_t), g_cli(void), g_sti(void), g_cr3(uint32_t);
 extern void g_cpuid(uint32_t, uint32_t *), g_out(uint32_t), g_handler(void), g_out_imr(uint32_t);
-extern uint32_t g_in_imr(uint32_t *);
+extern uint32_t g_in_imr(uint32_t *), g_rd_cr3_ebx(void), g_rd_cr0_eax(void);
 extern uint32_t g_fd_in_21(void), g_fd_in_40(void), g_fd_in_64(void), g_fd_in_71(void);
 extern void g_fd_out_20(uint32_t), g_fd_out_21(uint32_t), g_fd_out_43(uint32_t), g_fd_out_70(uint32_t);
 extern uint32_t g_fd_in_dx(uint32_t), g_fd_inl_dx(uint32_t);
@@ -302,7 +302,7 @@ int main(void)
 		CHECK(rc == 0, "site %#x: %s", rec->start, res.why);
 		n++;
 	}
-	CHECK(n == 24, "sites %u", n);
+	CHECK(n == 26, "sites %u", n);
 
 	ipvmm_shared.vif = 1;
 	f = g_pushf();
@@ -333,6 +333,9 @@ int main(void)
 	g_popf_cf(0x2 | EF_IF);
 	CHECK(g_cr3(0x00345000) == 0, "generic site clobbered registers or CF");
 	CHECK(cr3_seen == 0x00345000 && v->cr3 == 0x00345000, "cr3 %#x", cr3_seen);
+	CHECK(g_rd_cr3_ebx() == 0x00345000, "inline mov %%cr3,%%ebx read %#x", g_rd_cr3_ebx());
+	v->cr0 = 0x80050033;
+	CHECK(g_rd_cr0_eax() == 0x80050033, "inline mov %%cr0,%%eax read %#x", g_rd_cr0_eax());
 	g_cpuid(1, r);
 	CHECK(!(r[3] & ((1u << 6) | (1u << 13) | (1u << 9))), "cpuid 1 edx %#x: PAE/PGE/APIC hidden", r[3]);
 	g_cpuid(0, r);

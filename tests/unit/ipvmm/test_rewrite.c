@@ -26,6 +26,7 @@ static const struct { const char *name; unsigned pad, rewrite; } cls[] = {
 #define SITE 0xC0101000u	/* link address of the fake sites */
 static const struct rw_syms syms = {
 	.vif = 0xFC800010, .sti_hook = 0xFC800014, .sti_ret = 0xFC000080, .veflags = 0xFC800020,
+	.cr = { 0xFC800030, 0, 0xFC800038, 0xFC80003c, 0xFC800040 },
 	.burn = { 0xFC000100, 0xFC000200, 0xFC000300, 0xFC000400, 0xFC000500,
 		  0xFC000600, 0xFC000700, 0xFC000800, 0xFC000900 },
 	.io_imm = { { 0xFC001000, 0xFC001010, 0xFC001020 },
@@ -315,6 +316,25 @@ static void check_previrt(const uint8_t *orig, unsigned ilen, const uint8_t *b, 
 		assert_int_equal(in->detail->x86.operands[0].reg, X86_REG_EAX);
 		cs_free(in, 1);
 		break;
+	case RW_F_CR_READ: {
+		/* movl vcpu.crN, %reg: the original's register, N's field. */
+		static const x86_reg crs[] = { X86_REG_CR0, X86_REG_INVALID, X86_REG_CR2,
+					       X86_REG_CR3, X86_REG_CR4 };
+		o = dis1(orig, ilen, SITE);
+		in = next(&w, X86_INS_MOV);
+		nm = cap_mem(in);
+		assert_non_null(nm);
+		assert_int_equal(nm->mem.base, X86_REG_INVALID);
+		assert_int_equal(nm->mem.index, X86_REG_INVALID);
+		assert_int_equal(nm->size, 4);
+		assert_int_equal(in->detail->x86.operands[0].reg, o->detail->x86.operands[0].reg);
+		assert_true(d->ops[0].reg >= 0 && d->ops[0].reg <= 4 && d->ops[0].reg != 1);
+		assert_int_equal(o->detail->x86.operands[1].reg, crs[d->ops[0].reg]);
+		assert_int_equal((uint32_t)nm->mem.disp, syms.cr[d->ops[0].reg]);
+		cs_free(in, 1);
+		cs_free(o, 1);
+		break;
+	}
 	case RW_F_NONE:
 		fail_msg("form NONE");
 	}
@@ -417,10 +437,10 @@ static void test_forms(void **state)
 			fail_msg("class %s has no rewritten form", cls[c].name);
 	printf("rewrite: %u forms, %u refused (16-bit flag/iret/lret, %%fs/%%gs operands)\n",
 	       n_forms, n_refused);
-	printf("rewrite: forms cli/sti %u, pushf %u, popf %u, call %u, jmp %u, lret$n %u, io %u, gen-call %u, gen %u\n",
+	printf("rewrite: forms cli/sti %u, pushf %u, popf %u, call %u, jmp %u, lret$n %u, io %u, gen-call %u, cr-read %u, gen %u\n",
 	       per_form[RW_F_CLI] + per_form[RW_F_STI], per_form[RW_F_PUSHF], per_form[RW_F_POPF],
 	       per_form[RW_F_CALL], per_form[RW_F_JMP],
-	       per_form[RW_F_LRET_IMM], per_form[RW_F_IO], per_form[RW_F_GEN_CALL], per_form[RW_F_GEN]);
+	       per_form[RW_F_LRET_IMM], per_form[RW_F_IO], per_form[RW_F_GEN_CALL], per_form[RW_F_CR_READ], per_form[RW_F_GEN]);
 }
 
 /* Every addressing shape of the lea encoder, checked by Capstone. */
