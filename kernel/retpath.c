@@ -90,11 +90,13 @@ static void selector_key(const struct trap_frame *tf, uint32_t key[3])
 /* The same selectors as the last return that passed, with no descriptor
  * changed since (only HC_LOAD_DESC changes the guest's tables, and bumps
  * desc_gen; a switch restores them): nothing to check again. Most returns
- * take this path. */
+ * take this path: one record per ring returned to (key[0]'s low bits are
+ * CS.RPL). */
 static int seen_before(const struct guest *g, const uint32_t key[3])
 {
-	return g->rp_seen.gen == g->desc_gen + 1 && g->rp_seen.key[0] == key[0] &&
-	       g->rp_seen.key[1] == key[1] && g->rp_seen.key[2] == key[2];
+	const typeof(g->rp_seen[0]) *s = &g->rp_seen[key[0] & 3];
+	return s->gen == g->desc_gen + 1 && s->key[0] == key[0] &&
+	       s->key[1] == key[1] && s->key[2] == key[2];
 }
 
 int retpath_check(struct guest *g, struct trap_frame *tf)
@@ -123,8 +125,9 @@ int retpath_check(struct guest *g, struct trap_frame *tf)
 			*seg[i] = 0;
 			g->stats.seg_nulled++;
 		}
-	selector_key(tf, g->rp_seen.key);   /* as returned: each of them loads */
-	g->rp_seen.gen = g->desc_gen + 1;   /* + 1: a zeroed guest has seen nothing */
+	typeof(g->rp_seen[0]) *seen = &g->rp_seen[tf->cs & 3];
+	selector_key(tf, seen->key);        /* as returned: each of them loads */
+	seen->gen = g->desc_gen + 1;        /* + 1: a zeroed guest has seen nothing */
 	return 0;
 }
 
