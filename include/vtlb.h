@@ -31,6 +31,15 @@ struct vtlb {
 	uint32_t filter[IPVMM_VTLB_FILTER_WORDS];
 	uint16_t pt_free[CONFIG_VTLB_PT_PAGES];  /* free page tables: a stack of indices into pt */
 	unsigned pt_nfree;
+	/* Page tables of global entries, shared by the shadows whose guest
+	 * PDE is the one they were made from (kernel/vtlb.c, "Shared page
+	 * tables"): per page table the shadow PDEs linking it and the PDE
+	 * index + 1 it is shared at (0: private); per PDE index the shared
+	 * table + 1 (0: none) and the guest PDE it was made from, A masked. */
+	uint8_t pt_refs[CONFIG_VTLB_PT_PAGES];
+	uint16_t pt_shared_at[CONFIG_VTLB_PT_PAGES];
+	uint16_t share_pt[IPVMM_BASE >> 22];
+	uint32_t share_key[IPVMM_BASE >> 22];
 	uint32_t used[CONFIG_VTLB_SHADOWS][VTLB_USED_WORDS];  /* PDEs with a page table */
 	uint32_t key[CONFIG_VTLB_SHADOWS];     /* guest CR3 (page) of each slot */
 	uint8_t valid[CONFIG_VTLB_SHADOWS];
@@ -40,6 +49,7 @@ struct vtlb {
 	int pool_ready;
 	unsigned pt_used;                      /* page tables taken from the pool */
 	uint32_t fills, reflected, resets, switches, hits, prefills, kept, checked, overflows;
+	uint32_t shared_links;                 /* shadow PDEs pointed at a shared table */
 	/* Per slot, the pages filled since it last became current: what a
 	 * CR3 write back to it re-checks (kernel/vtlb.c, slot_refresh). */
 	struct vtlb_fill log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];

@@ -39,10 +39,11 @@ void vcpu_set_eflags(struct vcpu *v, uint32_t value)
 }
 
 /*
- * cpuid as the IPVMM can honour it. Hidden, with the reason:
+ * cpuid as the IPVMM can honour it. PGE is shown: the virtual TLB keeps
+ * global entries across CR3 writes and shares their page tables between
+ * address spaces (docs/vtlb.md). Hidden, with the reason:
  * VME (no virtual-8086 support), PAE and PSE36 (the shadow is two-level,
- * 32-bit physical), PGE (global pages are not kept across CR3 switches),
- * MCE/MCA (no machine-check model), APIC/x2APIC (the guest gets an 8259
+ * 32-bit physical), MCE/MCA (no machine-check model), APIC/x2APIC (the guest gets an 8259
  * only), MTRR/PAT (memory types belong to the hypervisor), DS/ACPI/TM/
  * PBE/HTT/SS (no thermal, debug-store or topology model), MONITOR/XSAVE/
  * OSXSAVE/AVX (monitor, mwait and xsetbv are not emulated), VMX/SMX, and
@@ -52,7 +53,7 @@ void vcpu_set_eflags(struct vcpu *v, uint32_t value)
  * SYSENTER MSRs stay (virtual), as does the emulated sysenter/sysexit.
  * Leaves above 1 are capped: nothing else is modelled.
  */
-#define CPUID1_EDX_KEEP 0x0788813du	/* FPU DE TSC MSR CX8 CMOV CLFSH MMX FXSR SSE SSE2 PSE */
+#define CPUID1_EDX_KEEP 0x0788a13du	/* FPU DE TSC MSR CX8 PGE CMOV CLFSH MMX FXSR SSE SSE2 PSE */
 #define CPUID1_ECX_KEEP 0x00980201u	/* SSE3 SSSE3 SSE4.1 SSE4.2 POPCNT */
 
 #define CPUID_MAX_LEAF 0x15u	/* the TSC leaf; everything between is empty */

@@ -194,6 +194,9 @@ static void __attribute__((noreturn)) stop(struct guest *g, enum guest_state how
 			"%u roll-backs; %u timer expiries\n", g->name, g->vtlb.fills, g->vtlb.reflected,
 			g->vtlb.switches, g->vtlb.hits, g->vtlb.prefills, g->vtlb.resets, g->v.upcalls_exc,
 			g->v.upcalls_irq, g->v.rollbacks, g->v.timer_fires);
+	if (g->vtlb.shared_links)
+		pr_info("vtlb: guest %s: %u shadow PDEs linked to a shared page table of global entries\n",
+			g->name, g->vtlb.shared_links);
 	if (g->vtlb.checked)
 		pr_info("vtlb: guest %s: CR3 re-check: %u logged entries, %u kept, %u logs overflowed\n",
 			g->name, g->vtlb.checked, g->vtlb.kept, g->vtlb.overflows);

@@ -98,33 +98,60 @@ static enum vtlb_status walk(const struct guest *g, uint32_t la, enum vtlb_acces
 
 /* --- page-table pool ------------------------------------------------------ */
 
+_Static_assert(CONFIG_VTLB_SHADOWS < 256, "pt_refs counts the shadows linking a table");
+
 static void pt_pool_init(struct guest *g)
 {
 	struct vtlb *v = &g->vtlb;
 	v->pt_nfree = CONFIG_VTLB_PT_PAGES;
-	for (unsigned i = 0; i < CONFIG_VTLB_PT_PAGES; i++)
+	for (unsigned i = 0; i < CONFIG_VTLB_PT_PAGES; i++) {
 		v->pt_free[i] = (uint16_t)(CONFIG_VTLB_PT_PAGES - 1 - i);
+		v->pt_refs[i] = 0;
+		v->pt_shared_at[i] = 0;
+	}
+	for (unsigned i = 0; i < SHADOW_HOLE_PDE; i++)
+		v->share_pt[i] = 0;
 }
 
+/* A zeroed page table with one link (the caller's PDE), or 0. */
 static uint32_t *pt_alloc(struct guest *g)
 {
 	struct vtlb *v = &g->vtlb;
 	if (!v->pt_nfree)
 		return 0;
-	uint32_t *pt = v->pt[v->pt_free[--v->pt_nfree]];
+	unsigned idx = v->pt_free[--v->pt_nfree];
+	uint32_t *pt = v->pt[idx];
 	for (unsigned i = 0; i < 1024; i++)
 		pt[i] = 0;
+	v->pt_refs[idx] = 1;
 	g->vtlb.pt_used++;
 	return pt;
 }
 
-static void pt_free(struct guest *g, uint32_t pde)
+/* The pool index of the page table a shadow PDE points at. */
+static unsigned pt_index(struct guest *g, uint32_t pde)
+{
+	uint32_t *pt = phys_to_virt(FRAME(pde));
+	unsigned idx = (unsigned)((pt - g->vtlb.pt[0]) / 1024);
+	if (pt < g->vtlb.pt[0] || idx >= CONFIG_VTLB_PT_PAGES || !g->vtlb.pt_refs[idx])
+		panic("vtlb: PDE %08x points at no page table of the guest's", pde);
+	return idx;
+}
+
+/* A shadow PDE stops pointing at its page table: the table is free when
+ * no PDE points at it any more (a shared one is then no longer shared). */
+static void pt_unlink(struct guest *g, uint32_t pde)
 {
 	struct vtlb *v = &g->vtlb;
-	uint32_t *pt = phys_to_virt(FRAME(pde));
-	unsigned idx = (unsigned)((pt - v->pt[0]) / 1024);
-	if (idx >= CONFIG_VTLB_PT_PAGES || v->pt_nfree >= CONFIG_VTLB_PT_PAGES)
-		panic("vtlb: freeing a page table that is not the guest's");
+	unsigned idx = pt_index(g, pde);
+	if (--v->pt_refs[idx])
+		return;
+	if (v->pt_shared_at[idx]) {
+		v->share_pt[v->pt_shared_at[idx] - 1] = 0;
+		v->pt_shared_at[idx] = 0;
+	}
+	if (v->pt_nfree >= CONFIG_VTLB_PT_PAGES)
+		panic("vtlb: page table pool overfull");
 	v->pt_free[v->pt_nfree++] = (uint16_t)idx;
 	g->vtlb.pt_used--;
 }
@@ -143,8 +170,15 @@ static void slot_clear(struct guest *g, int slot, int keep_global)
 		for (uint32_t bits = used[w]; bits; bits &= bits - 1) {
 			unsigned i = w * 32 + (unsigned)__builtin_ctz(bits);
 			unsigned left = 0;
-			if (keep_global) {
-				uint32_t *pt = phys_to_virt(FRAME(pd[i]));
+			uint32_t *pt = phys_to_virt(FRAME(pd[i]));
+			/* A shared table holds global entries only: kept, or
+			 * unlinked from this shadow. A flush of global entries
+			 * (vtlb_flush(g, 1), vtlb_set_cr0_cr4) clears every
+			 * shadow, so the table is freed with its last link. */
+			if (g->vtlb.pt_shared_at[pt_index(g, pd[i])]) {
+				if (keep_global)
+					continue;
+			} else if (keep_global) {
 				for (unsigned j = 0; j < 1024; j++) {
 					if (!(pt[j] & SPTE_GLOBAL))
 						pt[j] = 0;
@@ -152,7 +186,7 @@ static void slot_clear(struct guest *g, int slot, int keep_global)
 				}
 			}
 			if (!left) {
-				pt_free(g, pd[i]);
+				pt_unlink(g, pd[i]);
 				pd[i] = 0;
 				used[w] &= ~(1u << (i % 32));
 			}
@@ -170,10 +204,15 @@ static uint32_t spte_of(const struct guest *g, const struct vtlb_result *r)
 		(r->global ? SPTE_GLOBAL : 0);
 }
 
-/* Remember a filled entry of the current shadow for slot_refresh. */
+/* Remember a filled entry of the current shadow for slot_refresh. A
+ * global one while CR4.PGE is set needs no record: a CR3 write keeps it
+ * (refresh_one would drop the record and keep the entry), and clearing
+ * PGE empties every shadow (vtlb_set_cr0_cr4). */
 static void log_fill(struct guest *g, uint32_t la, const struct vtlb_result *r, uint32_t spte)
 {
 	struct vtlb *t = &g->vtlb;
+	if ((spte & SPTE_GLOBAL) && (g->v.cr4 & CR4_PGE))
+		return;
 	if (t->log_n[t->cur] < CONFIG_VTLB_PREFILL)
 		t->log[t->cur][t->log_n[t->cur]++] = (struct vtlb_fill){ FRAME(la), r->pde, r->pte, spte };
 	else
@@ -435,23 +474,78 @@ static void pool_dry(struct guest *g)
 			slot_clear(g, i, 0);
 }
 
-/* Map la in the current shadow as the walk r says; -1 if the pool is dry
- * even after emptying every shadow of the guest. */
-static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
+/*
+ * Shared page tables. The guest's global entries (its kernel, in Linux)
+ * are the same in every address space, and a CR3 write keeps them on
+ * hardware: a shadow page table that holds only global entries, all made
+ * from one guest PDE (the same guest page table, or the same large page,
+ * with the same permissions), is shared by every shadow whose guest PDE
+ * at that index is that PDE. A new address space then starts with the
+ * kernel's entries the others filled, as a real TLB keeps its global
+ * entries across the switch, and the pool holds them once. invlpg clears
+ * the entry in every shadow, so in the shared table; a non-global fill or
+ * another guest PDE under a shared table unlinks it from that shadow (a
+ * flush of its global entries there) for a private one. A large page is
+ * shared only once its D bit is set: each address space has its own copy
+ * of that PDE, and a writable entry must not skip setting D in another.
+ */
+static uint32_t share_key(const struct vtlb_result *r)
 {
-	uint32_t *pd = pd_of(g, g->vtlb.cur);
-	uint32_t *pde = &pd[PD_INDEX(la)];
-	if (!(*pde & PTE_P)) {
-		uint32_t *pt = pt_alloc(g);
+	return r->pde & ~PTE_A;
+}
+
+static bool shareable(const struct guest *g, const struct vtlb_result *r)
+{
+	return r->global && (g->v.cr4 & CR4_PGE) && (r->page_size == PAGE_SIZE || (r->pde & PTE_D));
+}
+
+/* Point the current shadow's PDE for la at a page table for r: the
+ * shared one if r may go there, else a new one (shared from now on when
+ * r is shareable and no table is shared at that index). -1: pool dry. */
+static int pde_link(struct guest *g, uint32_t la, const struct vtlb_result *r, bool share)
+{
+	struct vtlb *t = &g->vtlb;
+	unsigned i = PD_INDEX(la);
+	uint32_t *pt;
+	if (share && t->share_pt[i] && t->share_key[i] == share_key(r)) {
+		pt = t->pt[t->share_pt[i] - 1];
+		t->pt_refs[t->share_pt[i] - 1]++;
+		t->shared_links++;
+	} else {
+		pt = pt_alloc(g);
 		if (!pt) {
 			pool_dry(g);
 			pt = pt_alloc(g);
 			if (!pt)
 				return -1;
 		}
-		*pde = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
-		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] |= 1u << (PD_INDEX(la) % 32);
+		if (share && !t->share_pt[i]) {
+			unsigned idx = (unsigned)((pt - t->pt[0]) / 1024);
+			t->share_pt[i] = (uint16_t)(idx + 1);
+			t->share_key[i] = share_key(r);
+			t->pt_shared_at[idx] = (uint16_t)(i + 1);
+		}
 	}
+	pd_of(g, t->cur)[i] = virt_to_phys(pt) | PTE_P | PTE_W | PTE_U;
+	t->used[t->cur][i / 32] |= 1u << (i % 32);
+	return 0;
+}
+
+/* Map la in the current shadow as the walk r says; -1 if the pool is dry
+ * even after emptying every shadow of the guest. */
+static int fill_one(struct guest *g, uint32_t la, const struct vtlb_result *r)
+{
+	uint32_t *pd = pd_of(g, g->vtlb.cur);
+	uint32_t *pde = &pd[PD_INDEX(la)];
+	bool share = shareable(g, r);
+	if ((*pde & PTE_P) && g->vtlb.pt_shared_at[pt_index(g, *pde)] &&
+	    !(share && g->vtlb.share_key[PD_INDEX(la)] == share_key(r))) {
+		pt_unlink(g, *pde);             /* not for this table: a private one */
+		*pde = 0;
+		g->vtlb.used[g->vtlb.cur][PD_INDEX(la) / 32] &= ~(1u << (PD_INDEX(la) % 32));
+	}
+	if (!(*pde & PTE_P) && pde_link(g, la, r, share) < 0)
+		return -1;
 	uint32_t spte = spte_of(g, r);
 	((uint32_t *)phys_to_virt(FRAME(*pde)))[PT_INDEX(la)] = spte;
 	filter_set(g, la);                      /* before the guest runs on it */

@@ -439,7 +439,8 @@ TEST_TARGETS += test-guests-threads
 # bits, #PF upcalls with CR2 and error code, invlpg, two CR3s, ud2, ring-3
 # code (U/S, int $0x80 as #GP(0x402)), a timer with HC_WAIT, an interrupt
 # upcall, the iret_restart roll-back (and a hostile region outside its
-# "IPVMM text", ignored), a self-map, 4 MiB pages, its tail, a PDE of its
+# "IPVMM text", ignored), global pages shared by two address spaces
+# (tests/guests/vtlb_global.h), a self-map, 4 MiB pages, its tail, a PDE of its
 # own in the hole (tests/guests/vtlb_acts.h). The second one then takes a
 # #PF with no exception upcall registered and is killed for it (so the
 # run ends in failure, by design); pg3..pg5 point a PTE, a 4 MiB page and
@@ -451,6 +452,7 @@ test-guests-vtlb: $(HV_ELF) $(GT)/paging.elf $(GT)/hello.elf
 		--expect '^\[pg2\] paging: all checks passed$$' \
 		--expect '^guest pg1 exited with status 0$$' \
 		--expect '^vtlb: guest pg1: [1-9][0-9]* fills, 3 \#PF reflected, [1-9][0-9]* cr3 switches \([1-9][0-9]* cached, [0-9]+ entries re-walked\), [1-9][0-9]* pool resets; upcalls: 6 exception, 4 interrupt, 1 roll-backs; 6 timer expiries$$' \
+		--expect '^vtlb: guest pg1: [1-9][0-9]* shadow PDEs linked to a shared page table of global entries$$' \
 		--expect '^\[pg2\] paging: reading 0x00000010 unmapped, no upcall$$' \
 		--expect '^guest pg2 killed: \#PF its page tables do not allow: error 0 at eip 002[0-9a-f]{5} cr2 00000010 \(no exception upcall\)$$' \
 		--expect '^guest pg3 killed: page tables point outside the partition \(00800000, for 40006000\)$$' \
@@ -486,7 +488,7 @@ TEST_TARGETS += test-guests-vtlb test-guests-vtlb-bench
 # counts are the guest-visible ones, never the host's wall clock).
 GT_RUN_IC := scripts/run-qemu.sh --kernel $(HV_ELF) --timeout 100 --icount
 # hostile.c includes these acts (the pattern rule's recipe still builds it).
-$(GT)/paging.elf: tests/guests/vtlb_acts.h include/ipvmm/shared.h
+$(GT)/paging.elf: tests/guests/vtlb_acts.h tests/guests/vtlb_global.h include/ipvmm/shared.h
 $(GT)/hostile.elf: tests/guests/shared_acts.h tests/guests/sched_acts.h tests/guests/retpath_acts.h tests/guests/priv_acts.h include/ipvmm/shared.h
 
 # A deadline at 2^64-1 saturates instead of wrapping into the past: it

@@ -248,6 +248,7 @@ static uint64_t now_ns(void)
 }
 
 #include "vtlb_acts.h"   /* hostile page tables: their own block */
+#include "vtlb_global.h" /* global pages: the shared page tables */
 
 int gmain(uint32_t magic, const struct mbi *mbi)
 {
@@ -424,6 +425,7 @@ int gmain(uint32_t magic, const struct mbi *mbi)
 	check("40 page tables through a 24-table pool", bad, 0);
 
 	vtlb_checks((mbi->mem_upper + 1024) * 1024);   /* tests/guests/vtlb_acts.h */
+	global_checks();                               /* tests/guests/vtlb_global.h */
 
 	check("paging off again", hc(HC_SET_CR0_CR4, 0x00000001u, 0), 0);
 	check("identity again: page 0 readable", rd((uint32_t)&page[3][0]), 0xd3d3d3d3);

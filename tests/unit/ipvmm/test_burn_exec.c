@@ -337,7 +337,7 @@ int main(void)
 	v->cr0 = 0x80050033;
 	CHECK(g_rd_cr0_eax() == 0x80050033, "inline mov %%cr0,%%eax read %#x", g_rd_cr0_eax());
 	g_cpuid(1, r);
-	CHECK(!(r[3] & ((1u << 6) | (1u << 13) | (1u << 9))), "cpuid 1 edx %#x: PAE/PGE/APIC hidden", r[3]);
+	CHECK(!(r[3] & ((1u << 6) | (1u << 9))), "cpuid 1 edx %#x: PAE/APIC hidden", r[3]);
 	g_cpuid(0, r);
 	CHECK(r[0] == 0x15, "cpuid 0 max leaf %#x", r[0]);
 	g_cpuid(7, r);
