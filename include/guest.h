@@ -96,11 +96,12 @@ struct guest {
 	char reason[GUEST_REASON_MAX];        /* first kill reason */
 	/* kernel/retpath.c: the descriptor tables' generation (HC_LOAD_DESC
 	 * bumps it) and the last selectors checked against it, so an unchanged
-	 * return costs a compare, not six lar; one per CPL returned to, as
-	 * the returns to ring 1 and ring 3 alternate (a user fault's fill,
-	 * its reflection to the guest kernel) */
+	 * return costs a few compares, not six lar; four of them, as the
+	 * returns to ring 3, to the guest kernel and to the IPVMM's upcall
+	 * entry alternate (a user fault's fill, its reflection, a hypercall) */
 	uint32_t desc_gen;
-	struct { uint32_t gen, key[3]; } rp_seen[4];   /* by CS.RPL; gen 0: none yet */
+	struct { uint32_t gen, key[3]; } rp_seen[4];   /* gen 0: none yet */
+	unsigned rp_next;                              /* the record replaced next */
 	struct guest_stats stats;             /* counters for the summary and bench lines */
 	struct sched_account sched;           /* kernel/sched.c's accounting (thread.h) */
 	uint8_t fpu[512] __attribute__((aligned(16)));   /* fxsave area (kernel/fpu.c) */

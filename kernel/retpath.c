@@ -90,13 +90,16 @@ static void selector_key(const struct trap_frame *tf, uint32_t key[3])
 /* The same selectors as the last return that passed, with no descriptor
  * changed since (only HC_LOAD_DESC changes the guest's tables, and bumps
  * desc_gen; a switch restores them): nothing to check again. Most returns
- * take this path: one record per ring returned to (key[0]'s low bits are
- * CS.RPL). */
+ * take this path: four records, the oldest replaced. */
 static int seen_before(const struct guest *g, const uint32_t key[3])
 {
-	const typeof(g->rp_seen[0]) *s = &g->rp_seen[key[0] & 3];
-	return s->gen == g->desc_gen + 1 && s->key[0] == key[0] &&
-	       s->key[1] == key[1] && s->key[2] == key[2];
+	for (unsigned i = 0; i < sizeof(g->rp_seen) / sizeof(g->rp_seen[0]); i++) {
+		const typeof(g->rp_seen[0]) *s = &g->rp_seen[i];
+		if (s->gen == g->desc_gen + 1 && s->key[0] == key[0] &&
+		    s->key[1] == key[1] && s->key[2] == key[2])
+			return 1;
+	}
+	return 0;
 }
 
 int retpath_check(struct guest *g, struct trap_frame *tf)
@@ -125,7 +128,7 @@ int retpath_check(struct guest *g, struct trap_frame *tf)
 			*seg[i] = 0;
 			g->stats.seg_nulled++;
 		}
-	typeof(g->rp_seen[0]) *seen = &g->rp_seen[tf->cs & 3];
+	typeof(g->rp_seen[0]) *seen = &g->rp_seen[g->rp_next++ % 4];
 	selector_key(tf, seen->key);        /* as returned: each of them loads */
 	seen->gen = g->desc_gen + 1;        /* + 1: a zeroed guest has seen nothing */
 	return 0;
