@@ -26,7 +26,8 @@ IPVMM_HDRS := $(wildcard ipvmm/*.h ipvmm/dev/*.h include/ipvmm/*.h include/x86/*
 IPVMM_IMG_C := $(IPVMM_DEV_SRC) ipvmm/decode.c ipvmm/portio.c $(IPVMM_FE_SRC) \
 	ipvmm/backend_hv.c ipvmm/syms.c ipvmm/main.c
 IPVMM_IMG_OBJS := $(patsubst %.c,$(IPVMM_B)/%.o,$(IPVMM_IMG_C)) $(IPVMM_B)/ipvmm/burn.o \
-	$(IPVMM_B)/ipvmm/copy.o $(IPVMM_B)/ipvmm/direct.o $(IPVMM_B)/ipvmm/fastdev.o
+	$(IPVMM_B)/ipvmm/copy.o $(IPVMM_B)/ipvmm/direct.o $(IPVMM_B)/ipvmm/direct_pf.o \
+	$(IPVMM_B)/ipvmm/fastdev.o
 
 $(IPVMM_B)/gen/ipvmm-offsets.s: ipvmm/ipvmm-offsets.c $(IPVMM_HDRS) $(AUTOCONF)
 	@mkdir -p $(dir $@)
@@ -39,7 +40,7 @@ $(IPVMM_B)/%.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(TCC) $(TARGET_CFLAGS) $(IPVMM_INC) -c -o $@ $<
 
-$(IPVMM_B)/ipvmm/burn.o $(IPVMM_B)/ipvmm/copy.o $(IPVMM_B)/ipvmm/direct.o \
+$(IPVMM_B)/ipvmm/burn.o $(IPVMM_B)/ipvmm/copy.o $(IPVMM_B)/ipvmm/direct.o $(IPVMM_B)/ipvmm/direct_pf.o \
 		$(IPVMM_B)/ipvmm/fastdev.o: $(IPVMM_B)/ipvmm/%.o: ipvmm/%.asm \
 		$(IPVMM_B)/gen/ipvmm-offsets.inc
 	@mkdir -p $(dir $@)

@@ -10,7 +10,7 @@ bits 32
 
 extern ipvmm_vcpu, ipvmm_shared
 extern burn_common_c, burn_invlpg_c, burn_pop_sreg_c, burn_mov_sreg_c, burn_reg_site_c, burn_upcall_c, burn_resume_check_c, burn_start_c
-extern fastio_c, fio_in8, fio_out8, fio_kernel_rpl
+extern fastio_c, fio_in8, fio_out8, fio_kernel_rpl, burn_pf_direct
 
 global burn_pushf, burn_popf, burn_iret, burn_hlt, burn_lret, burn_lret_imm
 global burn_io_dx, burn_io_str
@@ -19,7 +19,7 @@ global burn_fio_in_b, burn_fio_in_w, burn_fio_in_l, burn_fio_out_b, burn_fio_out
 global burn_fio_dx_in_b, burn_fio_dx_in_w, burn_fio_dx_in_l
 global burn_fio_dx_out_b, burn_fio_dx_out_w, burn_fio_dx_out_l
 global burn_sti_ret, burn_sti_deliver, burn_common, burn_generic_stubs, burn_generic_end
-global iret_restart, iret_restart_end, burn_upcall_irq, burn_upcall_exc, burn_start
+global iret_restart, iret_restart_end, burn_upcall_irq, burn_upcall_exc, burn_upcall_slow, burn_start
 global ipvmm_stack, ipvmm_stack_top
 
 %define VIF      (ipvmm_shared + SH_VIF)
@@ -788,6 +788,9 @@ iret_restart_end:
 burn_upcall_irq:
 	mov dword [esp + UP_VECTOR], UP_IRQ
 burn_upcall_exc:
+	cmp dword [esp + UP_VECTOR], VEC_PF
+	je burn_pf_direct		; ipvmm/direct_pf.asm, or back at burn_upcall_slow
+burn_upcall_slow:
 	cld
 	mov eax, esp
 	mov esp, C_STACK

@@ -47,6 +47,38 @@ void ipvmm_offsets_iret(void)
 	DEFINE(EF_RSV0, EF_RSV0);
 }
 
+/* ipvmm/direct_pf.asm: the learned #PF gate and the upcall state. */
+void ipvmm_offsets_pf(void);
+void ipvmm_offsets_pf(void)
+{
+	OFFSET(VCPU_PF, vcpu, pf);
+	OFFSET(PG_OK, vcpu_direct_pf, ok);
+	OFFSET(PG_LO, vcpu_direct_pf, lo);
+	OFFSET(PG_HI, vcpu_direct_pf, hi);
+	OFFSET(PG_EIP, vcpu_direct_pf, eip);
+	OFFSET(PG_CS, vcpu_direct_pf, cs);
+	OFFSET(PG_TRAP, vcpu_direct_pf, trap);
+	OFFSET(PG_CS_OFF, vcpu_direct_pf, cs_off);
+	OFFSET(PG_DESC, vcpu_direct_pf, desc);
+	OFFSET(PG_NEW_ESP, vcpu_direct_pf, new_esp);
+	OFFSET(PG_RFLAGS, vcpu_direct_pf, rflags);
+	OFFSET(SH_PF_FAST, ipvmm_shared, pf_fast);
+	OFFSET(SH_N_UPCALLS, ipvmm_shared, n_upcalls);
+	OFFSET(VCPU_CR2, vcpu, cr2);
+	OFFSET(UP_ERROR, ipvmm_upcall_state, error);
+	OFFSET(UP_CR2, ipvmm_upcall_state, cr2);
+	OFFSET(UP_EIP, ipvmm_upcall_state, eip);
+	OFFSET(UP_CS, ipvmm_upcall_state, cs);
+	OFFSET(UP_EFLAGS, ipvmm_upcall_state, eflags);
+	OFFSET(UP_ESP, ipvmm_upcall_state, esp);
+	OFFSET(UP_SS, ipvmm_upcall_state, ss);
+	OFFSET(UP_DS, ipvmm_upcall_state, ds);
+	OFFSET(UP_ES, ipvmm_upcall_state, es);
+	OFFSET(UP_FS, ipvmm_upcall_state, fs);
+	OFFSET(UP_GS, ipvmm_upcall_state, gs);
+	DEFINE(VEC_PF, VEC_PF);
+}
+
 void ipvmm_offsets(void);
 void ipvmm_offsets(void)
 {

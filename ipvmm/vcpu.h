@@ -146,6 +146,23 @@ struct vcpu_direct {
 	uint32_t stack[8];	/* the real TSS's ring-1 stack: the CPU's frame */
 };
 
+/*
+ * The direct #PF delivery (ipvmm/direct_pf.asm, docs/ipvmm.md): the
+ * guest's #PF gate as last validated for a fault from ring 3
+ * (pf_gate_learn), its code segment's descriptor as the guest's GDT and
+ * the real GDT held it then, and the stub's operands.
+ */
+struct vcpu_direct_pf {
+	uint32_t ok;		/* the fields below validated: the stub may use them */
+	uint32_t lo, hi;	/* the guest's gate, compared on every entry */
+	uint32_t eip, cs;	/* its handler: offset and real selector (the retf frame) */
+	uint32_t trap;		/* 1: trap gate (IF kept), 0: interrupt gate */
+	uint32_t cs_off;	/* the code segment's GDT offset (index * 8) */
+	uint32_t desc[2];	/* its descriptor, compared in both tables on every entry */
+	uint32_t new_esp, new_ss;	/* lss operand: the guest's ss0:esp0 less the frame */
+	uint32_t rflags;	/* the real EFLAGS the handler starts with */
+};
+
 struct vcpu_stats {
 	uint32_t exits[BURN_ID_END >> 5 > DEC_OP_COUNT ? (BURN_ID_END >> 5) : DEC_OP_COUNT];
 	uint32_t checks, delivered, irqs, hypercalls_console, waits, shadow_steps, shadow_nops, desc_refresh;
@@ -182,6 +199,7 @@ struct vcpu {
 	uint32_t trap_sites[CONFIG_IPVMM_MAX_TRAP_SITES];	/* sorted site starts, trap mode */
 	uint32_t n_trap_sites;
 	struct vcpu_direct direct;
+	struct vcpu_direct_pf pf;
 	struct vcpu_stats stats;
 };
 
@@ -217,6 +235,9 @@ void vcpu_console_flush(struct vcpu *v);
 /* direct_gate.c: validate the guest's DIRECT_VEC gate for burn_int_direct. */
 void direct_gate_start(struct vcpu *v);
 void direct_gate_learn(struct vcpu *v);
+/* ... and the guest's #PF gate for burn_pf_direct, after a #PF from ring 3
+   was delivered through it. */
+void pf_gate_learn(struct vcpu *v);
 
 /* deliver.c */
 enum dlv_src { DLV_EXT, DLV_SOFT, DLV_EXC };

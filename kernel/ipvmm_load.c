@@ -206,9 +206,13 @@ void ipvmm_report_direct(const struct guest *g)
 			g->v.direct_vec, sh->direct_fast, sh->direct_slow);
 	/* burn_iret's fast path (ipvmm/burn.asm): returns to user mode
 	   without the emulated iret (guest-written count). */
-	if (sh && ipvmm_runs(g))
+	if (sh && ipvmm_runs(g)) {
 		pr_info("ipvmm: guest %s: iret fast path: %u returns to user mode, %u to the kernel\n",
 			g->name, sh->iret_fast, sh->iret_fast_kernel);
+		/* burn_pf_direct (ipvmm/direct_pf.asm): #PF from ring 3 */
+		pr_info("ipvmm: guest %s: #PF from user mode: %u delivered direct, %u emulated\n",
+			g->name, sh->pf_fast, sh->pf_slow);
+	}
 }
 
 void ipvmm_report_raw_traps(const struct guest *g)

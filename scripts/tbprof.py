@@ -114,9 +114,12 @@ def main():
         ops = sum(pcs[s] for s in starts)
     div = ops or 1
     print(f"tbprof: {total} instructions sampled; {a.per or 'ops'}: {ops}")
-    print(f"{'instr/op' if ops else 'instr':>10}  function")
+    # Entries: executions of a function's first instruction (its calls,
+    # or the jumps to its label).
+    first = {s[1]: s[0] for s in syms}
+    print(f"{'instr/op' if ops else 'instr':>10} {'entries':>8}  function")
     for name, n in by.most_common(a.top):
-        print(f"{n / div:10.1f}  {name}")
+        print(f"{n / div:10.1f} {pcs[first[name]] / div if name in first else 0:8.2f}  {name}")
     if ops:
         print(f"{total / div:10.1f}  total per operation")
     if a.annotate:

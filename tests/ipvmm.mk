@@ -62,15 +62,16 @@ $(IPVMM_T)/test_deliver: tests/unit/ipvmm/test_deliver.c tests/unit/ipvmm/fake_b
 IPVMM_EXEC_C := tests/unit/ipvmm/test_burn_exec.c tests/unit/ipvmm/burn_exec_sites.S \
 	$(IPVMM_FE_HOST) ipvmm/syms.c
 $(IPVMM_T)/test_burn_exec: $(IPVMM_EXEC_C) $(IPVMM_B)/exec/burn.o $(IPVMM_B)/exec/fastdev.o \
+		$(IPVMM_B)/exec/direct_pf.o \
 		$(IPVMM_T_HDRS) $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(TCC) -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -DIPVMM_KERNEL_RPL=3 $(IPVMM_INC) \
 		-Wl,--no-warn-rwx-segments -o $@ $(IPVMM_EXEC_C) $(IPVMM_B)/exec/burn.o \
-		$(IPVMM_B)/exec/fastdev.o
+		$(IPVMM_B)/exec/fastdev.o $(IPVMM_B)/exec/direct_pf.o
 
 # burn.asm and fastdev.asm with the same offsets (IPVMM_KERNEL_RPL does not
 # change layouts).
-$(IPVMM_B)/exec/burn.o $(IPVMM_B)/exec/fastdev.o: $(IPVMM_B)/exec/%.o: ipvmm/%.asm \
+$(IPVMM_B)/exec/burn.o $(IPVMM_B)/exec/fastdev.o $(IPVMM_B)/exec/direct_pf.o: $(IPVMM_B)/exec/%.o: ipvmm/%.asm \
 		$(IPVMM_B)/gen/ipvmm-offsets.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(IPVMM_NASMFLAGS) -o $@ $<

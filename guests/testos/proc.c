@@ -10,6 +10,7 @@ struct proc procs[NPROC];
 struct proc *curproc;
 void (*syscall_probe)(struct proc *p, struct trapframe *tf);
 void (*tick_probe)(struct trapframe *tf);
+void (*fault_probe)(struct proc *p, struct trapframe *tf);
 static uint32_t sched_ctx;
 static int next_pid = 1;
 extern char trapret[];
@@ -211,6 +212,8 @@ void proc_user_fault(struct trapframe *tf)
 	struct proc *p = curproc;
 	/* #DF too: the #PF that escalated to it set CR2 */
 	uint32_t cr2 = tf->vec == 14 || tf->vec == 8 ? read_cr2() : 0;
+	if (tf->vec == 14 && fault_probe)
+		fault_probe(p, tf);
 	if (tf->vec == 14 && !(tf->err & PTE_P) && cr2 >= USER_DZ &&
 	    cr2 < USER_DZ + USER_DZ_PAGES * PAGE_SIZE && map_new(p->pd, cr2 & ~0xfffu, PTE_U | PTE_W, NULL))
 		return;

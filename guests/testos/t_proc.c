@@ -84,6 +84,70 @@ static void test_gate_changes(void)
 	       "eax=%x", rv);
 }
 
+/* The same for the #PF gate (docs/ipvmm.md, "The direct #PF delivery"):
+   six faults of ring 3, each checked for the frame the CPU builds, the
+   state it leaves (ring 3's registers and data segments in the kernel's
+   frame) and the handler's IF. */
+struct pf_seen {
+	uint32_t kif, frame, err, eip, cs, ss, esp, uif, gs, ds, ebx, cr2;
+};
+static struct pf_seen pf_seen[6];
+
+static void pf_probe(struct proc *p, struct trapframe *tf)
+{
+	unsigned i = probe_n++;
+
+	if (i >= 6)
+		return;
+	pf_seen[i] = (struct pf_seen){ read_eflags() & EFLAGS_IF, (uint32_t)tf, tf->err, tf->eip,
+				       tf->cs & 0xffff, tf->ss & 0xffff, tf->esp, tf->eflags & EFLAGS_IF,
+				       tf->gs & 0xffff, tf->ds & 0xffff, tf->ebx, read_cr2() };
+	if (i == 1)
+		idt_set(14, (void (*)(void))vectors[14], 0, true);
+	if (i == 3)
+		idt_set(14, (void (*)(void))vectors[14], 0, false);
+	if (i == 4) {
+		p->esp0 = (uint32_t)alt_kstack + PAGE_SIZE;
+		tss_set_esp0(p->esp0);
+	}
+}
+
+static bool pf_frame_ok(unsigned i, uint32_t frame)
+{
+	const struct pf_seen *s = &pf_seen[i];
+	uint32_t eip = USER_CODE + (uint32_t)(uprog_dzprobe_fault - uprog_dzprobe);
+
+	return s->frame == frame && s->err == 4 && s->eip == eip && s->cs == SEL_UCODE && s->ss == SEL_UDATA &&
+	       s->esp == USER_STACK + PAGE_SIZE && s->uif && s->gs == SEL_UTLS && s->ds == SEL_UDATA &&
+	       s->ebx == 0x5eed0000u + 6 - i && s->cr2 == USER_DZ + i * PAGE_SIZE;
+}
+
+static void test_pf_gate_changes(void)
+{
+	probe_n = 0;
+	fault_probe = pf_probe;
+	struct proc r = run1(UPROG(dzprobe));
+	fault_probe = 0;
+	uint32_t k = (uint32_t)(r.kstack + PAGE_SIZE) - sizeof(struct trapframe);
+	uint32_t alt = (uint32_t)alt_kstack + PAGE_SIZE - sizeof(struct trapframe);
+	bool run = r.exit_code == 0 && probe_n == 6, frames = run;
+
+	for (unsigned i = 0; i < 6; i++)
+		frames = frames && pf_frame_ok(i, i == 5 ? alt : k);
+	CHECKF(frames, "proc", "user #PF frames: error, eip, cs, ss, esp, if, cr2, gs, ds, ebx as at the fault",
+	       "exit=%d n=%u frame=%x err=%x eip=%x gs=%x ds=%x ebx=%x cr2=%x", r.exit_code, probe_n,
+	       pf_seen[1].frame, pf_seen[1].err, pf_seen[1].eip, pf_seen[1].gs, pf_seen[1].ds, pf_seen[1].ebx,
+	       pf_seen[1].cr2);
+	CHECKF(run && !pf_seen[0].kif && !pf_seen[1].kif, "proc", "user #PF through its interrupt gate clears if",
+	       "if=%x,%x", pf_seen[0].kif, pf_seen[1].kif);
+	CHECKF(run && pf_seen[2].kif && pf_seen[3].kif, "proc",
+	       "user #PF gate rewritten to a trap gate at run time keeps if", "if=%x,%x", pf_seen[2].kif,
+	       pf_seen[3].kif);
+	CHECKF(run && !pf_seen[4].kif && !pf_seen[5].kif && pf_seen[4].frame == k && pf_seen[5].frame == alt, "proc",
+	       "user #PF follows the gate back and a tss esp0 moved at run time", "if=%x,%x frame=%x,%x",
+	       pf_seen[4].kif, pf_seen[5].kif, pf_seen[4].frame, pf_seen[5].frame);
+}
+
 void test_proc(void)
 {
 	unsigned free0 = pages_free();
@@ -98,6 +162,7 @@ void test_proc(void)
 	CHECKF(r.report_frame == (uint32_t)(r.kstack + PAGE_SIZE) - sizeof(struct trapframe), "proc",
 	       "int 0x80 switches to the tss esp0 stack", "frame=%x", r.report_frame);
 	test_gate_changes();
+	test_pf_gate_changes();
 
 	/* a spinner that never yields next to a worker that needs the CPU */
 	struct proc *s = proc_new(UPROG(spin));

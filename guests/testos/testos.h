@@ -156,12 +156,14 @@ void int82(void);
 extern void (*syscall_probe)(struct proc *p, struct trapframe *tf);
 /* The timer's hook: called for each tick that interrupts ring 3. */
 extern void (*tick_probe)(struct trapframe *tf);
-extern const uint8_t uprog_irqret_after[];
+/* A #PF from ring 3's hook, called before the fault is handled. */
+extern void (*fault_probe)(struct proc *p, struct trapframe *tf);
+extern const uint8_t uprog_irqret_after[], uprog_dzprobe_fault[];
 
 #define USER_PROGS(X) X(spin) X(worker) X(separate) X(rd_kernel) X(wr_kernel) \
 	X(rd_super) X(wr_ro) X(rd_hole) X(wr_dz) X(cli) X(inport) X(intdpl0) \
 	X(ring3) X(rdtsc) X(pingpong) X(bsyscall) X(dzstorm) X(intstack) X(probe6) \
-	X(irqret) X(tlsread)
+	X(irqret) X(tlsread) X(dzprobe)
 #define DECLARE_UPROG(n) extern const uint8_t uprog_##n[], uprog_##n##_end[];
 USER_PROGS(DECLARE_UPROG)
 #define UPROG(n) uprog_##n, uprog_##n##_end

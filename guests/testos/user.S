@@ -163,6 +163,26 @@ uprog_\name\()_end:
 	EXIT_EBX
 	endprog probe6
 
+/* Reads six demand-zero pages, each fault taken with %gs = SEL_UTLS and
+ * %ebx = 0x5eed0000 + the pages left (fault_probe records the frames);
+ * uprog_dzprobe_fault is the faulting instruction. Exits 0. */
+	prog dzprobe
+	movl $SEL_UTLS, %eax
+	U_MOV_EAX_GS
+	movl $USER_DZ, %edx
+	movl $6, %ecx
+1:	movl $0x5eed0000, %ebx
+	addl %ecx, %ebx
+	.globl uprog_dzprobe_fault
+uprog_dzprobe_fault:
+	movl (%edx), %eax
+	addl $PAGE_SIZE, %edx
+	decl %ecx
+	jnz 1b
+	xorl %ebx, %ebx
+	EXIT_EBX
+	endprog dzprobe
+
 /* One system call (the kernel leaves IRQ0 pending in it), then exit 0;
  * uprog_irqret_after is the first instruction after the int. */
 	prog irqret
