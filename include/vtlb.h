@@ -55,6 +55,7 @@ struct vtlb {
 	struct vtlb_fill log[CONFIG_VTLB_SHADOWS][CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];
 	uint16_t log_n[CONFIG_VTLB_SHADOWS];
 	uint32_t again[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];  /* slot_refresh's pages to walk again */
+	uint32_t *kept_at[CONFIG_VTLB_PREFILL ? CONFIG_VTLB_PREFILL : 1];  /* ... and the entries it kept */
 	uint8_t log_lost[CONFIG_VTLB_SHADOWS];  /* a fill did not fit in the log */
 };
 

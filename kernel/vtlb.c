@@ -26,6 +26,7 @@
 #define SPTE_GLOBAL  0x200u     /* AVL bit: the guest's G bit (never the real G) */
 #define SPTE_A       PTE_A      /* the real accessed bit the CPU sets in the shadow */
 #define SPTE_KEPT    0x400u     /* AVL bit: kept by the running slot_refresh */
+#define SPTE_IDLE    0x800u     /* AVL bit: kept unused by the last slot_refresh */
 
 _Static_assert(SHADOW_HOLE_PDE == PD_INDEX(IPVMM_BASE), "hole starts at a PDE boundary");
 _Static_assert(IPVMM_VTLB_FILTER_WORDS * 32 >= (IPVMM_BASE >> IPVMM_VTLB_FILTER_SHIFT) &&
@@ -230,15 +231,18 @@ static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
  * entries on hardware. Each entry filled since the slot was last made
  * current is in its log with the guest PDE and PTE it was made from.
  * Those the guest really used (the real accessed bit the CPU set in the
- * shadow entry) and whose guest entries are still the same, at the same
- * places, stay: a walk now would read the same entries, set no A/D bit,
+ * shadow entry) since either of the last two refreshes (SPTE_IDLE: kept
+ * unused once; a CR3 write that reloads the same CR3 just before a switch
+ * away would otherwise drop the whole working set at the switch back)
+ * and whose guest entries are still the same, at the same places, stay: a walk now would read the same entries, set no A/D bit,
  * and make the same shadow entry, so keeping it is what the flush and the
  * refill would give (docs/vtlb.md, "The TLB rules the shadow keeps").
  * Used entries whose guest entries changed are walked again at once (the
- * working set does not fault back in one trap per page), unused ones are
- * dropped. A record whose shadow entry is no longer the one it made
- * (overwritten by a later fill, or cleared by invlpg) is dropped: the
- * later fill has its own record; a second record of an entry already
+ * working set does not fault back in one trap per page) unless the guest
+ * unmapped them; unused ones are dropped. A record whose shadow entry is
+ * no longer the one it made (overwritten by a later fill, or cleared by
+ * invlpg) is dropped: the later fill has its own record; a second record
+ * of an entry already
  * kept by this refresh (SPTE_KEPT, cleared when it ends) is dropped.
  * A kept entry starts unused again.
  */
@@ -253,16 +257,18 @@ struct refresh {
 
 static bool refresh_one(uint32_t *e, const struct vtlb_fill *f, struct refresh *rf)
 {
-	if (!e || (*e & ~(SPTE_A | PTE_D)) != f->spte)
+	if (!e || (*e & ~(SPTE_A | PTE_D | SPTE_IDLE)) != f->spte)
 		return false;                   /* also a duplicate of a kept entry */
 	if (rf->keep_global && (*e & SPTE_GLOBAL))
 		return false;                   /* survives the flush, outside the log */
-	if (*e & SPTE_A) {
+	bool used = *e & SPTE_A;
+	if (used || !(*e & SPTE_IDLE)) {
 		if (!rf->lost && vtlb_entries_same(&rf->cpu, &rf->mem, f->la, f->gpde, f->gpte)) {
-			*e = (*e & ~SPTE_A) | SPTE_KEPT;
+			*e = (*e & ~(SPTE_A | SPTE_IDLE)) | SPTE_KEPT | (used ? 0 : SPTE_IDLE);
 			return true;
 		}
-		rf->again[rf->n++] = f->la;
+		if (used && vtlb_leaf_present(&rf->cpu, &rf->mem, f->la))
+			rf->again[rf->n++] = f->la;     /* remapped: walked again */
 	}
 	*e = 0;
 	return false;
@@ -281,14 +287,15 @@ static void slot_refresh(struct guest *g, int slot, int keep_global)
 	rf.again = t->again;
 	unsigned m = 0;
 	for (unsigned k = 0; k < t->log_n[slot]; k++) {
-		if (refresh_one(spte_at(g, slot, log[k].la), &log[k], &rf)) {
+		uint32_t *e = spte_at(g, slot, log[k].la);
+		if (refresh_one(e, &log[k], &rf)) {
 			if (m != k)
 				log[m] = log[k];
-			m++;
+			t->kept_at[m++] = e;
 		}
 	}
 	for (unsigned k = 0; k < m; k++)
-		*spte_at(g, slot, log[k].la) &= ~SPTE_KEPT;
+		*t->kept_at[k] &= ~SPTE_KEPT;
 	t->kept += m;
 	t->checked += t->log_n[slot];
 	t->overflows += rf.lost;

@@ -104,4 +104,27 @@ static inline bool vtlb_entries_same(const struct vtlb_cpu *cpu, const struct vt
 	return vtlb_in_partition(mem, pte_gpa, 4) && vtlb_rd32(mem, pte_gpa) == pte;
 }
 
+/*
+ * Could a walk of `linear` now reach a present leaf? False only when the
+ * guest's PDE, or its PTE, is not present: such a walk would fault. Only
+ * reads; true when an entry lies outside the partition (the walk itself
+ * reports that). The shadow asks before it walks again an entry the
+ * guest changed: one it unmapped needs no walk.
+ */
+static inline bool vtlb_leaf_present(const struct vtlb_cpu *cpu, const struct vtlb_mem *mem,
+				     uint32_t linear)
+{
+	uint32_t pde_gpa = (cpu->cr3 & 0xfffff000u) + PD_INDEX(linear) * 4, pde, pte_gpa;
+
+	if (!vtlb_in_partition(mem, pde_gpa, 4))
+		return true;
+	pde = vtlb_rd32(mem, pde_gpa);
+	if (!(pde & PTE_P))
+		return false;
+	if ((cpu->cr4 & CR4_PSE) && (pde & PTE_PS))
+		return true;
+	pte_gpa = (pde & 0xfffff000u) + PT_INDEX(linear) * 4;
+	return !vtlb_in_partition(mem, pte_gpa, 4) || (vtlb_rd32(mem, pte_gpa) & PTE_P);
+}
+
 #endif /* VTLB_WALK_H */
