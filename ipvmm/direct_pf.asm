@@ -1,14 +1,15 @@
 ; The direct #PF delivery (docs/ipvmm.md, "The direct #PF delivery"): a
-; page fault of ring 3 that the guest's own page tables raise (the
-; hypervisor reflected it: kernel/vm.c, guest_fault) enters the guest
-; kernel's #PF handler from here, without the C frontend. It does what
-; deliver() does for it, as the CPU would: the guest's IDT entry must
-; still be the one pf_gate_learn (ipvmm/direct_gate.c) validated after an
-; emulated delivery, and its code segment's descriptor the same in the
-; guest's GDT and in the real one; the frame (ss, esp, eflags, cs, eip,
-; error code) goes to the guest TSS's ss0:esp0, read now; EFLAGS in it is
-; the virtual one; an interrupt gate clears the virtual IF; CR2 is the
-; fault's; a far return lands in the handler.
+; page fault that the guest's own page tables raise (the hypervisor
+; reflected it: kernel/vm.c, guest_fault), of ring 3 or of the guest
+; kernel itself, enters the guest kernel's #PF handler from here, without
+; the C frontend. It does what deliver() does for it, as the CPU would:
+; the guest's IDT entry must still be the one pf_gate_learn
+; (ipvmm/direct_gate.c) validated after an emulated delivery, and its code
+; segment's descriptor the same in the guest's GDT and in the real one;
+; the frame (ss, esp from ring 3; eflags, cs, eip, error code) goes to the
+; guest TSS's ss0:esp0, read now, or below the kernel's own esp; EFLAGS in
+; it is the virtual one; an interrupt gate clears the virtual IF; CR2 is
+; the fault's; a far return lands in the handler.
 ;
 ; Anything else, and any fault on guest memory or on a segment load
 ; (exception table), takes the emulated path with the upcall state
@@ -16,8 +17,8 @@
 ; asynchronously, so the handler starts exactly as on hardware.
 ;
 ; Entered from burn_upcall_exc with ESP at the upcall state (struct
-; ipvmm_upcall_state) and every segment GK_DS. Once ring 3's data
-; segments are back, memory is named through SS only.
+; ipvmm_upcall_state) and every segment GK_DS. Once the interrupted
+; code's data segments are back, memory is named through SS only.
 
 %include "ipvmm-offsets.inc"
 
@@ -31,7 +32,8 @@ global burn_pf_direct
 %define STI_HOOK (ipvmm_shared + SH_STI_HOOK)
 %define VEFLAGS  (ipvmm_vcpu + VCPU_EFLAGS)
 ; The handler's frame at the guest's esp0: ss esp eflags cs eip error,
-; then the far return's cs and eip below it.
+; then the far return's cs and eip below it (8 bytes fewer at the same
+; level: no ss esp).
 %define GFRAME   32
 ; lar's access rights of the SS the lss loads: present, DPL 1 (the guest
 ; kernel's ring), a writable data segment.
@@ -41,10 +43,6 @@ global burn_pf_direct
 section .text
 
 burn_pf_direct:
-	mov eax, [esp + UP_CS]
-	and eax, 3
-	cmp eax, 3			; from ring 3 (a stack switch)
-	jne .slow
 	test dword [esp + UP_EFLAGS], EF_VM
 	jnz .slow
 	cmp dword [PG(PG_OK)], 0
@@ -88,7 +86,24 @@ burn_pf_direct:
 	shr edx, 3
 	cmp byte [ipvmm_vcpu + VCPU_GDT_VALID + edx], 0
 	je .slow
-	; The stack switch: ss0:esp0 from the guest's TSS.
+	; Where the frame goes: ring 3's fault switches to ss0:esp0, the
+	; guest kernel's stays on its stack (ebx = 1: the outer frame).
+	mov eax, [esp + UP_CS]
+	and eax, 3
+	xor ebx, ebx
+	cmp eax, 3
+	je .outer
+	cmp eax, IPVMM_KERNEL_RPL
+	jne .slow
+	mov edx, [esp + UP_ESP]
+	cmp edx, GFRAME - 8
+	jb .slow
+	cmp edx, IPVMM_BASE
+	ja .slow
+	mov ecx, [esp + UP_SS]		; loaded at ring 1 before the fault
+	mov [PG(PG_NEW_ESP) + 4], ecx
+	jmp .gate
+.outer:	inc ebx
 	mov eax, [ipvmm_vcpu + VCPU_TSS_BASE]
 	test eax, eax
 	jz .slow
@@ -110,11 +125,12 @@ burn_pf_direct:
 	mov [PG(PG_NEW_ESP) + 4], ecx
 	; A trap gate keeps IF: work pending is delivered before the handler
 	; runs, which the emulated path does.
-	cmp dword [PG(PG_TRAP)], 0
+.gate:	cmp dword [PG(PG_TRAP)], 0
 	je .segs
 	cmp dword [STI_HOOK], burn_sti_ret
 	jne .slow
-.segs:	; Ring 3's data segments, loaded at ring 1 as they were at ring 3.
+.segs:	; The data segments of the interrupted code, loaded at ring 1 as
+	; they were before the fault.
 	mov eax, [esp + UP_ES]
 .ld_es:	mov es, eax
 	mov eax, [esp + UP_FS]
@@ -123,12 +139,15 @@ burn_pf_direct:
 .ld_gs:	mov gs, eax
 	mov eax, [esp + UP_DS]
 .ld_ds:	mov ds, eax
-	; The frame, as deliver() writes it.
+	; The frame, as deliver() writes it: SS and ESP for the outer level.
+	test ebx, ebx
+	jz .inner
 	movzx eax, word [esp + UP_SS]
 .wr_ss:	mov [ss:edx - 4], eax
 	mov eax, [esp + UP_ESP]
 .wr_sp:	mov [ss:edx - 8], eax
-	cmp byte [ss:VIF], 0		; nonzero is "set" (vcpu_eflags)
+	sub edx, 8
+.inner:	cmp byte [ss:VIF], 0		; nonzero is "set" (vcpu_eflags)
 	setne al
 	movzx eax, al
 	shl eax, 9			; 0 or EF_IF
@@ -137,19 +156,25 @@ burn_pf_direct:
 	and ecx, EF_REAL
 	or eax, ecx
 	or eax, EF_RSV1
-.wr_fl:	mov [ss:edx - 12], eax
+.wr_fl:	mov [ss:edx - 4], eax
 	movzx eax, word [esp + UP_CS]
-.wr_cs:	mov [ss:edx - 16], eax
+	mov ecx, eax
+	and ecx, 3
+	cmp ecx, IPVMM_KERNEL_RPL
+	jne .cs_virt
+	and eax, ~3			; sel_virt: the guest kernel's RPL 0
+.cs_virt:
+.wr_cs:	mov [ss:edx - 8], eax
 	mov eax, [esp + UP_EIP]
-.wr_ip:	mov [ss:edx - 20], eax
+.wr_ip:	mov [ss:edx - 12], eax
 	mov eax, [esp + UP_ERROR]
-.wr_er:	mov [ss:edx - 24], eax
+.wr_er:	mov [ss:edx - 16], eax
 	mov eax, [ss:PG(PG_CS)]
-.wr_hc:	mov [ss:edx - 28], eax
+.wr_hc:	mov [ss:edx - 20], eax
 	mov eax, [ss:PG(PG_EIP)]
-.wr_he:	mov [ss:edx - 32], eax
+.wr_he:	mov [ss:edx - 24], eax
 	; Committed: nothing below faults.
-	sub edx, GFRAME
+	sub edx, GFRAME - 8
 	mov [ss:PG(PG_NEW_ESP)], edx
 	mov eax, [esp + UP_CR2]
 	mov [ss:ipvmm_vcpu + VCPU_CR2], eax
@@ -169,7 +194,7 @@ burn_pf_direct:
 	push dword [ss:PG(PG_RFLAGS)]	; over the popped EAX slot
 	popfd
 	lss esp, [ss:PG(PG_NEW_ESP)]
-	retf				; to the handler, ESP = esp0 - 24
+	retf				; to the handler, ESP at its frame
 
 ; The emulated delivery, from the untouched upcall state.
 .slow:

@@ -593,15 +593,15 @@ void burn_upcall_c(struct ipvmm_upcall_state *s)
 			return;
 		}
 	} else if (vec != IPVMM_UPCALL_IRQ && vec < VEC_EXCEPTIONS) {
-		/* a #PF from ring 3 burn_pf_direct left to this path: its gate
-		   is learned again after the delivery */
-		bool user_pf = vec == VEC_PF && vcpu_cpl(&g) == 3 && !(g.eflags & EF_VM);
+		/* a #PF burn_pf_direct left to this path: its gate is learned
+		   again after the delivery */
+		bool pf = vec == VEC_PF && !(g.eflags & EF_VM);
 
 		if (vec == VEC_PF)
 			v->cr2 = s->cr2;
 		if (deliver(v, &g, vec, DLV_EXC, has_err[vec], s->error))
 			stop(v);
-		if (user_pf) {
+		if (pf) {
 			v->sh->pf_slow++;
 			pf_gate_learn(v);
 		}

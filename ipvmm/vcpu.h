@@ -148,8 +148,7 @@ struct vcpu_direct {
 
 /*
  * The direct #PF delivery (ipvmm/direct_pf.asm, docs/ipvmm.md): the
- * guest's #PF gate as last validated for a fault from ring 3
- * (pf_gate_learn), its code segment's descriptor as the guest's GDT and
+ * guest's #PF gate as last validated (pf_gate_learn), its code segment's descriptor as the guest's GDT and
  * the real GDT held it then, and the stub's operands.
  */
 struct vcpu_direct_pf {
@@ -235,8 +234,8 @@ void vcpu_console_flush(struct vcpu *v);
 /* direct_gate.c: validate the guest's DIRECT_VEC gate for burn_int_direct. */
 void direct_gate_start(struct vcpu *v);
 void direct_gate_learn(struct vcpu *v);
-/* ... and the guest's #PF gate for burn_pf_direct, after a #PF from ring 3
-   was delivered through it. */
+/* ... and the guest's #PF gate for burn_pf_direct, after a #PF was
+   delivered through it. */
 void pf_gate_learn(struct vcpu *v);
 
 /* deliver.c */

@@ -209,8 +209,8 @@ void ipvmm_report_direct(const struct guest *g)
 	if (sh && ipvmm_runs(g)) {
 		pr_info("ipvmm: guest %s: iret fast path: %u returns to user mode, %u to the kernel\n",
 			g->name, sh->iret_fast, sh->iret_fast_kernel);
-		/* burn_pf_direct (ipvmm/direct_pf.asm): #PF from ring 3 */
-		pr_info("ipvmm: guest %s: #PF from user mode: %u delivered direct, %u emulated\n",
+		/* burn_pf_direct (ipvmm/direct_pf.asm) */
+		pr_info("ipvmm: guest %s: #PF: %u delivered direct, %u emulated\n",
 			g->name, sh->pf_fast, sh->pf_slow);
 	}
 }

@@ -190,8 +190,8 @@ $(eval $(call testos_qemu,-trap,trap))
 # system-call gate"): the test OS installs one for int $0x80 at its start;
 # a direct guest beside it that issues int $0x80 must still get the #GP
 # of a vector it has no gate for, not the test OS's entry, and the test
-# OS's own int $0x80 cases still match its native transcript. Its user
-# page faults take the direct #PF delivery too (docs/ipvmm.md).
+# OS's own int $0x80 cases still match its native transcript. Its page
+# faults take the direct #PF delivery too (docs/ipvmm.md).
 test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $(TESTOS_ELF)
 	$(PYTHON) scripts/systest.py --name guests-direct-gate --timeout 120 --exit 35 \
 		--expect '^\[testos\] [0-9]+ passed, 0 failed' \
@@ -199,7 +199,7 @@ test-guests-direct-gate: $(HV_ELF) $(GT)/hostile.elf $(GT)/testos-native.log | $
 		--expect '^\[h-int80\] hostile: int \$$0x80$$' \
 		--expect '^guest h-int80 killed: \#GP general protection \(vector 13\) error 0x402 at eip 002[0-9a-f]{5}$$' \
 		--expect '^ipvmm: guest testos: direct gate 80: [1-9][0-9]* entries direct, [1-9][0-9]* emulated$$' \
-		--expect '^ipvmm: guest testos: \#PF from user mode: [1-9][0-9]* delivered direct, [1-9][0-9]* emulated$$' \
+		--expect '^ipvmm: guest testos: \#PF: [1-9][0-9]* delivered direct, [1-9][0-9]* emulated$$' \
 		--expect 'stats: guest testos .*HC_DIRECT_GATE:1' \
 		--expect '^hypervisor: shutdown \(failure\)' \
 		--reject PANIC --reject '^\[testos\] not ok' --reject 'hostile: FAIL' \

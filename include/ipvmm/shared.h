@@ -130,8 +130,8 @@ struct ipvmm_shared {
 	/* Returns by burn_iret's fast path (ipvmm/burn.asm): to user mode,
 	   and to the guest kernel itself. */
 	uint32_t iret_fast, iret_fast_kernel;
-	/* #PF from ring 3 delivered by burn_pf_direct (ipvmm/direct_pf.asm),
-	   and by the emulated delivery. */
+	/* #PF delivered by burn_pf_direct (ipvmm/direct_pf.asm), and by
+	   the emulated delivery. */
 	uint32_t pf_fast, pf_slow;
 };
 /* One page, the first of the IPVMM data window; both sides are i386 C. */
