@@ -12,6 +12,7 @@
 #define DIRECT_MAP_SIZE  0x02C00000   /* 44 MiB: eleven 4 MiB pages */
 #define KMAP_BASE        0xFFC00000   /* one page table of temporary mappings */
 #define KMAP_SLOTS       1024
+#define KMAP_CACHE       256          /* of them: phys_read32's frame cache (kernel/mm.c) */
 #define HV_LOAD_PHYS     0x00100000   /* the image is loaded at machine 1 MiB */
 #define HV_LINK_BASE     (HV_BASE + HV_LOAD_PHYS)
 

@@ -33,5 +33,9 @@ void mm_init(void);
 void *kmap(uint32_t pa);             /* one 4 KiB frame; NULL when full */
 void kunmap(void *va);
 unsigned kmap_slots_used(void);      /* for the shutdown's pool check */
+/* One aligned word of machine memory, anywhere (beyond the direct map
+ * through a cached slot of the kmap area). */
+uint32_t phys_read32(uint32_t pa);
+void phys_write32(uint32_t pa, uint32_t v);
 
 #endif

@@ -61,27 +61,18 @@ static void sync_thread(struct guest *g)
 static uint32_t rd32(void *ctx, uint32_t gpa)
 {
 	const struct guest *g = ctx;
-	const uint32_t *p = kmap(g->mem.base + gpa);
-	if (!p)
-		panic("vtlb: kmap full");
-	uint32_t v = *p;
-	kunmap((void *)p);
-	return v;
+	return phys_read32(g->mem.base + gpa);
 }
 
 static void wr32(void *ctx, uint32_t gpa, uint32_t val)
 {
 	const struct guest *g = ctx;
-	uint32_t *p = kmap(g->mem.base + gpa);
-	if (!p)
-		panic("vtlb: kmap full");
-	*p = val;
-	kunmap(p);
+	phys_write32(g->mem.base + gpa, val);
 }
 
 /* The accessor of the guest's memory for the walk: plain loads and
- * stores when the partition lies in the direct map (every partition is
- * carved there today), a kmap slot per access otherwise. */
+ * stores when the partition lies in the direct map, the kmap area's
+ * frame cache otherwise (Linux's partition lies above it). */
 static struct vtlb_mem guest_mem(const struct guest *g)
 {
 	uint32_t *direct = phys_in_direct_map(g->mem.base, g->mem.size) ?
