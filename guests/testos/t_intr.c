@@ -29,9 +29,11 @@ static void __attribute__((noinline)) pf_kernel_gate(void)
 		if (i == 2 || i == 4)
 			idt_set(14, (void (*)(void))vectors[14], 0, i == 2);
 		catch_reset();
+		catch_.detail = 1;
 		write_fs(SEL_UDATA);
 		probe_read(UNMAPPED_VA + 0x40 + i * 4);
 		write_fs(fs);
+		catch_.detail = 0;
 		kif[i] = catch_.kif;
 		if (i == 0)
 			frame0 = catch_.frame;

@@ -49,6 +49,7 @@ void idt_set(int vec, void (*handler)(void), int dpl, bool trap);
 struct catch_state {
 	volatile uint32_t armed, resume;          /* set by the probe */
 	volatile uint32_t hit, vec, err, cr2, eip; /* filled by the handler */
+	volatile uint32_t detail;                 /* set by the probe: fill in the line below too */
 	volatile uint32_t kif, pif, frame, fs;    /* the handler's IF, the frame's IF, the frame, fs */
 };
 extern struct catch_state catch_;

@@ -49,10 +49,12 @@ static void exception(struct trapframe *tf)
 		catch_.err = tf->err;
 		catch_.eip = tf->eip;
 		catch_.cr2 = tf->vec == 14 ? read_cr2() : 0;
-		catch_.kif = read_eflags() & EFLAGS_IF;
-		catch_.pif = tf->eflags & EFLAGS_IF;
-		catch_.frame = (uint32_t)tf;
-		catch_.fs = tf->fs & 0xffff;
+		if (catch_.detail) {            /* not in the bench's page_fault loop */
+			catch_.kif = read_eflags() & EFLAGS_IF;
+			catch_.pif = tf->eflags & EFLAGS_IF;
+			catch_.frame = (uint32_t)tf;
+			catch_.fs = tf->fs & 0xffff;
+		}
 		if (tf->vec == 3 && nest_mode == 1)
 			nest_depth_seen = depth;
 		tf->eip = catch_.resume;
