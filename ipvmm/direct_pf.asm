@@ -185,7 +185,8 @@ burn_pf_direct:
 .keep_if:
 	inc dword [ss:ipvmm_shared + SH_PF_FAST]
 	inc dword [ss:ipvmm_shared + SH_N_UPCALLS]
-	; Ring 3's arithmetic flags, as the CPU leaves them for the handler.
+	; The interrupted code's arithmetic flags, as the CPU leaves them
+	; for the handler.
 	mov eax, [esp + UP_EFLAGS]
 	and eax, EF_REAL
 	or eax, EF_RSV1 | EF_IF

@@ -148,8 +148,9 @@ struct vcpu_direct {
 
 /*
  * The direct #PF delivery (ipvmm/direct_pf.asm, docs/ipvmm.md): the
- * guest's #PF gate as last validated (pf_gate_learn), its code segment's descriptor as the guest's GDT and
- * the real GDT held it then, and the stub's operands.
+ * guest's #PF gate as last validated (pf_gate_learn), its code segment's
+ * descriptor as the guest's GDT and the real GDT held it then, and the
+ * stub's operands.
  */
 struct vcpu_direct_pf {
 	uint32_t ok;		/* the fields below validated: the stub may use them */

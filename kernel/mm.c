@@ -19,8 +19,8 @@ void mm_init(void)
 
 void *kmap(uint32_t pa)
 {
-	/* Inside the direct map: no slot, no invlpg (every guest partition
-	 * is carved there today; the slots serve frames above it). */
+	/* Inside the direct map: no slot, no invlpg (the slots serve frames
+	 * above it, such as Linux's partition). */
 	if (phys_in_direct_map(pa & ~(uint32_t)(PAGE_SIZE - 1), PAGE_SIZE))
 		return phys_to_virt(pa);
 	uint32_t f = irq_save();

@@ -225,16 +225,17 @@ static uint32_t *spte_at(struct guest *g, int slot, uint32_t la)
  * shadow entry) since either of the last two refreshes (SPTE_IDLE: kept
  * unused once; a CR3 write that reloads the same CR3 just before a switch
  * away would otherwise drop the whole working set at the switch back)
- * and whose guest entries are still the same, at the same places, stay: a walk now would read the same entries, set no A/D bit,
- * and make the same shadow entry, so keeping it is what the flush and the
- * refill would give (docs/vtlb.md, "The TLB rules the shadow keeps").
- * Used entries whose guest entries changed are walked again at once (the
+ * and whose guest entries are still the same, at the same places, stay:
+ * a walk now would read the same entries, set no A/D bit, and make the
+ * same shadow entry, so keeping it is what the flush and the refill
+ * would give (docs/vtlb.md, "The TLB rules the shadow keeps"). Used
+ * entries whose guest entries changed are walked again at once (the
  * working set does not fault back in one trap per page) unless the guest
  * unmapped them; unused ones are dropped. A record whose shadow entry is
  * no longer the one it made (overwritten by a later fill, or cleared by
  * invlpg) is dropped: the later fill has its own record; a second record
- * of an entry already
- * kept by this refresh (SPTE_KEPT, cleared when it ends) is dropped.
+ * of an entry already kept by this refresh (SPTE_KEPT, cleared when it
+ * ends) is dropped.
  * A kept entry starts unused again.
  */
 struct refresh {
